@@ -1,0 +1,570 @@
+"""The war-termination model: the schedule of a round, and nothing else.
+
+A round reads like the protocol it simulates (DESIGN section 5): the trend
+moves the balance; the sides fight (or keep a ceasefire); they learn; third
+parties aid and press; the mediator shares what it knows; a ceasefire is
+kept or broken; the mediator proposes and the belligerents answer; the
+record is written and the run ends when the war does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from model import maths
+from model.agents import (
+    Belligerent,
+    BelligerentSettings,
+    Mediator,
+    MediatorSettings,
+    ThirdParty,
+    ThirdPartySettings,
+)
+from model.battlefield import Battlefield
+from model.issues import FRONT_ISSUES, ISSUE_INDEX, ISSUES, STEP_ISSUES, Step
+from model.outcome import Outcome, OutcomeKind, Side
+from model.parameters import THIRD_PARTY_CATALOGUE, Value
+from model.protocols import PROTOCOLS, TableState
+from model.scenario import Scenario, load_scenario
+
+_FRONT = tuple(ISSUE_INDEX[i] for i in FRONT_ISSUES)
+_CEASEFIRE_LINE = ISSUE_INDEX["ceasefire_line"]
+_MONITORS = ISSUE_INDEX["monitors"]
+_GUARANTEES = ISSUE_INDEX["security_guarantees"]
+_TOLERANCE = 1e-9
+
+
+class WarTerminationModel(mesa.Model):
+    """Russia and Ukraine bargain under fire, with third parties and the IFG.
+
+    Args:
+        scenario: A bundled scenario name, a path to a ``.toml`` file, or a
+            loaded :class:`~model.scenarios.Scenario`.
+        rng: Seed or ``numpy.random.Generator`` (Mesa 3's convention).
+        **overrides: Any parameter of :func:`model.describe_parameters` by
+            its flat name.
+
+    Raises:
+        ScenarioError: If the scenario or an override is invalid (before any
+            agent is created).
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario = "italian_plan_2022",
+        rng: int | np.random.Generator | None = None,
+        **overrides: Any,
+    ) -> None:
+        """Validate the scenario and overrides, then create the agents."""
+        loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        loaded = loaded.with_overrides(overrides)
+        super().__init__(rng=rng)
+        self.scenario = loaded
+        v = loaded.values
+        self.max_rounds = int(v["max_rounds"])
+        self.protocol = PROTOCOLS[str(v["protocol"])]()
+        self._battle_rng, self._ceasefire_rng = self.rng.spawn(2)
+
+        self.confidence_threshold = float(v["confidence_threshold"])
+        self.confidence_gain = float(v["confidence_gain"])
+        self.confidence_loss = float(v["confidence_loss"])
+        self.unresolved_risk = float(v["unresolved_risk"])
+        self.monitor_strength = float(v["monitor_strength"])
+        self.guarantee_effect = float(v["guarantee_effect"])
+        self.interim_guarantee = float(v["interim_guarantee"])
+
+        self.battlefield = Battlefield(
+            initial_advantage=float(v["initial_advantage"]),
+            volatility=float(v["volatility"]),
+            initial_front=float(v["initial_front"]),
+            momentum=float(v["momentum"]),
+            shock_round=int(v["shock_round"]),
+            shock_size=float(v["shock_size"]),
+            rearmament=float(v["rearmament"]),
+            aid_effect=float(v["aid_effect"]),
+        )
+        self.status_quo = [float(v[f"status_quo_{issue}"]) for issue in ISSUES]
+        self.russia = Belligerent(self, _belligerent_settings(v, Side.RUSSIA))
+        self.ukraine = Belligerent(self, _belligerent_settings(v, Side.UKRAINE))
+        self.belligerents = (self.russia, self.ukraine)
+        self._by_side = {Side.RUSSIA: self.russia, Side.UKRAINE: self.ukraine}
+        active = [c for c in str(v["third_parties"]).split(",") if c]
+        self.third_parties = [ThirdParty(self, _third_party_settings(v, code)) for code in active]
+
+        # war flows and victory values are fixed by the issues: compute them once
+        holds_all = self._de_facto_terms(0.0)
+        russia_holds_all = self._de_facto_terms(1.0)
+        self._war_flows = {
+            b.side: (b.flow(holds_all), b.flow(russia_holds_all) - b.flow(holds_all)) for b in self.belligerents
+        }
+        self._victory_values = {
+            b.side: {winner.side: b.flow(winner.settings.ideal) for winner in self.belligerents} for b in self.belligerents
+        }
+
+        self._support_round()
+        self._last_logit = self.battlefield.observable_logit(self.net_aid)
+        members = [tp for tp in self.third_parties if tp.settings.ifg_member]
+        self.mediator = Mediator(
+            self,
+            MediatorSettings(
+                information=bool(v["mediator_information"]),
+                bias=bool(v["mediator_bias"]),
+                leverage=bool(v["mediator_leverage"]),
+                guarantees=bool(v["mediator_guarantees"]),
+                intelligence=float(v["mediator_intelligence"]),
+                information_weight=float(v["information_weight"]),
+                leverage_size=float(v["leverage_size"]),
+            ),
+            members,
+            self.true_balance,
+        )
+
+        # negotiation state
+        self.agreed: dict[Step, dict[int, float]] = {}
+        self.open_step = Step.CEASEFIRE
+        self.highest_step = 0
+        self.ceasefire = False
+        self.confidence = 0.0
+        self.first_ceasefire_round: int | None = None
+        self.breakdowns = 0
+        self.violations_detected = 0
+        self.violations_this_round = 0
+        self.settled = False
+        self.winner: Side | None = None
+        self.outcome: Outcome | None = None
+        # the record of the round (read by the DataCollector and the app)
+        self.war_values = {Side.RUSSIA: 0.0, Side.UKRAINE: 0.0}
+        self.reservations = {Side.RUSSIA: 0.0, Side.UKRAINE: 0.0}
+        self.proposal_values = {Side.RUSSIA: math.nan, Side.UKRAINE: math.nan}
+        self.proposal: dict[str, float] = {}
+        self.range_exists = False
+        self._value_war()
+
+        self.datacollector = mesa.DataCollector(model_reporters=_REPORTERS)
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------
+    # The schedule
+    # ------------------------------------------------------------------
+    def step(self) -> None:
+        """Play one round (one week)."""
+        if not self.running:
+            return
+        self.violations_this_round = 0
+        shift = self.battlefield.drift(self.steps, self.ceasefire)
+        self._everyone_sees(shift)
+        if self.ceasefire:
+            self._keep_ceasefire()
+        else:
+            self._fight()
+        for side in self.belligerents:
+            side.pay(self.ceasefire)
+        self._support_round()
+        self._everyone_sees(self._aid_shift())
+        self.mediator.share_information(self.belligerents)
+        self._value_war()
+        broke_down = self.ceasefire and self._ceasefire_breaks()
+        if broke_down:
+            self._break_down()
+        self._clear_table()
+        if not broke_down and self.winner is None:
+            self._negotiate()
+        self.datacollector.collect(self)
+        self._finish_if_over()
+
+    def run(self) -> Outcome:
+        """Run to the end and return the outcome.
+
+        Returns:
+            The outcome record (also ``self.outcome``).
+        """
+        while self.running:
+            self.step()
+        assert self.outcome is not None
+        return self.outcome
+
+    # ------------------------------------------------------------------
+    # Fighting, learning, third parties
+    # ------------------------------------------------------------------
+    @property
+    def net_aid(self) -> float:
+        """Aid to Ukraine less aid to Russia this round ($bn)."""
+        return self.ukraine.aid - self.russia.aid
+
+    @property
+    def true_balance(self) -> float:
+        """True probability that Russia wins an engagement this round."""
+        return self.battlefield.balance(self.net_aid)
+
+    def _fight(self) -> None:
+        russia_won = self.battlefield.engage(self._battle_rng, self.true_balance)
+        wins, losses = (1, 0) if russia_won else (0, 1)
+        for observer in (*self.belligerents, self.mediator):
+            observer.observe(wins, losses)
+        self.winner = self.battlefield.winner
+
+    def _everyone_sees(self, shift: float) -> None:
+        if shift:
+            for observer in (*self.belligerents, self.mediator):
+                observer.see_shift(shift)
+
+    def _support_round(self) -> None:
+        for side in self.belligerents:
+            side.clear_support()
+        for tp in self.third_parties:
+            tp.act(self._by_side)
+
+    def _aid_shift(self) -> float:
+        logit = self.battlefield.observable_logit(self.net_aid)
+        shift, self._last_logit = logit - self._last_logit, logit
+        return shift
+
+    # ------------------------------------------------------------------
+    # Values
+    # ------------------------------------------------------------------
+    def _de_facto_terms(self, russian_share: float) -> list[float]:
+        """Terms as they stand in a war: territory follows the front, the rest at the status quo."""
+        terms = list(self.status_quo)
+        for j in _FRONT:
+            terms[j] = 1.0 - russian_share
+        return terms
+
+    def current_terms(self) -> list[float]:
+        """Terms as they stand now: agreed terms, the front, and the status quo elsewhere."""
+        terms = self._de_facto_terms(self.battlefield.share)
+        for step_terms in self.agreed.values():
+            for j, x in step_terms.items():
+                terms[j] = x
+        return terms
+
+    def _war_value(self, side: Belligerent, deterrence: float = 0.0, shift: float = 0.0) -> float:
+        if shift:
+            a, b = side.belief_a, side.belief_b
+            side.see_shift(shift)
+        base, slope = self._war_flows[side.side]
+        values = self._victory_values[side.side]
+        value = side.value_of_war(
+            self.battlefield.position,
+            self.battlefield.cells,
+            base,
+            slope,
+            values[side.side],
+            values[side.side.other],
+            deterrence,
+        )
+        if shift:
+            side.belief_a, side.belief_b = a, b
+        return value
+
+    def _value_war(self) -> None:
+        for side in self.belligerents:
+            self.war_values[side.side] = self._war_value(side)
+
+    def guarantee_credibility(self) -> float:
+        """How credible the guarantee behind the current ceasefire is, in [0, 1]."""
+        status = self.agreed.get(Step.STATUS)
+        scale = status[_GUARANTEES] if status is not None else self.interim_guarantee
+        return self.mediator.guarantee_credibility * scale
+
+    def _risk(self, open_steps: int) -> float:
+        """Weight of war in the value of a ceasefire with ``open_steps`` later steps unresolved."""
+        return self.unresolved_risk * open_steps / 3.0
+
+    def _state_value(self, side: Belligerent, terms: list[float], open_steps: int, penalised: frozenset[int], war_value: float) -> float:
+        """Value of an agreement (or the current ceasefire) to ``side``, in per-round units."""
+        flow = _effective_flow(side, terms, penalised)
+        if open_steps == 0:
+            return flow
+        h = self._risk(open_steps)
+        return (1.0 - h) * (flow - side.cost_of_round(True)) + h * war_value
+
+    # ------------------------------------------------------------------
+    # Ceasefire
+    # ------------------------------------------------------------------
+    def _keep_ceasefire(self) -> None:
+        rng = self._ceasefire_rng
+        detection = self.monitor_strength * self.agreed[Step.CEASEFIRE].get(_MONITORS, 0.0)
+        detected = 0
+        for side in self.belligerents:
+            if rng.random() < side.settings.violation_rate:
+                if rng.random() < detection:
+                    detected += 1
+                else:
+                    self.battlefield.nudge(side.side)
+        self.violations_this_round = detected
+        self.violations_detected += detected
+        if detected:
+            self.confidence = max(0.0, self.confidence - detected * self.confidence_loss)
+        else:
+            self.confidence = min(1.0, self.confidence + self.confidence_gain)
+
+    def _ceasefire_breaks(self) -> bool:
+        """A side defects when resuming war is worth more than the ceasefire (guarantees deter Russia)."""
+        terms = self.current_terms()
+        open_steps = 4 - len(self.agreed)
+        penalised = self._agreed_issues()
+        deterrence = self.guarantee_effect * self.guarantee_credibility()
+        for side in self.belligerents:
+            war = self.war_values[side.side]
+            keep = self._state_value(side, terms, open_steps, penalised, war)
+            resume = self._war_value(side, deterrence) if side.side is Side.RUSSIA else war
+            if resume > keep + _TOLERANCE:
+                return True
+        return False
+
+    def _break_down(self) -> None:
+        self.ceasefire = False
+        self.agreed.clear()
+        self.open_step = Step.CEASEFIRE
+        self.confidence = 0.0
+        self.breakdowns += 1
+
+    def _agreed_issues(self) -> frozenset[int]:
+        return frozenset(j for terms in self.agreed.values() for j in terms)
+
+    # ------------------------------------------------------------------
+    # Negotiation
+    # ------------------------------------------------------------------
+    def _clear_table(self) -> None:
+        self.proposal = {}
+        self.proposal_values = {Side.RUSSIA: math.nan, Side.UKRAINE: math.nan}
+        self.range_exists = False
+        self.reservations = dict(self.war_values)
+
+    def table_state(self) -> TableState:
+        """What the protocol sees when it sets the agenda."""
+        return TableState(
+            round=self.steps,
+            open_step=self.open_step,
+            ceasefire=self.ceasefire,
+            confidence=self.confidence,
+            confidence_threshold=self.confidence_threshold,
+            mediator_lean=self.mediator.lean,
+        )
+
+    def _negotiate(self) -> None:
+        state = self.table_state()
+        steps = self.protocol.agenda(state)
+        if not steps:
+            return
+        agenda = [ISSUE_INDEX[i] for s in steps for i in STEP_ISSUES[s] if ISSUE_INDEX[i] != _CEASEFIRE_LINE]
+        now = self.current_terms()
+        agreed_before = self._agreed_issues()
+        open_before = 4 - len(self.agreed)
+        open_after = open_before - len(steps)
+        on_table = frozenset(agenda) | ({_CEASEFIRE_LINE} if Step.CEASEFIRE in steps else frozenset())
+        penalised = agreed_before | on_table
+        inducement = self.mediator.inducement if self.protocol.mediated else 0.0
+        h_after = self._risk(open_after)
+        # what a breakdown of the coming ceasefire would bring: the balance shifted by
+        # rearmament over the window before the next step, less the guarantors' deterrence
+        window = self.confidence_threshold / self.confidence_gain if self.confidence_gain > 0 else float(self.max_rounds)
+        anticipated = self.battlefield.rearmament * min(window, float(self.max_rounds))
+        deterrence = self.guarantee_effect * self.mediator.guarantee_credibility * self.interim_guarantee
+
+        russia, ukraine = self.russia, self.ukraine
+        reservations: dict[Side, float] = {}
+        future_war: dict[Side, float] = {}
+        utility_floor: dict[Side, float] = {}
+        for side in self.belligerents:
+            war = self.war_values[side.side]
+            d = war if not self.ceasefire else self._state_value(side, now, open_before, agreed_before, war)
+            reservations[side.side] = d
+            future = war
+            if open_after > 0 and (anticipated or deterrence):
+                future = self._war_value(side, deterrence if side.side is Side.UKRAINE else 0.0, anticipated)
+            future_war[side.side] = future
+            cost_after = side.cost_of_round(True) if open_after > 0 else 0.0
+            utility_floor[side.side] = (d - h_after * future - inducement) / (1.0 - h_after) + cost_after
+
+        stakes_r, stakes_u = russia.stakes(), ukraine.stakes()
+        frontier = maths.build_frontier(agenda, stakes_r, stakes_u)
+        start = list(now)
+        for j, x in frontier.start.items():
+            start[j] = x
+        base_r = _effective_flow(russia, start, penalised, stakes_r)
+        base_u = _effective_flow(ukraine, start, penalised, stakes_u)
+        args = (frontier, base_r, base_u, utility_floor[Side.RUSSIA], utility_floor[Side.UKRAINE])
+        gain = maths.nash_bargaining_gain(*args, weight_ukraine=self.protocol.weight_ukraine(state))
+        self.range_exists = gain is not None
+        if gain is None:
+            gain = maths.compromise_gain(*args)
+        proposal = list(start)
+        for j, x in maths.terms_for_gain(frontier, gain).items():
+            proposal[j] = x
+
+        accepted = True
+        for side in self.belligerents:
+            flow = _effective_flow(side, proposal, penalised)
+            value = self._state_value_with(side, flow, open_after, future_war[side.side]) + inducement
+            self.proposal_values[side.side] = value
+            accepted &= flow >= utility_floor[side.side] - _TOLERANCE
+        self.reservations = reservations
+        self.proposal = {ISSUES[j]: proposal[j] for j in sorted(on_table)}
+        if accepted:
+            self._agree(steps, proposal)
+
+    def _state_value_with(self, side: Belligerent, flow: float, open_steps: int, war_value: float) -> float:
+        if open_steps == 0:
+            return flow
+        h = self._risk(open_steps)
+        return (1.0 - h) * (flow - side.cost_of_round(True)) + h * war_value
+
+    def _agree(self, steps: tuple[Step, ...], proposal: list[float]) -> None:
+        for step in steps:
+            self.agreed[step] = {ISSUE_INDEX[i]: proposal[ISSUE_INDEX[i]] for i in STEP_ISSUES[step]}
+            self.highest_step = max(self.highest_step, int(step))
+        if len(self.agreed) == len(Step):
+            self.settled = True
+            self.ceasefire = False
+            return
+        self.ceasefire = True
+        self.confidence = 0.0
+        self.open_step = Step(max(self.agreed) + 1)
+        if self.first_ceasefire_round is None:
+            self.first_ceasefire_round = self.steps
+
+    # ------------------------------------------------------------------
+    # The end
+    # ------------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        """The state of the run in a word: war, ceasefire, settlement or victory."""
+        if self.outcome is not None:
+            return self.outcome.kind.value
+        return "ceasefire" if self.ceasefire else "war"
+
+    def _finish_if_over(self) -> None:
+        if self.winner is None:
+            for side in self.belligerents:
+                if side.collapsed and not self.ceasefire:
+                    self.winner = side.side.other
+                    break
+        if self.winner is not None:
+            kind = OutcomeKind.VICTORY
+        elif self.settled:
+            kind = OutcomeKind.SETTLEMENT
+        elif self.steps >= self.max_rounds:
+            kind = OutcomeKind.CEASEFIRE if self.ceasefire else OutcomeKind.WAR
+        else:
+            return
+        self.outcome = self._record(kind)
+        self.running = False
+
+    def _record(self, kind: OutcomeKind) -> Outcome:
+        terms: dict[str, float | None] = dict.fromkeys(ISSUES)
+        if kind is OutcomeKind.VICTORY:
+            assert self.winner is not None
+            ideal = self._by_side[self.winner].settings.ideal
+            terms = {issue: ideal[j] for j, issue in enumerate(ISSUES)}
+        else:
+            for step_terms in self.agreed.values():
+                for j, x in step_terms.items():
+                    terms[ISSUES[j]] = x
+        return Outcome(
+            kind=kind,
+            winner=self.winner,
+            rounds=self.steps,
+            step_reached=self.highest_step,
+            first_ceasefire_round=self.first_ceasefire_round,
+            breakdowns=self.breakdowns,
+            violations_detected=self.violations_detected,
+            terms=terms,
+            costs={b.side.value: b.cumulative_cost for b in self.belligerents},
+            final_front=self.battlefield.share,
+            final_balance=self.true_balance,
+        )
+
+
+def _effective_flow(
+    side: Belligerent,
+    terms: list[float],
+    penalised: frozenset[int],
+    stakes: list[maths.IssueSide] | None = None,
+) -> float:
+    """A side's flow utility of terms, with audience costs on the territorial issues agreed."""
+    stakes = stakes if stakes is not None else side.stakes()
+    ukraine = side.side is Side.UKRAINE
+    total = 0.0
+    for j, (x, stake) in enumerate(zip(terms, stakes)):
+        total += stake.value(x, ukraine) if j in penalised else stake.weight * (1.0 - abs(x - stake.ideal))
+    return total
+
+
+def _normalised(weights: list[float]) -> tuple[float, ...]:
+    total = sum(weights)
+    return tuple(w / total for w in weights)
+
+
+def _belligerent_settings(v: Mapping[str, Value], side: Side) -> BelligerentSettings:
+    s = side.value
+    return BelligerentSettings(
+        side=side,
+        ideal=tuple(float(v[f"ideal_{s}_{issue}"]) for issue in ISSUES),
+        weights=_normalised([float(v[f"salience_{s}_{issue}"]) for issue in ISSUES]),
+        war_cost=float(v[f"war_cost_{s}"]),
+        ceasefire_cost_share=float(v["ceasefire_cost_share"]),
+        aid_relief=float(v["aid_relief"]),
+        discount=float(v[f"discount_{s}"]),
+        prior_mean=float(v[f"prior_mean_{s}"]),
+        prior_strength=float(v[f"prior_strength_{s}"]),
+        belief_memory=float(v["belief_memory"]),
+        red_line=float(v[f"red_line_{s}"]),
+        audience_cost=float(v[f"audience_cost_{s}"]),
+        war_weariness=float(v[f"war_weariness_{s}"]),
+        capacity=float(v[f"capacity_{s}"]),
+        violation_rate=float(v[f"violation_rate_{s}"]),
+        pressure_effect=float(v["pressure_effect"]),
+    )
+
+
+def _third_party_settings(v: Mapping[str, Value], code: str) -> ThirdPartySettings:
+    name = next(tp.name for tp in THIRD_PARTY_CATALOGUE if tp.code == code)
+    patron = str(v[f"patron_{code}"])
+    return ThirdPartySettings(
+        code=code,
+        name=name,
+        patron=None if patron == "none" else Side(patron),
+        aid=float(v[f"aid_{code}"]) * float(v["aid_scale"]),
+        stance=float(v[f"stance_{code}"]),
+        lean=float(v[f"lean_{code}"]),
+        guarantee=float(v[f"guarantee_{code}"]),
+        ifg_member=bool(v[f"ifg_{code}"]),
+    )
+
+
+_REPORTERS: dict[str, Any] = {
+    "round": "steps",
+    "front": lambda m: m.battlefield.share,
+    "balance": "true_balance",
+    "belief_russia": lambda m: m.russia.believed_balance,
+    "belief_ukraine": lambda m: m.ukraine.believed_balance,
+    "belief_sd_russia": lambda m: m.russia.belief_sd,
+    "belief_sd_ukraine": lambda m: m.ukraine.belief_sd,
+    "mediator_estimate": lambda m: m.mediator.estimate,
+    "war_value_russia": lambda m: m.war_values[Side.RUSSIA],
+    "war_value_ukraine": lambda m: m.war_values[Side.UKRAINE],
+    "reservation_russia": lambda m: m.reservations[Side.RUSSIA],
+    "reservation_ukraine": lambda m: m.reservations[Side.UKRAINE],
+    "proposal_value_russia": lambda m: m.proposal_values[Side.RUSSIA],
+    "proposal_value_ukraine": lambda m: m.proposal_values[Side.UKRAINE],
+    "bargaining_range": "range_exists",
+    "open_step": lambda m: int(m.open_step),
+    "steps_agreed": lambda m: len(m.agreed),
+    "confidence": "confidence",
+    "ceasefire": "ceasefire",
+    "violations": "violations_this_round",
+    "violations_total": "violations_detected",
+    "breakdowns": "breakdowns",
+    "aid_ukraine": lambda m: m.ukraine.aid,
+    "aid_russia": lambda m: m.russia.aid,
+    "cost_russia": lambda m: m.russia.cumulative_cost,
+    "cost_ukraine": lambda m: m.ukraine.cumulative_cost,
+    "status": "status",
+}

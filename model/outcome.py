@@ -1,0 +1,91 @@
+"""How a run ended: the outcome record of DESIGN section 6."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from model.issues import ISSUES
+
+
+class OutcomeKind(str, Enum):
+    """The four ways a run can end."""
+
+    SETTLEMENT = "settlement"
+    CEASEFIRE = "ceasefire"
+    VICTORY = "victory"
+    WAR = "war"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Side(str, Enum):
+    """The two belligerents."""
+
+    RUSSIA = "russia"
+    UKRAINE = "ukraine"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def other(self) -> Side:
+        """The opposing side."""
+        return Side.UKRAINE if self is Side.RUSSIA else Side.RUSSIA
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The record of one finished run.
+
+    Attributes:
+        kind: How it ended.
+        winner: The victor, for a victory; ``None`` otherwise.
+        rounds: Rounds played.
+        step_reached: The highest step of the plan agreed at any time (0 if none).
+        first_ceasefire_round: Round of the first ceasefire, if any.
+        breakdowns: Ceasefires that broke down.
+        violations_detected: Ceasefire violations the monitors detected.
+        terms: Each issue's value at the end; ``None`` if unresolved.
+        costs: Cumulative costs per side (utility units).
+        final_front: Russia's share of the contested territory at the end.
+        final_balance: True probability that Russia wins an engagement at the end.
+    """
+
+    kind: OutcomeKind
+    winner: Side | None
+    rounds: int
+    step_reached: int
+    first_ceasefire_round: int | None
+    breakdowns: int
+    violations_detected: int
+    terms: dict[str, float | None] = field(default_factory=dict)
+    costs: dict[str, float] = field(default_factory=dict)
+    final_front: float = 0.0
+    final_balance: float = 0.0
+
+    @property
+    def negotiated(self) -> bool:
+        """True if the run ended in a settlement or a ceasefire that holds."""
+        return self.kind in (OutcomeKind.SETTLEMENT, OutcomeKind.CEASEFIRE)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A flat record with plain types, one column per field, term and cost."""
+        record: dict[str, Any] = {
+            "kind": self.kind.value,
+            "winner": self.winner.value if self.winner else None,
+            "rounds": self.rounds,
+            "step_reached": self.step_reached,
+            "first_ceasefire_round": self.first_ceasefire_round,
+            "breakdowns": self.breakdowns,
+            "violations_detected": self.violations_detected,
+            "final_front": self.final_front,
+            "final_balance": self.final_balance,
+        }
+        for issue in ISSUES:
+            record[f"term_{issue}"] = self.terms.get(issue)
+        for side in Side:
+            record[f"cost_{side.value}"] = self.costs.get(side.value, 0.0)
+        return record

@@ -1,0 +1,1 @@
+"""Bundled scenario files (TOML); loaded by :mod:`model.scenario`."""
