@@ -10,7 +10,7 @@ record is written and the run ends when the war does.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +27,14 @@ from model.agents import (
     ThirdPartySettings,
 )
 from model.battlefield import Battlefield
-from model.issues import FRONT_ISSUES, ISSUE_INDEX, ISSUES, STEP_ISSUES, Step
+from model.issues import FRONT_ISSUES, ISSUE_INDEX, ISSUES, STEP_ISSUES, TERRITORY_ISSUES, Step
 from model.outcome import Outcome, OutcomeKind, Side
 from model.parameters import THIRD_PARTY_CATALOGUE, Value
 from model.protocols import PROTOCOLS, TableState
 from model.scenario import Scenario, load_scenario
 
 _FRONT = tuple(ISSUE_INDEX[i] for i in FRONT_ISSUES)
+_TERRITORY = tuple(ISSUE_INDEX[i] for i in TERRITORY_ISSUES)
 _CEASEFIRE_LINE = ISSUE_INDEX["ceasefire_line"]
 _MONITORS = ISSUE_INDEX["monitors"]
 _GUARANTEES = ISSUE_INDEX["security_guarantees"]
@@ -146,8 +147,9 @@ class WarTerminationModel(mesa.Model):
         self.range_exists = False
         self._value_war()
 
-        self.datacollector = mesa.DataCollector(model_reporters=_REPORTERS)
+        self.datacollector = RoundRecorder(model_reporters=_REPORTERS)
         self.datacollector.collect(self)
+        _forget_agent_counter(self)
 
     # ------------------------------------------------------------------
     # The schedule
@@ -388,8 +390,8 @@ class WarTerminationModel(mesa.Model):
         start = list(now)
         for j, x in frontier.start.items():
             start[j] = x
-        base_r = _effective_flow(russia, start, penalised, stakes_r)
-        base_u = _effective_flow(ukraine, start, penalised, stakes_u)
+        base_r = _effective_flow(russia, start, penalised)
+        base_u = _effective_flow(ukraine, start, penalised)
         args = (frontier, base_r, base_u, utility_floor[Side.RUSSIA], utility_floor[Side.UKRAINE])
         gain = maths.nash_bargaining_gain(*args, weight_ukraine=self.protocol.weight_ukraine(state))
         self.range_exists = gain is not None
@@ -482,19 +484,52 @@ class WarTerminationModel(mesa.Model):
         )
 
 
-def _effective_flow(
-    side: Belligerent,
-    terms: list[float],
-    penalised: frozenset[int],
-    stakes: list[maths.IssueSide] | None = None,
-) -> float:
+def _effective_flow(side: Belligerent, terms: list[float], penalised: frozenset[int]) -> float:
     """A side's flow utility of terms, with audience costs on the territorial issues agreed."""
-    stakes = stakes if stakes is not None else side.stakes()
-    ukraine = side.side is Side.UKRAINE
-    total = 0.0
-    for j, (x, stake) in enumerate(zip(terms, stakes)):
-        total += stake.value(x, ukraine) if j in penalised else stake.weight * (1.0 - abs(x - stake.ideal))
-    return total
+    s = side.settings
+    flow = maths.utility(terms, s.ideal, s.weights)
+    rate = side.audience_rate
+    if rate > 0.0:
+        ukraine = side.side is Side.UKRAINE
+        for j in _TERRITORY:
+            if j in penalised:
+                flow -= maths.red_line_penalty(terms[j], s.red_line, rate, ukraine)
+    return flow
+
+
+def _forget_agent_counter(model: mesa.Model) -> None:
+    """Drop Mesa's class-level reference to this model once every agent exists.
+
+    Mesa 3.3.1 numbers agents from ``Agent._ids``, a class-level dict keyed
+    by the model itself, so every model that ever created an agent stays
+    alive for the life of the process (fixed in later Mesa releases). This
+    model creates all its agents in ``__init__``, so the counter is no longer
+    needed afterwards; releasing it lets a run's model be freed.
+    """
+    counters = getattr(mesa.Agent, "_ids", None)
+    if isinstance(counters, dict):
+        counters.pop(model, None)
+
+
+class RoundRecorder(mesa.DataCollector):
+    """Mesa's DataCollector, with a faster path for the model's per-round scalars.
+
+    Every model reporter here returns an immutable scalar, so the defensive
+    deep copy Mesa makes of each value is not needed; it cost about half of
+    a run's time. Agent reporters and tables behave as in Mesa.
+    """
+
+    def collect(self, model: mesa.Model) -> None:
+        """Record one row of the model reporters (and anything else Mesa records)."""
+        for var, reporter in self.model_reporters.items():
+            self.model_vars[var].append(reporter(model))
+        if self.agent_reporters or self.agenttype_reporters:
+            reporters = self.model_reporters
+            self.model_reporters = {}
+            try:
+                super().collect(model)
+            finally:
+                self.model_reporters = reporters
 
 
 def _normalised(weights: list[float]) -> tuple[float, ...]:
@@ -539,10 +574,10 @@ def _third_party_settings(v: Mapping[str, Value], code: str) -> ThirdPartySettin
     )
 
 
-_REPORTERS: dict[str, Any] = {
-    "round": "steps",
+_REPORTERS: dict[str, Callable[[WarTerminationModel], Any]] = {
+    "round": lambda m: m.steps,
     "front": lambda m: m.battlefield.share,
-    "balance": "true_balance",
+    "balance": lambda m: m.true_balance,
     "belief_russia": lambda m: m.russia.believed_balance,
     "belief_ukraine": lambda m: m.ukraine.believed_balance,
     "belief_sd_russia": lambda m: m.russia.belief_sd,
@@ -554,17 +589,17 @@ _REPORTERS: dict[str, Any] = {
     "reservation_ukraine": lambda m: m.reservations[Side.UKRAINE],
     "proposal_value_russia": lambda m: m.proposal_values[Side.RUSSIA],
     "proposal_value_ukraine": lambda m: m.proposal_values[Side.UKRAINE],
-    "bargaining_range": "range_exists",
+    "bargaining_range": lambda m: m.range_exists,
     "open_step": lambda m: int(m.open_step),
     "steps_agreed": lambda m: len(m.agreed),
-    "confidence": "confidence",
-    "ceasefire": "ceasefire",
-    "violations": "violations_this_round",
-    "violations_total": "violations_detected",
-    "breakdowns": "breakdowns",
+    "confidence": lambda m: m.confidence,
+    "ceasefire": lambda m: m.ceasefire,
+    "violations": lambda m: m.violations_this_round,
+    "violations_total": lambda m: m.violations_detected,
+    "breakdowns": lambda m: m.breakdowns,
     "aid_ukraine": lambda m: m.ukraine.aid,
     "aid_russia": lambda m: m.russia.aid,
     "cost_russia": lambda m: m.russia.cumulative_cost,
     "cost_ukraine": lambda m: m.ukraine.cumulative_cost,
-    "status": "status",
+    "status": lambda m: m.status,
 }

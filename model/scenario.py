@@ -21,6 +21,7 @@ Any unknown key, wrong type or out-of-range value raises one
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -168,8 +169,12 @@ def scenario_path(name_or_path: str | Path) -> Path:
     return Path(str(bundled))
 
 
-def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
+def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario.
+
+    Parsed files are cached by path and modification time (a sweep builds
+    thousands of models from one file); a :class:`Scenario` is immutable, so
+    sharing it is safe.
 
     Args:
         name_or_path: A bundled scenario name or a path to a ``.toml`` file.
@@ -182,6 +187,13 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scen
             naming the file and the field.
     """
     path = scenario_path(name_or_path)
+    return _load_file(str(path.resolve()), path.stat().st_mtime_ns, ())
+
+
+@functools.lru_cache(maxsize=64)
+def _load_file(resolved: str, mtime_ns: int, _seen: tuple[str, ...]) -> Scenario:
+    """Parse and validate one file (``mtime_ns`` is part of the cache key only)."""
+    path = Path(resolved)
     where = path.name if str(path).startswith(str(resources.files(_SCENARIO_PACKAGE))) else str(path)
     try:
         with path.open("rb") as fh:
@@ -195,9 +207,10 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scen
     if extends is not None:
         if not isinstance(extends, str):
             raise ScenarioError(f"{where}: extends: expected a scenario name, got {extends!r}")
-        if extends in _seen:
+        base_path = scenario_path(extends)
+        if str(base_path.resolve()) in (*_seen, resolved):
             raise ScenarioError(f"{where}: extends: a cycle through {extends!r}")
-        base = load_scenario(extends, (*_seen, str(name_or_path)))
+        base = _load_file(str(base_path.resolve()), base_path.stat().st_mtime_ns, (*_seen, resolved))
         base_values = dict(base.values)
         sources = dict(base.sources)
 
