@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from model import maths
-from model.issues import TERRITORY_ISSUES, ISSUE_INDEX
+from model.issues import ISSUE_INDEX, TERRITORY_ISSUES
 from model.outcome import Side
 
 if TYPE_CHECKING:

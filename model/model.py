@@ -519,6 +519,8 @@ class RoundRecorder(mesa.DataCollector):
     a run's time. Agent reporters and tables behave as in Mesa.
     """
 
+    model_reporters: dict[str, Any]
+
     def collect(self, model: mesa.Model) -> None:
         """Record one row of the model reporters (and anything else Mesa records)."""
         for var, reporter in self.model_reporters.items():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from model.issues import ISSUES
 
 
-class OutcomeKind(str, Enum):
+class OutcomeKind(StrEnum):
     """The four ways a run can end."""
 
     SETTLEMENT = "settlement"
@@ -17,18 +17,12 @@ class OutcomeKind(str, Enum):
     VICTORY = "victory"
     WAR = "war"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Side(str, Enum):
+class Side(StrEnum):
     """The two belligerents."""
 
     RUSSIA = "russia"
     UKRAINE = "ukraine"
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def other(self) -> Side:

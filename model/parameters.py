@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Union
 
 from model.issues import ISSUES
 
-Value = Union[bool, int, float, str]
+Value = bool | int | float | str
 
 PROTOCOL_NAMES: tuple[str, ...] = ("ifg_sequential", "package", "bilateral", "none")
 SIDES: tuple[str, ...] = ("russia", "ukraine")
