@@ -1,0 +1,466 @@
+"""The ``war-termination`` command line: ``run``, ``scenarios``, ``params`` and the sub-commands of other modules.
+
+Every sub-command is an argparse sub-parser whose ``handler(args) -> int``
+returns the exit code. Modules that add sub-commands (``experiments.cli``:
+``sweep``, ``report``; ``model.viz_cli``: ``viz``) expose
+``register(subparsers) -> None`` and are picked up when they import.
+
+Bad input (an unknown scenario, a malformed or out-of-range override, an
+output file of the wrong kind) prints one line on stderr and exits with
+status 2, without a traceback. The help texts are built from
+:func:`model.describe_parameters`, the one table of parameters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from model.issues import STEP_ISSUES, Step
+from model.outcome import Outcome, OutcomeKind
+from model.parameters import PARAMETERS, Parameter, describe_parameters
+from model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+
+PROG = "war-termination"
+USAGE_ERROR = 2
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet")
+"""File kinds ``run --out`` writes."""
+
+_OPTIONAL_COMMANDS: tuple[str, ...] = ("experiments.cli", "model.viz_cli")
+"""Modules that add their own sub-commands when they import."""
+
+
+class UsageError(ValueError):
+    """A command line that cannot be used: wrong syntax, unknown name, value not allowed."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr, not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix(PROG).strip()
+        raise UsageError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
+
+
+# ----------------------------------------------------------------------
+# Parsing helpers (also used by the sub-commands of other modules)
+# ----------------------------------------------------------------------
+def parse_assignments(items: Iterable[str]) -> dict[str, str]:
+    """Split ``NAME=VALUE`` texts into a mapping (a later name wins).
+
+    Args:
+        items: The texts, as given after ``--set``.
+
+    Returns:
+        Parameter names and their values, still as text.
+
+    Raises:
+        UsageError: If an item is not ``NAME=VALUE``.
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name or not value.strip():
+            raise UsageError(f"--set {item!r}: expected NAME=VALUE, e.g. initial_advantage=0.6")
+        out[name] = value.strip()
+    return out
+
+
+def parse_overrides(items: Iterable[str], base: Scenario | None = None) -> dict[str, Any]:
+    """Parse and validate ``NAME=VALUE`` overrides against the parameter table.
+
+    Args:
+        items: The texts, as given after ``--set``.
+        base: A scenario to validate the whole set against (cross-parameter rules).
+
+    Returns:
+        Parameter names and their typed, validated values.
+
+    Raises:
+        UsageError: If an item is not ``NAME=VALUE``.
+        ScenarioError: If a name is unknown or a value not allowed.
+    """
+    texts = parse_assignments(items)
+    scenario = base if base is not None else _neutral_scenario()
+    checked = scenario.with_overrides(texts, origin="--set")
+    return {name: checked.values[name] for name in texts}
+
+
+def _neutral_scenario() -> Scenario:
+    from model.parameters import defaults
+
+    return Scenario("defaults", "", defaults())
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
+def _table_path(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise argparse.ArgumentTypeError(f"expected a file ending in {' or '.join(TABLE_SUFFIXES)}, got {text!r}")
+    return path
+
+
+# ----------------------------------------------------------------------
+# The parser
+# ----------------------------------------------------------------------
+def _groups() -> list[str]:
+    return list(dict.fromkeys(p.group.split(".")[0] for p in describe_parameters()))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with the sub-commands of every module that imports.
+
+    Returns:
+        The parser; each sub-parser sets ``handler``.
+    """
+    parser = _Parser(
+        prog=PROG,
+        description="An agent-based, game-theoretic model of how wars end: Russia and Ukraine bargain under fire "
+        "over the Italian four-step peace plan of May 2022.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    _add_run(subparsers)
+    _add_scenarios(subparsers)
+    _add_params(subparsers)
+    for module_name in _OPTIONAL_COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            # only a missing module itself is skipped; a broken import inside it is a bug to see
+            if exc.name is None or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def _add_run(subparsers: Any) -> None:
+    params = describe_parameters()
+    max_rounds = PARAMETERS["max_rounds"]
+    example = PARAMETERS["initial_advantage"]
+    cmd = subparsers.add_parser(
+        "run",
+        help="run one scenario and print how the war ended",
+        description="Run one scenario to its end and print the outcome: how it ended, who won, when, the step of "
+        "the plan reached, the terms per issue, the costs, breakdowns and the first ceasefire.",
+        epilog=f"{len(params)} parameters can be set, in the groups {', '.join(_groups())}; "
+        f"'{PROG} params' lists them with their defaults and allowed values.",
+    )
+    cmd.add_argument("scenario", metavar="SCENARIO", help=f"a bundled scenario ({', '.join(list_scenarios())}) or a path to a .toml file")
+    cmd.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0); the same seed gives the same run")
+    cmd.add_argument(
+        "--set",
+        dest="overrides",
+        metavar="NAME=VALUE",
+        nargs="+",
+        action="extend",
+        default=[],
+        help=f"override a parameter, e.g. {example.name}=0.6 ({example.meaning}: {example.allowed}); may be repeated",
+    )
+    cmd.add_argument(
+        "--rounds",
+        type=_non_negative_int,
+        default=None,
+        help=f"override max_rounds: {max_rounds.meaning.lower()}, {max_rounds.allowed}",
+    )
+    cmd.add_argument("--json", action="store_true", help="print the outcome record as JSON instead of text")
+    cmd.add_argument(
+        "--out",
+        type=_table_path,
+        metavar="FILE",
+        default=None,
+        help=f"write the per-round table to FILE ({' or '.join(TABLE_SUFFIXES)})",
+    )
+    cmd.set_defaults(handler=run_command)
+
+
+def _add_scenarios(subparsers: Any) -> None:
+    cmd = subparsers.add_parser(
+        "scenarios",
+        help="list the bundled scenarios",
+        description="List the bundled scenarios, one a line: the name and the first sentence of its description.",
+    )
+    cmd.set_defaults(handler=scenarios_command)
+
+
+def _add_params(subparsers: Any) -> None:
+    cmd = subparsers.add_parser(
+        "params",
+        help="list the parameters (name, default, allowed values, meaning)",
+        description="List every parameter a scenario or --set may give: its name, default, allowed values and meaning.",
+    )
+    cmd.add_argument("--group", default=None, help=f"only this group ({', '.join(_groups())}, or e.g. issues.crimea)")
+    cmd.add_argument("--scenario", default=None, help="add a column with this scenario's values")
+    cmd.set_defaults(handler=params_command)
+
+
+# ----------------------------------------------------------------------
+# run
+# ----------------------------------------------------------------------
+def run_command(args: argparse.Namespace) -> int:
+    """Run one scenario and report its outcome (the ``run`` sub-command).
+
+    Args:
+        args: Parsed arguments: ``scenario``, ``seed``, ``overrides``, ``rounds``, ``json``, ``out``.
+
+    Returns:
+        The exit code.
+
+    Raises:
+        UsageError: If ``--out`` names a folder that does not exist.
+        ScenarioError: If the scenario or an override is not valid.
+    """
+    from model.model import WarTerminationModel
+
+    scenario = load_scenario(args.scenario)
+    texts = parse_assignments(args.overrides)
+    checked = scenario.with_overrides(texts, origin="--set")
+    if args.rounds is not None:
+        texts["max_rounds"] = str(args.rounds)
+        checked = checked.with_overrides({"max_rounds": args.rounds}, origin="--rounds")
+    overrides = {name: checked.values[name] for name in texts}
+    out: Path | None = args.out
+    if out is not None and not out.parent.is_dir():
+        raise UsageError(f"--out {out}: no such folder {str(out.parent)!r}")
+
+    model = WarTerminationModel(scenario=checked, rng=args.seed)
+    outcome = model.run()
+    if out is not None:
+        write_table(model.datacollector.get_model_vars_dataframe(), out)
+    if args.json:
+        record = {"scenario": checked.name, "seed": args.seed, "overrides": overrides, **outcome.to_dict()}
+        print(json.dumps(record, indent=2))
+    else:
+        print(describe_outcome(outcome, checked, args.seed, overrides))
+        if out is not None:
+            print(f"Per-round table: {out}")
+    return 0
+
+
+def write_table(frame: Any, path: Path) -> None:
+    """Write a data frame to ``.csv`` or ``.parquet`` atomically (temporary file, then rename).
+
+    Args:
+        frame: A pandas DataFrame.
+        path: The destination; its suffix chooses the format.
+
+    Raises:
+        UsageError: If the suffix is neither ``.csv`` nor ``.parquet``.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise UsageError(f"--out {path}: expected a file ending in {' or '.join(TABLE_SUFFIXES)}")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    # mkstemp makes the file private; give the result the permissions a plain open() would
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    try:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+_ENDINGS = {
+    OutcomeKind.SETTLEMENT: "settlement: all four steps of the plan agreed",
+    OutcomeKind.CEASEFIRE: "frozen conflict: a ceasefire holds at the round limit, later steps unfinished",
+    OutcomeKind.VICTORY: "military victory",
+    OutcomeKind.WAR: "war: still fighting at the round limit",
+}
+
+
+def describe_outcome(outcome: Outcome, scenario: Scenario, seed: int, overrides: dict[str, Any]) -> str:
+    """A readable account of one run's outcome.
+
+    Args:
+        outcome: The run's outcome.
+        scenario: The scenario it ran (overrides applied).
+        seed: The seed it ran with.
+        overrides: The overrides given, for the header.
+
+    Returns:
+        Several lines of text.
+    """
+    v = scenario.values
+    header = f"{scenario.name}, seed {seed}, protocol {v['protocol']}, at most {v['max_rounds']} rounds (weeks)"
+    lines = [header]
+    if overrides:
+        lines.append("overrides: " + ", ".join(f"{k}={_fmt(x)}" for k, x in overrides.items()))
+    lines.append("")
+    step_name = Step(outcome.step_reached).name.lower().replace("_", " ") if outcome.step_reached else "none"
+    first = outcome.first_ceasefire_round
+    costs = ", ".join(f"{side} {cost:.3f}" for side, cost in outcome.costs.items())
+    facts = [
+        ("Ended", f"{_ENDINGS[outcome.kind]}, after {outcome.rounds} rounds"),
+        ("Winner", outcome.winner.value if outcome.winner else "none"),
+        ("Step reached", f"{outcome.step_reached} of 4 ({step_name})"),
+        ("First ceasefire", f"round {first}" if first is not None else "never"),
+        ("Breakdowns", f"{outcome.breakdowns} (violations detected: {outcome.violations_detected})"),
+        ("Front", f"Russia holds {outcome.final_front:.0%} of the contested territory ({float(v['initial_front']):.0%} at the start)"),
+        ("Balance", f"Russia wins an engagement with probability {outcome.final_balance:.2f}"),
+        ("Costs", f"{costs} (cumulative, in utility units)"),
+    ]
+    lines.extend(f"{label + ':':<17}{text}" for label, text in facts)
+    lines.append("Terms (0 = Russia's maximal demand, 1 = Ukraine's):")
+    for step in Step:
+        lines.append(f"  step {int(step)} {step.name.lower().replace('_', ' ')}")
+        for issue in STEP_ISSUES[step]:
+            value = outcome.terms.get(issue)
+            lines.append(f"    {issue:<22}{'unresolved' if value is None else f'{value:.2f}'}")
+    return "\n".join(lines)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+# ----------------------------------------------------------------------
+# scenarios and params
+# ----------------------------------------------------------------------
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a paragraph, on one line."""
+    flat = " ".join(text.split())
+    return _SENTENCE_END.split(flat, maxsplit=1)[0] if flat else ""
+
+
+def scenarios_command(args: argparse.Namespace) -> int:
+    """List the bundled scenarios (the ``scenarios`` sub-command).
+
+    Args:
+        args: Parsed arguments (none used).
+
+    Returns:
+        The exit code.
+    """
+    names = list_scenarios()
+    width = max(len(n) for n in names)
+    for name in names:
+        print(f"{name:<{width}}  {first_sentence(load_scenario(name).description)}")
+    return 0
+
+
+def select_parameters(group: str | None) -> tuple[Parameter, ...]:
+    """The parameters of one group (``issues`` also matches ``issues.crimea`` ...), or all.
+
+    Args:
+        group: A group name, a top-level group, or ``None`` for all.
+
+    Returns:
+        The parameters, in table order.
+
+    Raises:
+        UsageError: If no parameter is in that group.
+    """
+    params = describe_parameters()
+    if group is None:
+        return params
+    chosen = tuple(p for p in params if p.group == group or p.group.startswith(group + "."))
+    if not chosen:
+        raise UsageError(f"params --group {group!r}: unknown group; expected one of {', '.join(_groups())} (or e.g. issues.crimea)")
+    return chosen
+
+
+def parameter_rows(params: Sequence[Parameter], scenario: Scenario | None = None) -> list[list[str]]:
+    """Rows of the parameter table: name, group, default, (scenario value,) allowed, meaning.
+
+    Args:
+        params: The parameters to list.
+        scenario: If given, a column with its values.
+
+    Returns:
+        A header row and one row per parameter.
+    """
+    header = ["name", "group", "default", "allowed", "meaning"]
+    if scenario is not None:
+        header.insert(3, scenario.name)
+    rows = [header]
+    for p in params:
+        row = [p.name, p.group, _fmt(p.default), p.allowed, p.meaning]
+        if scenario is not None:
+            row.insert(3, _fmt(scenario.values[p.name]))
+        rows.append(row)
+    return rows
+
+
+def params_command(args: argparse.Namespace) -> int:
+    """Print the parameter table (the ``params`` sub-command).
+
+    Args:
+        args: Parsed arguments: ``group``, ``scenario``.
+
+    Returns:
+        The exit code.
+    """
+    params = select_parameters(args.group)
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    rows = parameter_rows(params, scenario)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+    return 0
+
+
+# ----------------------------------------------------------------------
+# Entry point
+# ----------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, run the sub-command and return its exit code.
+
+    Args:
+        argv: The arguments (without the program name); ``None`` reads ``sys.argv``.
+
+    Returns:
+        The exit code: 0 on success, 2 on bad input.
+    """
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        return int(args.handler(args))
+    except SystemExit as exc:  # --help and --version exit through argparse
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else USAGE_ERROR)
+    except (ScenarioError, UsageError, ValueError) as exc:
+        # bad input: one line, no traceback (handlers raise ValueError subclasses for it)
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return USAGE_ERROR
+    except OSError as exc:
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
