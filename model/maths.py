@@ -218,7 +218,7 @@ def value_of_war(
     b_coef = (flow_base + d * a_coef * (p - q)) / one_minus_d
     root = math.sqrt(max(1.0 - 4.0 * d * d * p * q, 0.0))
     lam1 = (1.0 + root) / (2.0 * d * p)  # > 1
-    lam2 = (1.0 - root) / (2.0 * d * p)  # < 1
+    lam2 = 2.0 * d * q / (1.0 + root)  # < 1; = (1 - root) / (2 d p) without the cancellation when p is small
     r0 = value_if_ukraine_wins / one_minus_d - b_coef
     rn = value_if_russia_wins / one_minus_d - a_coef * n - b_coef
     log1, log2 = math.log(lam1), math.log(lam2)
