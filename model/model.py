@@ -125,6 +125,7 @@ class WarTerminationModel(mesa.Model):
             members,
             self.true_balance,
         )
+        self._inducement = self.mediator.inducement if self.protocol.mediated else 0.0
 
         # negotiation state
         self.agreed: dict[Step, dict[int, float]] = {}
@@ -279,12 +280,21 @@ class WarTerminationModel(mesa.Model):
         return self.unresolved_risk * open_steps / 3.0
 
     def _state_value(self, side: Belligerent, terms: list[float], open_steps: int, penalised: frozenset[int], war_value: float) -> float:
-        """Value of an agreement (or the current ceasefire) to ``side``, in per-round units."""
-        flow = _effective_flow(side, terms, penalised)
+        """Value of the agreements in force (the current ceasefire) to ``side``, in per-round units."""
+        return self._agreement_value(side, _effective_flow(side, terms, penalised), open_steps, war_value)
+
+    def _agreement_value(self, side: Belligerent, flow: float, open_steps: int, war_value: float) -> float:
+        """Value of agreements worth ``flow`` a round with ``open_steps`` later steps unresolved.
+
+        The IFG's inducements (sanctions relief, reconstruction aid) flow for
+        as long as its agreements hold. With steps still open the ceasefire
+        costs a little each round and may collapse into war (weight ``h``).
+        """
+        value = flow + self._inducement
         if open_steps == 0:
-            return flow
+            return value
         h = self._risk(open_steps)
-        return (1.0 - h) * (flow - side.cost_of_round(True)) + h * war_value
+        return (1.0 - h) * (value - side.cost_of_round(True)) + h * war_value
 
     # ------------------------------------------------------------------
     # Ceasefire
@@ -307,18 +317,30 @@ class WarTerminationModel(mesa.Model):
             self.confidence = min(1.0, self.confidence + self.confidence_gain)
 
     def _ceasefire_breaks(self) -> bool:
-        """A side defects when resuming war is worth more than the ceasefire (guarantees deter Russia)."""
+        """A side defects when resuming war is worth more than keeping the ceasefire.
+
+        The war that follows a breakdown is fought with the guarantors (as
+        far as they are credible) on Ukraine's side, so it is what Russia
+        gets by defecting and what either side fears from a collapse. Ukraine
+        gets no guarantee for a war it restarts itself.
+        """
         terms = self.current_terms()
         open_steps = 4 - len(self.agreed)
         penalised = self._agreed_issues()
-        deterrence = self.guarantee_effect * self.guarantee_credibility()
         for side in self.belligerents:
-            war = self.war_values[side.side]
-            keep = self._state_value(side, terms, open_steps, penalised, war)
-            resume = self._war_value(side, deterrence) if side.side is Side.RUSSIA else war
+            guarded = self._guarded_war_value(side)
+            keep = self._state_value(side, terms, open_steps, penalised, guarded)
+            resume = guarded if side.side is Side.RUSSIA else self.war_values[side.side]
             if resume > keep + _TOLERANCE:
                 return True
         return False
+
+    def _guarded_war_value(self, side: Belligerent, anticipated_shift: float = 0.0) -> float:
+        """Value of a war after a breakdown, with the guarantors deterring Russia."""
+        deterrence = self.guarantee_effect * self.guarantee_credibility()
+        if not deterrence and not anticipated_shift:
+            return self.war_values[side.side]
+        return self._war_value(side, deterrence, anticipated_shift)
 
     def _break_down(self) -> None:
         self.ceasefire = False
@@ -362,28 +384,26 @@ class WarTerminationModel(mesa.Model):
         open_after = open_before - len(steps)
         on_table = frozenset(agenda) | ({_CEASEFIRE_LINE} if Step.CEASEFIRE in steps else frozenset())
         penalised = agreed_before | on_table
-        inducement = self.mediator.inducement if self.protocol.mediated else 0.0
         h_after = self._risk(open_after)
         # what a breakdown of the coming ceasefire would bring: the balance shifted by
         # rearmament over the window before the next step, less the guarantors' deterrence
         window = self.confidence_threshold / self.confidence_gain if self.confidence_gain > 0 else float(self.max_rounds)
         anticipated = self.battlefield.rearmament * min(window, float(self.max_rounds))
-        deterrence = self.guarantee_effect * self.mediator.guarantee_credibility * self.interim_guarantee
 
         russia, ukraine = self.russia, self.ukraine
         reservations: dict[Side, float] = {}
         future_war: dict[Side, float] = {}
         utility_floor: dict[Side, float] = {}
         for side in self.belligerents:
-            war = self.war_values[side.side]
-            d = war if not self.ceasefire else self._state_value(side, now, open_before, agreed_before, war)
+            if self.ceasefire:
+                d = self._state_value(side, now, open_before, agreed_before, self._guarded_war_value(side))
+            else:
+                d = self.war_values[side.side]
             reservations[side.side] = d
-            future = war
-            if open_after > 0 and (anticipated or deterrence):
-                future = self._war_value(side, deterrence if side.side is Side.UKRAINE else 0.0, anticipated)
+            future = self._guarded_war_value(side, anticipated) if open_after > 0 else 0.0
             future_war[side.side] = future
             cost_after = side.cost_of_round(True) if open_after > 0 else 0.0
-            utility_floor[side.side] = (d - h_after * future - inducement) / (1.0 - h_after) + cost_after
+            utility_floor[side.side] = (d - h_after * future) / (1.0 - h_after) + cost_after - self._inducement
 
         stakes_r, stakes_u = russia.stakes(), ukraine.stakes()
         frontier = maths.build_frontier(agenda, stakes_r, stakes_u)
@@ -404,19 +424,13 @@ class WarTerminationModel(mesa.Model):
         accepted = True
         for side in self.belligerents:
             flow = _effective_flow(side, proposal, penalised)
-            value = self._state_value_with(side, flow, open_after, future_war[side.side]) + inducement
+            value = self._agreement_value(side, flow, open_after, future_war[side.side])
             self.proposal_values[side.side] = value
             accepted &= flow >= utility_floor[side.side] - _TOLERANCE
         self.reservations = reservations
         self.proposal = {ISSUES[j]: proposal[j] for j in sorted(on_table)}
         if accepted:
             self._agree(steps, proposal)
-
-    def _state_value_with(self, side: Belligerent, flow: float, open_steps: int, war_value: float) -> float:
-        if open_steps == 0:
-            return flow
-        h = self._risk(open_steps)
-        return (1.0 - h) * (flow - side.cost_of_round(True)) + h * war_value
 
     def _agree(self, steps: tuple[Step, ...], proposal: list[float]) -> None:
         for step in steps:
