@@ -207,7 +207,10 @@ def _load_file(resolved: str, mtime_ns: int, _seen: tuple[str, ...]) -> Scenario
     if extends is not None:
         if not isinstance(extends, str):
             raise ScenarioError(f"{where}: extends: expected a scenario name, got {extends!r}")
-        base_path = scenario_path(extends)
+        try:
+            base_path = scenario_path(extends)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{where}: extends: {exc}") from None
         if str(base_path.resolve()) in (*_seen, resolved):
             raise ScenarioError(f"{where}: extends: a cycle through {extends!r}")
         base = _load_file(str(base_path.resolve()), base_path.stat().st_mtime_ns, (*_seen, resolved))
