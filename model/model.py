@@ -66,7 +66,8 @@ class WarTerminationModel(mesa.Model):
         loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         loaded = loaded.with_overrides(overrides)
         super().__init__(rng=rng)
-        self.scenario = loaded
+        # not `self.scenario`: Mesa 3.5's Model owns that name for its own scenarios
+        self.war_scenario = loaded
         v = loaded.values
         self.max_rounds = int(v["max_rounds"])
         self.protocol = PROTOCOLS[str(v["protocol"])]()
