@@ -1,0 +1,187 @@
+"""Check (or enforce) the notebooks' git policy: committed with their outputs stripped.
+
+The notebooks in ``notebooks/`` are executed by CI (``pytest --nbmake``), so
+their outputs are regenerated on every run and would only add noise to the
+history. The policy, described in the README's "Notebooks" section:
+
+- every code cell is committed without outputs and with no execution count;
+- notebook metadata holds at most ``kernelspec`` and ``language_info`` (no
+  widget state), and cell metadata at most ``tags``;
+- a notebook is named ``NN_topic.ipynb`` and its first code cell sets the one
+  scaling switch, ``FULL = False`` (fast by default, full experiment on demand);
+- a notebook uses the package's public API only: ``model``, ``experiments`` and
+  the browser page ``model.app``, never internal modules, and defines no
+  classes (model code lives in the package, where worker processes can import it).
+
+Usage::
+
+    python tools/check_notebooks.py            # check notebooks/*.ipynb; exit 1 on a violation
+    python tools/check_notebooks.py --strip    # strip outputs and metadata in place, then check
+    python tools/check_notebooks.py PATH ...   # check the given notebooks only
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+NAME_PATTERN = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
+ALLOWED_NOTEBOOK_METADATA = frozenset({"kernelspec", "language_info"})
+ALLOWED_CELL_METADATA = frozenset({"tags"})
+PUBLIC_MODULES = frozenset({"model", "experiments", "model.app"})
+PROJECT_PACKAGES = frozenset({"model", "experiments"})
+SWITCH = re.compile(r"^FULL\s*=\s*False\b", re.MULTILINE)
+
+
+def _source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _code_without_magics(source: str) -> str:
+    """Cell source with IPython magics and shell escapes blanked, so ``ast`` can parse it."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
+def _import_violations(tree: ast.AST) -> Iterable[str]:
+    for node in ast.walk(tree):
+        modules: list[str] = []
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+        for module in modules:
+            if module.split(".")[0] in PROJECT_PACKAGES and module not in PUBLIC_MODULES:
+                allowed = ", ".join(sorted(PUBLIC_MODULES))
+                yield f"imports internal module {module!r} (allowed from the project: {allowed})"
+        if isinstance(node, ast.ClassDef):
+            yield f"defines class {node.name!r} (model code belongs in the package)"
+
+
+def check_notebook(path: Path) -> list[str]:
+    """Every policy violation of one notebook, each as one line.
+
+    Args:
+        path: The ``.ipynb`` file.
+
+    Returns:
+        Violations, each prefixed with the file name; empty if it complies.
+    """
+    name = path.name
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        return [f"{name}: not a readable notebook ({err})"]
+    problems: list[str] = []
+    if not NAME_PATTERN.match(name):
+        problems.append("name must be NN_topic.ipynb (two digits, lower-case words joined by _)")
+    if nb.get("nbformat") != 4:
+        problems.append(f"nbformat must be 4, got {nb.get('nbformat')!r}")
+    extra = sorted(set(nb.get("metadata", {})) - ALLOWED_NOTEBOOK_METADATA)
+    if extra:
+        problems.append(f"notebook metadata has {', '.join(extra)} (allowed: kernelspec, language_info)")
+    code_cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    if not code_cells:
+        problems.append("has no code cell")
+    elif not SWITCH.search(_source(code_cells[0])):
+        problems.append("first code cell must set the scaling switch 'FULL = False'")
+    for number, cell in enumerate(nb.get("cells", []), start=1):
+        where = f"cell {number}"
+        meta = sorted(set(cell.get("metadata", {})) - ALLOWED_CELL_METADATA)
+        if meta:
+            problems.append(f"{where}: cell metadata has {', '.join(meta)} (allowed: tags)")
+        if cell.get("cell_type") != "code":
+            if cell.get("outputs") or cell.get("attachments"):
+                problems.append(f"{where}: a markdown cell carries outputs or attachments")
+            continue
+        if cell.get("outputs"):
+            problems.append(f"{where}: has outputs (commit notebooks stripped)")
+        if cell.get("execution_count") is not None:
+            problems.append(f"{where}: has an execution count (commit notebooks stripped)")
+        try:
+            tree = ast.parse(_code_without_magics(_source(cell)))
+        except SyntaxError as err:
+            problems.append(f"{where}: does not parse as Python ({err.msg}, line {err.lineno})")
+            continue
+        problems.extend(f"{where}: {text}" for text in _import_violations(tree))
+    return [f"{name}: {text}" for text in problems]
+
+
+def strip_notebook(path: Path) -> bool:
+    """Strip outputs, execution counts and extra metadata in place (write, then rename).
+
+    Args:
+        path: The ``.ipynb`` file.
+
+    Returns:
+        True if the file changed.
+    """
+    text = path.read_text(encoding="utf-8")
+    nb = json.loads(text)
+    nb["metadata"] = {k: v for k, v in nb.get("metadata", {}).items() if k in ALLOWED_NOTEBOOK_METADATA}
+    for cell in nb.get("cells", []):
+        cell["metadata"] = {k: v for k, v in cell.get("metadata", {}).items() if k in ALLOWED_CELL_METADATA}
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    new = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"  # as Jupyter writes it
+    if new == text:
+        return False
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def _notebooks(paths: Sequence[str]) -> list[Path]:
+    if not paths:
+        return sorted(NOTEBOOKS.glob("*.ipynb"))
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if not path.is_file() or path.suffix != ".ipynb":
+            raise ValueError(f"{given}: not an existing .ipynb file")
+        found.append(path)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check the notebooks; print one line per violation.
+
+    Args:
+        argv: Command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        0 if every notebook complies, 1 if one does not, 2 for a bad argument.
+    """
+    parser = argparse.ArgumentParser(description="Check the notebooks' git policy (outputs stripped, public API).")
+    parser.add_argument("paths", nargs="*", help="notebooks to check (default: notebooks/*.ipynb)")
+    parser.add_argument("--strip", action="store_true", help="strip outputs and metadata in place first")
+    args = parser.parse_args(argv)
+    try:
+        notebooks = _notebooks(args.paths)
+    except ValueError as err:
+        print(f"check_notebooks: {err}", file=sys.stderr)
+        return 2
+    if args.strip:
+        for path in notebooks:
+            if strip_notebook(path):
+                print(f"stripped {path.name}")
+    problems = [line for path in notebooks for line in check_notebook(path)]
+    for line in problems:
+        print(line)
+    if not problems:
+        print(f"{len(notebooks)} notebooks comply with the policy")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
