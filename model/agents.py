@@ -225,7 +225,7 @@ class ThirdParty(mesa.Agent):
 
     def utility(self, terms: Sequence[float]) -> float:
         """The third party's utility of a set of terms: equal salience, its lean as ideal point."""
-        return 1.0 - sum(abs(x - self.settings.lean) for x in terms) / len(terms)
+        return 1.0 - math.fsum(abs(x - self.settings.lean) for x in terms) / len(terms)
 
 
 @dataclass(frozen=True)
@@ -256,12 +256,12 @@ class Mediator(mesa.Agent):
         self.settings = settings
         self.members = members
         leans = [m.settings.lean for m in members]
-        self.lean = sum(leans) / len(leans) if (settings.bias and leans) else 0.5
+        self.lean = math.fsum(leans) / len(leans) if (settings.bias and leans) else 0.5
         self.guarantee_credibility = (
             max((m.settings.guarantee for m in members), default=0.0) if settings.guarantees else 0.0
         )
         support = [(1.0 + m.settings.stance) / 2.0 for m in members]
-        self.inducement = settings.leverage_size * sum(support) / len(support) if (settings.leverage and support) else 0.0
+        self.inducement = settings.leverage_size * math.fsum(support) / len(support) if (settings.leverage and support) else 0.0
         self.belief_a, self.belief_b = maths.beta_from_mean(true_balance, settings.intelligence)
 
     @property

@@ -250,7 +250,8 @@ def utility(terms: Sequence[float], ideal: Sequence[float], weights: Sequence[fl
     Returns:
         The utility, in [0, 1].
     """
-    return sum(w * (1.0 - abs(x - i)) for x, i, w in zip(terms, ideal, weights))
+    # fsum, not sum: Python 3.12 changed sum() of floats, and runs must match across versions
+    return math.fsum(w * (1.0 - abs(x - i)) for x, i, w in zip(terms, ideal, weights))
 
 
 def red_line_penalty(term: float, red_line: float, rate: float, ukraine: bool) -> float:

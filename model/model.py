@@ -550,7 +550,7 @@ class RoundRecorder(mesa.DataCollector):
 
 
 def _normalised(weights: list[float]) -> tuple[float, ...]:
-    total = sum(weights)
+    total = math.fsum(weights)
     return tuple(w / total for w in weights)
 
 
