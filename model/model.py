@@ -171,7 +171,8 @@ class WarTerminationModel(mesa.Model):
             side.pay(self.ceasefire)
         self._support_round()
         self._everyone_sees(self._aid_shift())
-        self.mediator.share_information(self.belligerents)
+        if self.protocol.mediated:  # with no mediator at the table, nobody carries its estimate
+            self.mediator.share_information(self.belligerents)
         self._value_war()
         broke_down = self.ceasefire and self._ceasefire_breaks()
         if broke_down:
