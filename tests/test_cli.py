@@ -1,0 +1,242 @@
+"""The command line: its sub-commands, its output files and its one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from model import WarTerminationModel, cli, describe_parameters, list_scenarios
+from model.cli import main
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ---------------------------------------------------------------------------
+# scenarios and params
+# ---------------------------------------------------------------------------
+def test_scenarios_lists_every_bundled_scenario_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "scenarios")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == list_scenarios()
+    for name in ("italian_plan_2022", "severodonetsk", "stalemate", "counteroffensive"):
+        assert name in list_scenarios()
+    # the first sentence only: no line carries a second sentence of its description
+    italian = next(line for line in lines if line.startswith("italian_plan_2022"))
+    assert italian.rstrip().endswith(".") and "One round is one week" not in italian
+
+
+def test_first_sentence() -> None:
+    assert cli.first_sentence("One thing. Another thing.") == "One thing."
+    assert cli.first_sentence("A $40bn bill\n  spread over lines. Next.") == "A $40bn bill spread over lines."
+    assert cli.first_sentence("") == ""
+
+
+def test_params_lists_every_parameter(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "params")
+    assert code == 0
+    names = [line.split()[0] for line in out.splitlines()[1:]]
+    assert names == [p.name for p in describe_parameters()]
+    assert "a number in [0.01, 0.99]" in out
+
+
+def test_params_group_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "params", "--group", "costs")
+    assert code == 0
+    names = {line.split()[0] for line in out.splitlines()[1:]}
+    assert names == {p.name for p in describe_parameters() if p.group == "costs"}
+    code, out, _ = run_cli(capsys, "params", "--group", "issues")
+    assert {line.split()[1] for line in out.splitlines()[1:]} == {p.group for p in describe_parameters() if p.group.startswith("issues.")}
+
+
+def test_params_scenario_column(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "params", "--group", "battlefield", "--scenario", "severodonetsk")
+    assert code == 0
+    header, *rows = out.splitlines()
+    assert header.split()[3] == "severodonetsk"
+    row = next(r for r in rows if r.startswith("initial_advantage "))
+    assert row.split()[2:4] == ["0.5", "0.62"]
+
+
+# ---------------------------------------------------------------------------
+# run
+# ---------------------------------------------------------------------------
+def test_run_prints_a_readable_outcome(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "run", "italian_plan_2022", "--seed", "3")
+    assert code == 0 and err == ""
+    outcome = WarTerminationModel("italian_plan_2022", rng=3).run()
+    for label in ("Ended:", "Winner:", "Step reached:", "First ceasefire:", "Breakdowns:", "Front:", "Costs:"):
+        assert label in out
+    assert f"after {outcome.rounds} rounds" in out
+    assert f"Step reached:    {outcome.step_reached} of 4" in out
+    for issue in outcome.terms:
+        assert issue in out
+
+
+def test_run_json_is_the_outcome_record(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "run", "stalemate", "--seed", "11", "--set", "aid_scale=2", "momentum=-0.01", "--json")
+    assert code == 0
+    record = json.loads(out)
+    expected = WarTerminationModel("stalemate", rng=11, aid_scale=2.0, momentum=-0.01).run().to_dict()
+    assert record["scenario"] == "stalemate"
+    assert record["seed"] == 11
+    assert record["overrides"] == {"aid_scale": 2.0, "momentum": -0.01}
+    assert {k: record[k] for k in expected} == pytest.approx(expected, nan_ok=True)
+
+
+def test_run_repeated_set_and_rounds(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(
+        capsys, "run", "italian_plan_2022", "--set", "protocol=none", "--set", "protocol=package", "--rounds", "7", "--json"
+    )
+    assert code == 0
+    record = json.loads(out)
+    assert record["overrides"] == {"protocol": "package", "max_rounds": 7}
+    assert record["rounds"] <= 7
+
+
+def test_run_same_seed_same_output(capsys: pytest.CaptureFixture[str]) -> None:
+    first = run_cli(capsys, "run", "counteroffensive", "--seed", "5", "--json")
+    second = run_cli(capsys, "run", "counteroffensive", "--seed", "5", "--json")
+    assert first == second
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_run_writes_the_per_round_table(capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"rounds{suffix}"
+    code, out, _ = run_cli(capsys, "run", "severodonetsk", "--seed", "2", "--rounds", "30", "--out", str(path), "--json")
+    assert code == 0
+    table = pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+    model = WarTerminationModel("severodonetsk", rng=2, max_rounds=30)
+    model.run()
+    expected = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    assert len(table) == json.loads(out)["rounds"] + 1
+    assert list(table.columns) == list(expected.columns)
+    pd.testing.assert_series_equal(table["front"], expected["front"], check_names=False)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def test_run_out_replaces_an_existing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "rounds.csv"
+    path.write_text("old\n")
+    assert run_cli(capsys, "run", "stalemate", "--rounds", "3", "--out", str(path))[0] == 0
+    assert path.read_text().startswith("round,")
+
+
+BAD_INPUTS = [
+    (["run", "no_such_scenario"], "unknown scenario 'no_such_scenario'"),
+    (["run", "missing/file.toml"], "no such scenario file"),
+    (["run", "italian_plan_2022", "--set", "initial_advantage"], "expected NAME=VALUE"),
+    (["run", "italian_plan_2022", "--set", "=0.5"], "expected NAME=VALUE"),
+    (["run", "italian_plan_2022", "--set", "no_such_parameter=1"], "unknown parameter 'no_such_parameter'"),
+    (["run", "italian_plan_2022", "--set", "initial_advantage=1.5"], "initial_advantage: expected a number in [0.01, 0.99]"),
+    (["run", "italian_plan_2022", "--set", "initial_advantage=high"], "initial_advantage: expected a number"),
+    (["run", "italian_plan_2022", "--set", "protocol=treaty"], "protocol: expected one of: ifg_sequential"),
+    (["run", "italian_plan_2022", "--set", "initial_front=0"], "initial_front"),
+    (["run", "italian_plan_2022", "--rounds", "0"], "max_rounds: expected an integer in [1, 5000]"),
+    (["run", "italian_plan_2022", "--rounds", "many"], "--rounds"),
+    (["run", "italian_plan_2022", "--seed", "-4"], "--seed"),
+    (["run", "italian_plan_2022", "--out", "rounds.xlsx"], "expected a file ending in .csv or .parquet"),
+    (["run", "italian_plan_2022", "--out", "no/such/folder/rounds.csv"], "no such folder"),
+    (["params", "--group", "weather"], "unknown group"),
+    (["run"], "SCENARIO"),
+    (["fly"], "invalid choice"),
+    ([], "COMMAND"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD_INPUTS, ids=[" ".join(a) or "nothing" for a, _ in BAD_INPUTS])
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert message in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "run", "--help")
+    assert code == 0
+    assert "--set NAME=VALUE" in out
+    # the help reads the parameter table
+    assert f"{len(describe_parameters())} parameters" in out.replace("\n", " ")
+
+
+def test_entry_point_in_a_fresh_process() -> None:
+    bad = subprocess.run(
+        [sys.executable, "-m", "model", "run", "italian_plan_2022", "--set", "volatility=9"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert bad.stderr.count("\n") == 1 and "volatility" in bad.stderr
+
+
+# ---------------------------------------------------------------------------
+# Sub-commands of other modules
+# ---------------------------------------------------------------------------
+def _fake_module(name: str, command: str, handler: object) -> types.ModuleType:
+    module = types.ModuleType(name)
+
+    def register(subparsers: object) -> None:
+        parser = subparsers.add_parser(command)  # type: ignore[attr-defined]
+        parser.add_argument("--level", type=int, default=1)
+        parser.set_defaults(handler=handler)
+
+    module.register = register  # type: ignore[attr-defined]
+    return module
+
+
+def test_other_modules_register_their_commands(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def handler(args: object) -> int:
+        print("level", args.level)  # type: ignore[attr-defined]
+        return 3
+
+    monkeypatch.setitem(sys.modules, "model.viz_cli", _fake_module("model.viz_cli", "viz", handler))
+    code, out, _ = run_cli(capsys, "viz", "--level", "4")
+    assert (code, out) == (3, "level 4\n")
+    # the shared parser class makes their errors one line too
+    code, out, err = run_cli(capsys, "viz", "--level", "x")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "--level" in err
+
+
+def test_a_registered_handler_s_value_error_is_bad_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def handler(args: object) -> int:
+        raise ValueError("experiment 'x.toml': [design] kind: expected one of: grid, lhs, sobol")
+
+    monkeypatch.setitem(sys.modules, "experiments.cli", _fake_module("experiments.cli", "sweep", handler))
+    code, _, err = run_cli(capsys, "sweep")
+    assert code == 2
+    assert err == "war-termination: error: experiment 'x.toml': [design] kind: expected one of: grid, lhs, sobol\n"
+
+
+def test_a_missing_optional_module_is_skipped(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "model.viz_cli", None)  # import of it fails as if it were not there
+    assert run_cli(capsys, "run", "stalemate", "--rounds", "2")[0] == 0
+    code, _, err = run_cli(capsys, "viz")
+    assert code == 2 and "invalid choice: 'viz'" in err
+
+
+def test_a_broken_import_inside_an_optional_module_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(name: str, package: str | None = None) -> types.ModuleType:
+        raise ModuleNotFoundError("No module named 'solara'", name="solara")
+
+    monkeypatch.setattr(cli.importlib, "import_module", broken)
+    with pytest.raises(ModuleNotFoundError):
+        cli.build_parser()

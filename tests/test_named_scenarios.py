@@ -1,0 +1,108 @@
+"""The three named scenarios: each changes only what its story needs, with sources, and tells that story."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from functools import cache
+
+import pytest
+
+from model import WarTerminationModel, load_scenario
+from model.outcome import OutcomeKind, Side
+
+BASE = "italian_plan_2022"
+CHANGES = {
+    "severodonetsk": {"initial_advantage", "momentum", "shock_round", "shock_size", "war_cost_russia"},
+    "stalemate": {"initial_advantage", "momentum", "shock_round", "shock_size"},
+    "counteroffensive": {"momentum", "shock_round", "shock_size"},
+}
+SEEDS = range(40)
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_changes_only_its_story_and_gives_sources(name: str) -> None:
+    base, scenario = load_scenario(BASE), load_scenario(name)
+    changed = {k for k, v in scenario.values.items() if base.values[k] != v}
+    assert changed == CHANGES[name]
+    for key in CHANGES[name]:
+        assert scenario.sources[key] != base.sources.get(key), key
+        assert scenario.sources[key].startswith(("seed 00", "assumption", "public record")), key
+    # everything it keeps, it keeps with the base's source
+    kept = {k: s for k, s in scenario.sources.items() if k not in CHANGES[name]}
+    assert kept == {k: s for k, s in base.sources.items() if k not in CHANGES[name]}
+    assert scenario.description and BASE in scenario.description
+
+
+@cache
+def _runs(name: str) -> tuple[tuple[float, ...], tuple[OutcomeKind, ...], tuple[Side | None, ...], tuple[float, ...], tuple[float, ...]]:
+    fronts, kinds, winners, cost_r, cost_u = [], [], [], [], []
+    for seed in SEEDS:
+        outcome = WarTerminationModel(name, rng=seed).run()
+        fronts.append(outcome.final_front)
+        kinds.append(outcome.kind)
+        winners.append(outcome.winner)
+        cost_r.append(outcome.costs["russia"])
+        cost_u.append(outcome.costs["ukraine"])
+    return tuple(fronts), tuple(kinds), tuple(winners), tuple(cost_r), tuple(cost_u)
+
+
+def _mean_and_se(values: tuple[float, ...]) -> tuple[float, float]:
+    return statistics.fmean(values), statistics.stdev(values) / math.sqrt(len(values))
+
+
+def test_severodonetsk_russia_advances_at_a_high_cost() -> None:
+    start = float(load_scenario("severodonetsk").values["initial_front"])
+    fronts, _, winners, cost_r, cost_u = _runs("severodonetsk")
+    mean, se = _mean_and_se(fronts)
+    assert mean - 3 * se > start + 0.05  # the front moves west, visibly
+    assert Side.UKRAINE not in winners
+    diff = tuple(r - u for r, u in zip(cost_r, cost_u))
+    mean_diff, se_diff = _mean_and_se(diff)
+    assert mean_diff - 3 * se_diff > 0  # and Russia pays more than Ukraine
+    model = WarTerminationModel("severodonetsk", rng=0)
+    assert model.true_balance > 0.55  # Russia wins more engagements than it loses
+
+
+def test_counteroffensive_ukraine_gains() -> None:
+    start = float(load_scenario("counteroffensive").values["initial_front"])
+    fronts, kinds, winners, _, _ = _runs("counteroffensive")
+    mean, se = _mean_and_se(fronts)
+    assert mean + 3 * se < start - 0.05
+    assert Side.UKRAINE in winners and Side.RUSSIA not in winners
+    # the shock comes early and turns the balance Ukraine's way
+    model = WarTerminationModel("counteroffensive", rng=0, protocol="none")
+    shock = int(model.war_scenario.values["shock_round"])
+    assert shock <= 8
+    before = model.true_balance
+    for _ in range(shock):
+        model.step()
+    assert before > 0.5 > model.true_balance
+
+
+def test_stalemate_is_even_and_does_not_drift() -> None:
+    model = WarTerminationModel("stalemate", rng=0, protocol="none")
+    balances = []
+    while model.running:
+        model.step()
+        balances.append(model.true_balance)
+    assert model.datacollector.get_model_vars_dataframe()["balance"].iloc[0] == pytest.approx(0.5, abs=1e-3)
+    assert max(balances) - min(balances) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_three_trends_order_the_front() -> None:
+    means = {name: _mean_and_se(_runs(name)[0]) for name in CHANGES}
+    (co, co_se), (st, st_se), (sv, sv_se) = means["counteroffensive"], means["stalemate"], means["severodonetsk"]
+    assert co + 3 * co_se < st - 3 * st_se
+    assert st + 3 * st_se < sv - 3 * sv_se
+
+
+def test_a_stalemate_opens_more_room_for_talks_than_an_advance() -> None:
+    # a mutually hurting stalemate brings ceasefires more often than a one-sided trend (Zartman's ripeness)
+    def ceasefire_runs(name: str) -> int:
+        return sum(WarTerminationModel(name, rng=seed).run().first_ceasefire_round is not None for seed in SEEDS)
+
+    assert ceasefire_runs("stalemate") > ceasefire_runs("severodonetsk")
+    assert sum(k is OutcomeKind.CEASEFIRE for k in _runs("stalemate")[1]) > sum(
+        k is OutcomeKind.CEASEFIRE for k in _runs("counteroffensive")[1]
+    )
