@@ -110,7 +110,7 @@ class WarTerminationModel(mesa.Model):
         }
 
         self._support_round()
-        self._last_logit = self.battlefield.observable_logit(self.net_aid)
+        self._last_logit = self._aid_logit()
         members = [tp for tp in self.third_parties if tp.settings.ifg_member]
         self.mediator = Mediator(
             self,
@@ -225,8 +225,12 @@ class WarTerminationModel(mesa.Model):
         for tp in self.third_parties:
             tp.act(self._by_side)
 
+    def _aid_logit(self) -> float:
+        # aid's part of the balance only: the trend's drift is shown to everyone when it happens
+        return self.battlefield.observable_logit(self.net_aid) - self.battlefield.trend_logit
+
     def _aid_shift(self) -> float:
-        logit = self.battlefield.observable_logit(self.net_aid)
+        logit = self._aid_logit()
         shift, self._last_logit = logit - self._last_logit, logit
         return shift
 
