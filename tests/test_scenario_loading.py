@@ -1,0 +1,327 @@
+"""Scenario files and overrides: every bundled file loads, every rule rejects what breaks it alone.
+
+Each bad input differs from a valid file by one thing, and the error must
+name the file, the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model import (
+    PROTOCOLS,
+    ScenarioError,
+    WarTerminationModel,
+    describe_parameters,
+    list_scenarios,
+    load_scenario,
+)
+from model.issues import ISSUES
+from model.parameters import PARAMETERS
+
+VALID = """\
+name = "probe"
+description = "A valid file that each test breaks in one place."
+
+[run]
+protocol = { value = "package", source = "test" }
+max_rounds = 12
+
+[battlefield]
+momentum = { value = 0.01, source = "test" }
+volatility = 0.05
+initial_front = 0.5
+
+[mediator]
+mediator_bias = false
+
+[third_parties]
+aid_scale = 2.0
+
+[third_parties.uk]
+stance = { value = -1.0, source = "seed 000" }
+
+[issues.crimea]
+salience_ukraine = 1.5
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "probe.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    return str(info.value)
+
+
+# --------------------------------------------------------------------------
+# Files that load
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list_scenarios())
+def test_every_bundled_scenario_loads_and_runs_a_round(name: str) -> None:
+    scenario = load_scenario(name)
+    assert scenario.name == name
+    assert set(scenario.values) == set(PARAMETERS)
+    model = WarTerminationModel(scenario=name, rng=1)
+    model.step()
+    assert model.steps == 1
+
+
+def test_the_bundled_theory_scenarios_are_there() -> None:
+    names = set(list_scenarios())
+    assert {"italian_plan_2022", "theory_random_walk", "theory_complete_information", "theory_mutual_optimism",
+            "theory_commitment", "theory_null_mediator"} <= names
+
+
+def test_the_valid_probe_loads_with_its_values_and_sources(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, VALID))
+    v = scenario.values
+    assert v["protocol"] == "package" and v["max_rounds"] == 12
+    assert v["momentum"] == 0.01 and v["volatility"] == 0.05 and v["mediator_bias"] is False
+    assert v["aid_scale"] == 2.0 and v["stance_uk"] == -1.0 and v["salience_ukraine_crimea"] == 1.5
+    # untouched values keep the generic default
+    assert v["war_cost_russia"] == PARAMETERS["war_cost_russia"].default
+    assert scenario.sources["stance_uk"] == "seed 000"
+    assert "volatility" not in scenario.sources
+
+
+def test_extends_starts_from_the_base_and_keeps_its_sources(tmp_path: Path) -> None:
+    path = write(tmp_path, 'extends = "italian_plan_2022"\n[battlefield]\nmomentum = 0.02\n')
+    scenario = load_scenario(path)
+    base = load_scenario("italian_plan_2022")
+    assert scenario.values["momentum"] == 0.02
+    assert scenario.values["initial_advantage"] == base.values["initial_advantage"]
+    assert scenario.sources["initial_advantage"] == base.sources["initial_advantage"]
+    # a bare value replaces the base's value, so its source no longer applies
+    assert "momentum" not in scenario.sources
+
+
+def test_italian_plan_gives_a_source_for_every_parameter() -> None:
+    scenario = load_scenario("italian_plan_2022")
+    missing = [p.name for p in describe_parameters() if not scenario.sources.get(p.name, "").strip()]
+    assert missing == []
+
+
+# --------------------------------------------------------------------------
+# Files that break one rule
+# --------------------------------------------------------------------------
+
+def _zero_saliences(side: str) -> str:
+    return "".join(f"[issues.{issue}]\nsalience_{side} = 0.0\n" for issue in ISSUES)
+
+
+BROKEN = {
+    "unknown table": (
+        VALID.replace("[battlefield]", "[battlefeld]"),
+        ["probe.toml", "battlefeld", "battlefield", "mediator"],
+    ),
+    "unknown key": (
+        VALID.replace("momentum = {", "momentun = {"),
+        ["probe.toml", "[battlefield]", "momentun", "momentum", "volatility"],
+    ),
+    "unknown key in a nested table": (
+        VALID.replace("stance = {", "stanse = {"),
+        ["probe.toml", "third_parties.uk", "stanse", "stance", "guarantee"],
+    ),
+    "unknown third party": (
+        VALID.replace("[third_parties.uk]", "[third_parties.xx]"),
+        ["probe.toml", "third_parties.xx"],
+    ),
+    "wrong type (string for a number)": (
+        VALID.replace("volatility = 0.05", 'volatility = "high"'),
+        ["probe.toml", "volatility", "a number in [0.001, 0.25]", "'high'"],
+    ),
+    "wrong type (number for a flag)": (
+        VALID.replace("mediator_bias = false", "mediator_bias = 0"),
+        ["probe.toml", "mediator_bias", "true or false"],
+    ),
+    "wrong type (fraction for an integer)": (
+        VALID.replace("max_rounds = 12", "max_rounds = 12.5"),
+        ["probe.toml", "max_rounds", "an integer in [1, 5000]", "12.5"],
+    ),
+    "out of range": (
+        VALID.replace("value = 0.01", "value = 0.9"),
+        ["probe.toml", "momentum", "[-0.5, 0.5]", "0.9"],
+    ),
+    "out of range in a nested table": (
+        VALID.replace("value = -1.0", "value = -2.0"),
+        ["probe.toml", "third_parties.uk", "stance", "[-1, 1]", "-2.0"],
+    ),
+    "not one of the choices": (
+        VALID.replace('value = "package"', 'value = "shuttle"'),
+        ["probe.toml", "protocol", "ifg_sequential", "package", "bilateral", "none", "shuttle"],
+    ),
+    "not a subset of the choices": (
+        VALID.replace("[run]\n", '[run]\nthird_parties = "us,xx"\n'),
+        ["probe.toml", "third_parties", "us, uk", "un", "us,xx"],
+    ),
+    "a choice twice": (
+        VALID.replace("[run]\n", '[run]\nthird_parties = "us,us"\n'),
+        ["probe.toml", "third_parties", "subset"],
+    ),
+    "bad source type": (
+        VALID.replace('source = "seed 000"', "source = 3"),
+        ["probe.toml", "stance", "source", "a string"],
+    ),
+    "value table without a value": (
+        VALID.replace('{ value = 0.01, source = "test" }', '{ source = "test" }'),
+        ["probe.toml", "momentum", "value = ..."],
+    ),
+    "value table with a stray key": (
+        VALID.replace('{ value = 0.01, source = "test" }', '{ value = 0.01, note = "x" }'),
+        ["probe.toml", "momentum", "value = ..."],
+    ),
+    "stray top-level key": (
+        "seed = 4\n" + VALID,
+        ["probe.toml", "seed", "top-level", "extends"],
+    ),
+    "an issue given a value instead of a table": (
+        VALID.replace("[issues.crimea]\n", "[issues]\ndonbas = 1\n[issues.crimea]\n"),
+        ["probe.toml", "donbas", "[issues.NAME]"],
+    ),
+    "bad name type": (
+        VALID.replace('name = "probe"', "name = 3"),
+        ["probe.toml", "name", "a string"],
+    ),
+    "extends not a string": (
+        "extends = 3\n" + VALID,
+        ["probe.toml", "extends", "scenario name"],
+    ),
+    "extends an unknown scenario": (
+        'extends = "no_such_scenario"\n' + VALID,
+        ["probe.toml", "extends", "no_such_scenario", "italian_plan_2022"],
+    ),
+    "extends a missing file": (
+        'extends = "/nonexistent/base.toml"\n' + VALID,
+        ["probe.toml", "extends", "/nonexistent/base.toml"],
+    ),
+    "front on an edge once rounded": (
+        VALID.replace("initial_front = 0.5", "initial_front = 0.01"),
+        ["probe.toml", "initial_front", "20 cells"],
+    ),
+    "no positive salience": (
+        VALID.replace("[issues.crimea]\nsalience_ukraine = 1.5\n", "") + _zero_saliences("russia"),
+        ["probe.toml", "salience_russia", "positive"],
+    ),
+    "not TOML": (
+        VALID.replace("[run]", "[run"),
+        ["probe.toml", "TOML"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_file_that_breaks_one_rule_is_rejected_with_a_clear_message(tmp_path: Path, case: str) -> None:
+    text, fragments = BROKEN[case]
+    message = error_of(write(tmp_path, text))
+    for fragment in fragments:
+        assert fragment in message, f"{case}: {fragment!r} not in {message!r}"
+    assert "\n" not in message
+
+
+def test_the_valid_probe_really_differs_from_each_broken_file() -> None:
+    # guards the table above: a replace() that matched nothing would test the valid file
+    for case, (text, _) in BROKEN.items():
+        assert text != VALID, case
+
+
+def test_an_extends_cycle_is_rejected(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text(f'extends = "{b}"\n')
+    b.write_text(f'extends = "{a}"\n')
+    with pytest.raises(ScenarioError, match="cycle"):
+        load_scenario(a)
+
+
+def test_an_error_in_the_base_is_reported(tmp_path: Path) -> None:
+    base = write(tmp_path, VALID.replace("value = 0.01", "value = 0.9"), "base.toml")
+    child = write(tmp_path, f'extends = "{base}"\n')
+    with pytest.raises(ScenarioError, match=r"base\.toml.*momentum"):
+        load_scenario(child)
+
+
+def test_unknown_scenario_name_lists_the_bundled_ones() -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("atlantis")
+    assert "atlantis" in str(info.value) and "italian_plan_2022" in str(info.value)
+
+
+def test_missing_file() -> None:
+    with pytest.raises(ScenarioError, match="no such scenario file"):
+        load_scenario("/nonexistent/x.toml")
+
+
+# --------------------------------------------------------------------------
+# Overrides
+# --------------------------------------------------------------------------
+
+BAD_OVERRIDES = {
+    "unknown name": ({"momentun": 0.1}, ["momentun", "unknown"]),
+    "out of range": ({"momentum": 2.0}, ["momentum", "[-0.5, 0.5]", "2.0"]),
+    "wrong type": ({"volatility": [0.1]}, ["volatility", "a number"]),
+    "text that is not a number": ({"volatility": "abc"}, ["volatility", "a number in [0.001, 0.25]", "abc"]),
+    "not a flag": ({"mediator_bias": 1}, ["mediator_bias", "true or false"]),
+    "not an integer": ({"max_rounds": 1.5}, ["max_rounds", "an integer"]),
+    "unknown protocol": ({"protocol": "chaos"}, ["protocol", "ifg_sequential, package, bilateral, none", "chaos"]),
+    "unknown third party": ({"third_parties": "us,xx"}, ["third_parties", "subset", "xx"]),
+    "NaN": ({"momentum": float("nan")}, ["momentum", "[-0.5, 0.5]"]),
+    "front on an edge": ({"initial_front": 1.0}, ["initial_front", "strictly inside"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_OVERRIDES))
+def test_a_bad_override_to_the_model_is_rejected_before_any_agent_exists(case: str) -> None:
+    overrides, fragments = BAD_OVERRIDES[case]
+    with pytest.raises(ScenarioError) as info:
+        WarTerminationModel(scenario="italian_plan_2022", rng=1, **overrides)
+    message = str(info.value)
+    assert message.startswith("override")
+    for fragment in fragments:
+        assert fragment in message, f"{case}: {fragment!r} not in {message!r}"
+
+
+@pytest.mark.parametrize("case", list(BAD_OVERRIDES))
+def test_a_bad_override_to_a_scenario_names_its_origin(case: str) -> None:
+    overrides, fragments = BAD_OVERRIDES[case]
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("italian_plan_2022").with_overrides(overrides, origin="--set")
+    message = str(info.value)
+    assert message.startswith("--set")
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_good_overrides_are_applied_and_text_is_parsed() -> None:
+    base = load_scenario("italian_plan_2022")
+    changed = base.with_overrides({"momentum": "0.02", "mediator_bias": "false", "max_rounds": "7", "protocol": "none"})
+    assert changed.values["momentum"] == 0.02
+    assert changed.values["mediator_bias"] is False
+    assert changed.values["max_rounds"] == 7
+    assert changed.values["protocol"] == "none"
+    # the original is untouched
+    assert base.values["momentum"] == -0.001
+    assert base.with_overrides({}) is base
+
+
+def test_model_uses_the_overrides() -> None:
+    model = WarTerminationModel(scenario="italian_plan_2022", rng=1, max_rounds=3, protocol="none")
+    assert model.max_rounds == 3
+    assert type(model.protocol) is PROTOCOLS["none"]
+    model.run()
+    assert model.steps == 3
+
+
+def test_every_parameter_describes_itself() -> None:
+    for p in describe_parameters():
+        assert p.meaning and p.allowed and p.group
+        # the default is allowed and round-trips through the text parser
+        assert p.validate(p.default) == p.default
+        assert p.parse(str(p.default).lower() if p.kind is bool else str(p.default)) == p.default
