@@ -1,0 +1,32 @@
+"""Batch experiments: declared as TOML files, run in parallel, streamed to disk, summarised.
+
+The public API::
+
+    from experiments import load_experiment, run_experiment
+
+    exp = load_experiment("severodonetsk_trend")          # a bundled name or a path
+    summary = run_experiment(exp, out_dir="results/severodonetsk_trend", workers=2)
+
+See ``docs/experiments.md``.
+"""
+
+from experiments.analysis import report
+from experiments.runner import BACKENDS, SweepError, replay_command, run_experiment
+from experiments.spec import METHODS, OUTCOMES, Experiment, ExperimentError, list_experiments, load_experiment
+from experiments.store import read_manifest, read_runs
+
+__all__ = [
+    "BACKENDS",
+    "METHODS",
+    "OUTCOMES",
+    "Experiment",
+    "ExperimentError",
+    "SweepError",
+    "list_experiments",
+    "load_experiment",
+    "read_manifest",
+    "read_runs",
+    "replay_command",
+    "report",
+    "run_experiment",
+]

@@ -1,0 +1,136 @@
+"""Design points: the parameter combinations an experiment runs.
+
+A grid is the full factorial product of each factor's levels. The sampled
+designs come from SALib (Herman and Usher 2017): a Latin hypercube
+(McKay et al. 1979), Saltelli's extension of Sobol sequences for variance-based
+indices (Saltelli 2002; Saltelli et al. 2010) and Morris's elementary-effects
+trajectories (Morris 1991; Campolongo et al. 2007). Samples are drawn on each
+factor's ``[low, high]``; an integer factor is rounded, and a factor given by
+``values`` is drawn as an index into its list. The design's own randomness
+(the Latin hypercube, Sobol scrambling, Morris starting points) is seeded from
+the master seed, so a design is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from experiments.spec import Experiment, Factor
+
+
+class DesignError(ValueError):
+    """A design that cannot be built from the experiment's factors."""
+
+
+@dataclass(frozen=True)
+class Design:
+    """The design points of an experiment.
+
+    Attributes:
+        points: One row per design point (index ``point_id``), one column per factor.
+        problem: SALib's problem definition (``None`` for a grid).
+        sample: SALib's raw sample, one row per point (``None`` for a grid).
+    """
+
+    points: pd.DataFrame
+    problem: dict[str, Any] | None
+    sample: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+
+def build_design(experiment: Experiment) -> Design:
+    """Build the design points of an experiment.
+
+    Args:
+        experiment: A validated experiment.
+
+    Returns:
+        The design.
+
+    Raises:
+        DesignError: If the method cannot use the factors (e.g. Sobol with one factor).
+    """
+    if experiment.method == "grid":
+        return _grid(experiment.factors)
+    return _sampled(experiment)
+
+
+def _grid_levels(factor: Factor) -> list[Any]:
+    if factor.values is not None:
+        return list(factor.values)
+    assert factor.low is not None and factor.high is not None and factor.levels is not None
+    levels = np.linspace(factor.low, factor.high, factor.levels)
+    if factor.kind is int:
+        rounded = sorted({int(round(x)) for x in levels})
+        return rounded
+    # round away binary noise so the levels print as typed (e.g. 0.55, not 0.5500000000000002)
+    return [float(round(x, 12)) for x in levels]
+
+
+def _grid(factors: tuple[Factor, ...]) -> Design:
+    levels = [_grid_levels(f) for f in factors]
+    rows = list(itertools.product(*levels))
+    points = pd.DataFrame(rows, columns=[f.name for f in factors])
+    points.index.name = "point_id"
+    return Design(points, None, None)
+
+
+def _problem(factors: tuple[Factor, ...]) -> dict[str, Any]:
+    bounds = []
+    for f in factors:
+        if f.values is not None:
+            bounds.append([0.0, float(len(f.values))])
+        else:
+            assert f.low is not None and f.high is not None
+            bounds.append([f.low, f.high])
+    return {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": bounds}
+
+
+def _sampled(experiment: Experiment) -> Design:
+    # SALib is imported lazily: loading an experiment file should not need it
+    from SALib.sample import latin, morris
+    from SALib.sample import sobol as sobol_sample
+
+    factors = experiment.factors
+    problem = _problem(factors)
+    n = experiment.samples
+    assert n is not None
+    seed = experiment.master_seed % 2**32
+    if experiment.method == "lhs":
+        sample = latin.sample(problem, n, seed=seed)
+    elif experiment.method == "sobol":
+        if len(factors) < 2:
+            raise DesignError("[parameters]: a Sobol design needs at least two varied parameters")
+        if n & (n - 1):
+            raise DesignError(f"[design] samples: a Sobol design needs a power of two, got {n}")
+        sample = sobol_sample.sample(problem, n, calc_second_order=experiment.second_order, seed=seed)
+    elif experiment.method == "morris":
+        if len(factors) < 2:
+            raise DesignError("[parameters]: a Morris design needs at least two varied parameters")
+        sample = morris.sample(problem, n, num_levels=experiment.morris_levels, seed=seed)
+    else:  # pragma: no cover - the loader checks the method
+        raise DesignError(f"[design] method: unknown method {experiment.method!r}")
+    columns = {f.name: _decode(f, sample[:, j]) for j, f in enumerate(factors)}
+    points = pd.DataFrame(columns)
+    points.index.name = "point_id"
+    return Design(points, problem, np.asarray(sample))
+
+
+def _decode(factor: Factor, column: np.ndarray) -> list[Any]:
+    """Turn SALib's numbers into the factor's values."""
+    if factor.values is not None:
+        index = np.clip(np.floor(column).astype(int), 0, len(factor.values) - 1)
+        return [factor.values[i] for i in index]
+    assert factor.low is not None and factor.high is not None
+    clipped = np.clip(column, factor.low, factor.high)
+    if factor.kind is int:
+        return [int(round(x)) for x in clipped]
+    return [float(x) for x in clipped]

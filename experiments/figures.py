@@ -1,0 +1,215 @@
+"""Figures of a results folder (matplotlib, Agg backend, PNG).
+
+- ``heatmap.png``: outcome shares over the two factors named in ``[report]
+  heatmap``, averaged over the other factors.
+- ``km_first_ceasefire.png``: Kaplan-Meier share of runs with a ceasefire by
+  round t (``1 - S(t)``, censored at the horizon), one curve per level of
+  ``[report] group``.
+- ``km_ceasefire_survival.png``: Kaplan-Meier survival of the first
+  ceasefire (rounds until breakdown), one curve per group level.
+- ``sensitivity.png``: Sobol first-order and total indices with 95%
+  intervals, or Morris ``mu*`` with its interval.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display needed, safe in workers and CI
+
+import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from experiments import store  # noqa: E402
+from experiments.analysis import _ceasefire_durations, _ceasefire_times, kaplan_meier  # noqa: E402
+from experiments.spec import Experiment  # noqa: E402
+
+HEATMAP_PANELS: tuple[tuple[str, str], ...] = (
+    ("p_negotiated", "P(negotiated end)"),
+    ("p_settlement", "P(settlement)"),
+    ("p_victory_russia", "P(Russian victory)"),
+    ("p_victory_ukraine", "P(Ukrainian victory)"),
+)
+
+
+def _save(fig: Any, path: Path) -> None:
+    store.atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, bbox_inches="tight", format="png"))
+    plt.close(fig)
+
+
+def draw_all(out_dir: Path, experiment: Experiment, runs: pd.DataFrame, summary: pd.DataFrame, indices: pd.DataFrame) -> list[Path]:
+    """Draw every figure that applies to the experiment.
+
+    Args:
+        out_dir: The results folder.
+        experiment: The experiment.
+        runs: Its saved runs.
+        summary: Its summary table.
+        indices: Its sensitivity indices (empty if none).
+
+    Returns:
+        The files written.
+    """
+    written: list[Path] = []
+    if len(experiment.report.heatmap) == 2:
+        x, y = experiment.report.heatmap
+        written.append(heatmap(summary, x, y, out_dir / "heatmap.png", experiment.name))
+    group = experiment.report.group or None
+    ok = runs[runs["error"].isna()]
+    written.append(km_first_ceasefire(ok, group, out_dir / "km_first_ceasefire.png", experiment.name))
+    written.append(km_ceasefire_survival(ok, group, out_dir / "km_ceasefire_survival.png", experiment.name))
+    if not indices.empty:
+        written.append(sensitivity_plot(indices, out_dir / "sensitivity.png", experiment.name))
+    return written
+
+
+def heatmap(summary: pd.DataFrame, x: str, y: str, path: Path, title: str) -> Path:
+    """Outcome shares over two factors, averaged over the others.
+
+    Args:
+        summary: The summary table.
+        x: Factor on the horizontal axis.
+        y: Factor on the vertical axis.
+        path: Where to write the PNG.
+        title: The figure's title.
+
+    Returns:
+        ``path``.
+    """
+    others = [c for c in summary.columns if c not in (x, y)]
+    fig, axes = plt.subplots(1, len(HEATMAP_PANELS), figsize=(4.2 * len(HEATMAP_PANELS), 3.8), constrained_layout=True)
+    for ax, (column, label) in zip(np.atleast_1d(axes), HEATMAP_PANELS, strict=False):
+        grid = summary.pivot_table(index=y, columns=x, values=column, aggfunc="mean").sort_index(ascending=False)
+        image = ax.imshow(grid.to_numpy(dtype=float), vmin=0.0, vmax=1.0, cmap="viridis", aspect="auto")
+        ax.set_xticks(range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns], rotation=45)
+        ax.set_yticks(range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index])
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        ax.set_title(label)
+        for (i, j), value in np.ndenumerate(grid.to_numpy(dtype=float)):
+            if np.isfinite(value):
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7, color="white" if value < 0.6 else "black")
+    fig.colorbar(image, ax=axes, shrink=0.8, label="share of runs")
+    averaged = [c for c in others if c in _factor_like(summary, x, y)]
+    note = f" (averaged over {', '.join(averaged)})" if averaged else ""
+    fig.suptitle(f"{title}: outcome shares{note}")
+    _save(fig, path)
+    return path
+
+
+def _factor_like(summary: pd.DataFrame, x: str, y: str) -> list[str]:
+    """Columns of the summary before ``n``: the varied parameters."""
+    cols = list(summary.columns)
+    end = cols.index("n") if "n" in cols else len(cols)
+    return [c for c in cols[:end] if c not in ("point_id", x, y)]
+
+
+def _groups(runs: pd.DataFrame, group: str | None) -> list[tuple[str, pd.DataFrame]]:
+    if group is None:
+        return [("all runs", runs)]
+    return [(f"{group} = {level}", part) for level, part in runs.groupby(group, sort=True)]
+
+
+def _step(ax: Any, times: np.ndarray, events: np.ndarray, label: str, horizon: float, incidence: bool) -> None:
+    t, s = kaplan_meier(times, events)
+    xs = np.concatenate([[0.0], t, [horizon]])
+    ys = np.concatenate([[1.0], s, [s[-1] if s.size else 1.0]])
+    if incidence:
+        ys = 1.0 - ys
+    ax.step(xs, ys, where="post", label=f"{label} (n={len(times)})")
+
+
+def km_first_ceasefire(runs: pd.DataFrame, group: str | None, path: Path, title: str) -> Path:
+    """Kaplan-Meier share of runs with a first ceasefire by round t, per group.
+
+    Args:
+        runs: Successful runs.
+        group: The factor whose levels get one curve each (``None``: one curve).
+        path: Where to write the PNG.
+        title: The figure's title.
+
+    Returns:
+        ``path``.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), constrained_layout=True)
+    horizon = float(runs["max_rounds"].max()) if len(runs) else 1.0
+    for label, part in _groups(runs, group):
+        times, events = _ceasefire_times(part)
+        _step(ax, times, events, label, horizon, incidence=True)
+    ax.set_xlabel("round (week)")
+    ax.set_ylabel("share with a ceasefire by round t")
+    ax.set_ylim(0, 1)
+    ax.set_title(f"{title}: time to first ceasefire (Kaplan-Meier, censored at the horizon)", fontsize=9)
+    ax.legend(fontsize=7)
+    _save(fig, path)
+    return path
+
+
+def km_ceasefire_survival(runs: pd.DataFrame, group: str | None, path: Path, title: str) -> Path:
+    """Kaplan-Meier survival of the first ceasefire (rounds until breakdown), per group.
+
+    Args:
+        runs: Successful runs.
+        group: The factor whose levels get one curve each (``None``: one curve).
+        path: Where to write the PNG.
+        title: The figure's title.
+
+    Returns:
+        ``path``.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), constrained_layout=True)
+    horizon = float(runs["max_rounds"].max()) if len(runs) else 1.0
+    drawn = 0
+    for label, part in _groups(runs, group):
+        durations, broke = _ceasefire_durations(part)
+        if durations.size:
+            _step(ax, durations, broke, label, horizon, incidence=False)
+            drawn += 1
+    if not drawn:
+        ax.text(0.5, 0.5, "no ceasefire in any run", ha="center", va="center", transform=ax.transAxes)
+    ax.set_xlabel("rounds since the first ceasefire")
+    ax.set_ylabel("share of first ceasefires still holding")
+    ax.set_ylim(0, 1.02)
+    ax.set_title(f"{title}: ceasefire survival (Kaplan-Meier, censored at the run's end)", fontsize=9)
+    if drawn:
+        ax.legend(fontsize=7)
+    _save(fig, path)
+    return path
+
+
+def sensitivity_plot(indices: pd.DataFrame, path: Path, title: str) -> Path:
+    """Sobol S1 and ST (or Morris mu*) per parameter and outcome, with 95% intervals.
+
+    Args:
+        indices: From :func:`experiments.analysis.sensitivity`.
+        path: Where to write the PNG.
+        title: The figure's title.
+
+    Returns:
+        ``path``.
+    """
+    outcomes = list(dict.fromkeys(indices["outcome"]))
+    height = 0.4 * indices["parameter"].nunique() + 1.8
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(5.5 * len(outcomes), height), constrained_layout=True, squeeze=False)
+    for ax, outcome in zip(axes[0], outcomes, strict=True):
+        part = indices[indices["outcome"] == outcome]
+        y = np.arange(len(part))
+        if "S1" in part:
+            ax.barh(y - 0.2, part["S1"], height=0.4, xerr=part["S1_conf"], label="first order S1", capsize=2)
+            ax.barh(y + 0.2, part["ST"], height=0.4, xerr=part["ST_conf"], label="total ST", capsize=2)
+            ax.set_xlabel("Sobol index (95% bootstrap interval)")
+        else:
+            ax.barh(y, part["mu_star"], xerr=part["mu_star_conf"], label="mu*", capsize=2)
+            ax.set_xlabel("Morris mu* (95% interval)")
+        ax.set_yticks(y, list(part["parameter"]))
+        ax.invert_yaxis()
+        ax.axvline(0, color="grey", lw=0.5)
+        ax.set_title(outcome)
+        ax.legend(fontsize=7)
+    fig.suptitle(f"{title}: sensitivity")
+    _save(fig, path)
+    return path

@@ -1,0 +1,512 @@
+"""Running an experiment: seeds, chunks, backends, streaming to disk, resuming.
+
+Seeds. One :class:`numpy.random.SeedSequence` is built from the master seed
+in the parent and spawns one child per run; run ``r`` of design point ``p``
+has run id ``p * replicates + r`` and the ``run_id``-th child's seed. A run's
+result therefore depends only on its scenario, overrides and seed, never on
+the number of workers, the backend or the order in which runs finish; tables
+are always read back sorted by run id.
+
+Chunks. Workers run chunks of runs to amortise the cost of sending work to
+them, and return only plain rows (``Outcome.to_dict()`` plus identity and
+replay columns), never a model. Each model is dropped right after its run.
+As a backstop against Mesa 3.3.1's model leak, process workers are replaced
+after a fixed number of chunks (``max_tasks_per_child``).
+
+Streaming and resuming. The parent writes each finished chunk as a Parquet
+part file (temporary name, then rename), so at most the chunks in flight are
+held in memory, and a sweep killed at any point keeps every finished chunk.
+Restarted with the same command, it reads the run ids already saved and runs
+only the missing ones. ``resume=False`` (``--fresh``) starts over.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import functools
+import hashlib
+import json
+import math
+import multiprocessing
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments import store
+from experiments.design import Design, build_design
+from experiments.spec import Experiment, ExperimentError, load_experiment
+
+BACKENDS: tuple[str, ...] = ("serial", "processes", "dask")
+"""Where runs execute: in this process, in a pool of local processes, or on a Dask cluster."""
+
+MAX_CHUNK = 64
+"""Largest number of runs sent to a worker at once (about two seconds of work)."""
+
+TASKS_PER_CHILD = 200
+"""Chunks a worker process runs before it is replaced (a guard against model leaks)."""
+
+_PACKAGES = ("war-termination", "mesa", "numpy", "pandas", "pyarrow", "SALib", "dask", "distributed", "tqdm", "matplotlib")
+
+
+class SweepError(RuntimeError):
+    """A sweep stopped by a failing run (``fail_fast``)."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A batch of runs for one worker.
+
+    Attributes:
+        scenario: The scenario every run starts from (bundled name or path).
+        fixed: Overrides shared by every run.
+        factor_names: Names of the varied parameters, in the order of ``tasks`` values.
+        tasks: (run id, point id, replicate, seed, varied values) of each run.
+        fail_fast: Stop the chunk at the first run that raises.
+    """
+
+    scenario: str
+    fixed: tuple[tuple[str, Any], ...]
+    factor_names: tuple[str, ...]
+    tasks: tuple[tuple[int, int, int, int, tuple[Any, ...]], ...]
+    fail_fast: bool = False
+
+
+# ----------------------------------------------------------------------
+# The worker side
+# ----------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def _base_scenario(scenario: str, fixed: tuple[tuple[str, Any], ...]) -> Any:
+    """The scenario with the fixed overrides, parsed once per worker process."""
+    from model import load_scenario
+
+    return load_scenario(scenario).with_overrides(dict(fixed), origin="experiment [fixed]")
+
+
+def _first_breakdown(model: Any) -> int | None:
+    """Round of the first ceasefire breakdown, read from the per-round record."""
+    record = model.datacollector.model_vars
+    for round_, count in zip(record["round"], record["breakdowns"], strict=False):
+        if count:
+            return int(round_)
+    return None
+
+
+def run_chunk(chunk: Chunk) -> list[dict[str, Any]]:
+    """Run a chunk of runs and return one plain row per run.
+
+    A run that raises is recorded with its error text (outcome columns empty)
+    and the chunk goes on, unless ``chunk.fail_fast``.
+
+    Args:
+        chunk: The runs.
+
+    Returns:
+        One row per run, with the columns of :func:`experiments.store.run_schema`.
+    """
+    from model import WarTerminationModel
+
+    fixed = dict(chunk.fixed)
+    rows: list[dict[str, Any]] = []
+    try:
+        base = _base_scenario(chunk.scenario, chunk.fixed)
+        horizon = int(base.values["max_rounds"])
+        setup_error = None
+    except Exception as exc:  # noqa: BLE001 - recorded per run, like a failing run
+        base, horizon, setup_error = None, None, f"{type(exc).__name__}: {exc}"
+    for run_id, point_id, replicate, seed, values in chunk.tasks:
+        varied = dict(zip(chunk.factor_names, values, strict=True))
+        row: dict[str, Any] = {
+            "run_id": run_id,
+            "point_id": point_id,
+            "replicate": replicate,
+            "seed": seed,
+            "scenario": chunk.scenario,
+            "overrides": json.dumps({**fixed, **varied}, sort_keys=True),
+            "max_rounds": int(varied.get("max_rounds", horizon)) if horizon is not None else None,
+            **varied,
+        }
+        try:
+            if setup_error is not None:
+                raise RuntimeError(setup_error)
+            model = WarTerminationModel(base, rng=seed, **varied)
+            outcome = model.run()
+            row.update(outcome.to_dict())
+            row["first_breakdown_round"] = _first_breakdown(model) if outcome.breakdowns else None
+            del model, outcome  # keep the worker's memory flat: nothing of the run outlives its row
+        except Exception as exc:  # noqa: BLE001 - a failing run is data, not the end of the sweep
+            row["error"] = f"{type(exc).__name__}: {exc}"
+            rows.append(row)
+            if chunk.fail_fast:
+                break
+            continue
+        rows.append(row)
+    return rows
+
+
+# ----------------------------------------------------------------------
+# The parent side
+# ----------------------------------------------------------------------
+def run_seeds(master_seed: int, n_runs: int) -> np.ndarray:
+    """One seed per run, spawned from the master seed.
+
+    Args:
+        master_seed: The experiment's master seed.
+        n_runs: Number of runs.
+
+    Returns:
+        ``n_runs`` non-negative 63-bit integers (they fit Parquet's int64 and any CLI).
+    """
+    children = np.random.SeedSequence(master_seed).spawn(n_runs)
+    return np.array([int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children], dtype=np.int64)
+
+
+def _plan(experiment: Experiment, design: Design) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """Seeds of every run and the varied values of every design point."""
+    n_runs = len(design) * experiment.replicates
+    seeds = run_seeds(experiment.master_seed, n_runs)
+    values = [tuple(_plain(v) for v in row) for row in design.points.itertuples(index=False, name=None)]
+    return seeds, values
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value the model and Parquet expect."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _chunks(
+    experiment: Experiment,
+    pending: Sequence[int],
+    seeds: np.ndarray,
+    values: Sequence[tuple[Any, ...]],
+    size: int,
+    fail_fast: bool,
+) -> Iterator[Chunk]:
+    fixed = tuple(sorted(experiment.fixed.items()))
+    reps = experiment.replicates
+    for start in range(0, len(pending), size):
+        ids = pending[start : start + size]
+        tasks = tuple((rid, rid // reps, rid % reps, int(seeds[rid]), values[rid // reps]) for rid in ids)
+        yield Chunk(experiment.scenario, fixed, experiment.factor_names, tasks, fail_fast)
+
+
+def fingerprint(experiment: Experiment, design: Design) -> str:
+    """A hash of everything that fixes the runs: scenario, overrides, design points, replicates, seed."""
+    payload = json.dumps(
+        {
+            "scenario": experiment.scenario,
+            "fixed": sorted(experiment.fixed.items()),
+            "points": design.points.to_csv(),
+            "replicates": experiment.replicates,
+            "master_seed": experiment.master_seed,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def default_out_dir(experiment: Experiment) -> Path:
+    """``results/<experiment name>`` under the working directory."""
+    return Path("results") / experiment.name
+
+
+def run_experiment(
+    experiment: str | Path | Experiment,
+    out_dir: str | Path | None = None,
+    workers: int | None = None,
+    backend: str = "processes",
+    scheduler: str | None = None,
+    resume: bool = True,
+    quick: bool = False,
+    fail_fast: bool = False,
+    progress: bool = True,
+    *,
+    scenario: str | None = None,
+    chunk_size: int | None = None,
+    report: bool = True,
+) -> pd.DataFrame:
+    """Run an experiment, stream its runs to a folder and return its summary table.
+
+    Args:
+        experiment: A bundled experiment name, a path to a ``.toml`` file or a loaded :class:`Experiment`.
+        out_dir: The results folder (default ``results/<experiment name>``).
+        workers: Worker processes (default: all cores; ``serial`` uses one).
+        backend: ``serial``, ``processes`` (default) or ``dask``.
+        scheduler: A Dask scheduler address (``tcp://host:port``); without one,
+            the ``dask`` backend starts a local cluster of ``workers`` processes.
+        resume: Keep the runs already saved in ``out_dir`` and run only the
+            missing ones; ``False`` deletes them and starts over.
+        quick: Run the experiment's ``[quick]`` size.
+        fail_fast: Stop at the first run that raises (:class:`SweepError`);
+            otherwise failing runs are recorded with their error and the sweep goes on.
+        progress: Show a progress bar (count and ETA) on stderr.
+        scenario: Run on this scenario instead of the experiment's.
+        chunk_size: Runs per chunk sent to a worker (default: balanced, at most :data:`MAX_CHUNK`).
+        report: Also draw the figures (the summary table is always written).
+
+    Returns:
+        The summary table, one row per design point (see :func:`experiments.analysis.summarise`).
+
+    Raises:
+        ExperimentError: For a bad experiment, backend, worker count or a
+            results folder that holds another experiment's runs.
+        SweepError: If ``fail_fast`` and a run raised.
+    """
+    exp = load_experiment(experiment, quick=quick, scenario=scenario)
+    if backend not in BACKENDS:
+        raise ExperimentError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
+    n_workers = 1 if backend == "serial" else (workers or os.cpu_count() or 1)
+    if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
+        raise ExperimentError(f"workers: expected a positive integer, got {workers!r}")
+    if scheduler is not None and backend != "dask":
+        raise ExperimentError(f"scheduler: only the dask backend uses a scheduler address, got backend {backend!r}")
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ExperimentError(f"chunk_size: expected a positive integer, got {chunk_size!r}")
+
+    out = Path(out_dir) if out_dir is not None else default_out_dir(exp)
+    design = build_design(exp)
+    print_ = fingerprint(exp, design)
+    store.clean_temporaries(out)
+    previous = store.read_manifest(out)
+    if not resume:
+        _clear(out)
+    elif store.part_files(out) and previous.get("fingerprint") not in (None, print_):
+        raise ExperimentError(
+            f"{out}: holds runs of a different experiment or size ({previous.get('experiment')!r}, "
+            f"{'quick' if previous.get('quick') else 'full'} size); use --fresh to start over or another --out"
+        )
+
+    seeds, values = _plan(exp, design)
+    n_runs = len(seeds)
+    done = store.done_run_ids(out) if resume else set()
+    pending = [rid for rid in range(n_runs) if rid not in done]
+    schema = store.run_schema([(f.name, f.kind) for f in exp.factors])
+    size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(pending) / (n_workers * 8)) if pending else 1))
+
+    started = time.perf_counter()
+    manifest = _manifest(exp, design, print_, backend, scheduler, n_workers, n_runs, previous)
+    store.write_csv(out / store.DESIGN, design.points, index=True)
+    store.write_json(out / store.MANIFEST, {**manifest, "status": "running", "runs_done": len(done)})
+
+    bar = _progress_bar(n_runs, len(done), exp.name, progress)
+    errors = 0
+    try:
+        chunks = _chunks(exp, pending, seeds, values, size, fail_fast)
+        for rows in _execute(backend, chunks, n_workers, scheduler):
+            store.write_part(out, rows, schema)
+            bar.update(len(rows))
+            failed = [r for r in rows if r.get("error")]
+            errors += len(failed)
+            if fail_fast and failed:
+                r = failed[0]
+                raise SweepError(
+                    f"run {r['run_id']} (point {r['point_id']}, replicate {r['replicate']}, seed {r['seed']}, "
+                    f"overrides {r['overrides']}) raised: {r['error']}"
+                )
+    finally:
+        bar.close()
+        wall = time.perf_counter() - started
+        saved = len(store.done_run_ids(out))
+        status = "complete" if saved >= n_runs else "interrupted"
+        store.write_json(
+            out / store.MANIFEST,
+            {
+                **manifest,
+                "status": status,
+                "runs_done": saved,
+                "wall_time_s": round(wall, 3),
+                "wall_time_total_s": round(wall + float(previous.get("wall_time_total_s", 0.0) if resume else 0.0), 3),
+                "runs_this_session": saved - len(done),
+                "errors_this_session": errors,
+                "finished": _now(),
+            },
+        )
+
+    from experiments.analysis import write_analysis
+
+    return write_analysis(out, exp, figures=report)
+
+
+def _clear(out: Path) -> None:
+    """Delete what a previous sweep wrote in ``out`` (only the runner's own files)."""
+    runs = out / store.RUNS_DIR
+    if runs.is_dir():
+        shutil.rmtree(runs)
+    for name in (store.MANIFEST, store.DESIGN, "summary.csv", "sensitivity.csv"):
+        (out / name).unlink(missing_ok=True)
+    if out.is_dir():
+        for png in out.glob("*.png"):
+            png.unlink()
+
+
+def _progress_bar(total: int, initial: int, name: str, enabled: bool) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, desc=name, unit="run", disable=not enabled, dynamic_ncols=True)
+
+
+def _execute(backend: str, chunks: Iterator[Chunk], workers: int, scheduler: str | None) -> Iterator[list[dict[str, Any]]]:
+    """Run chunks on a backend, yielding each chunk's rows as it finishes."""
+    if backend == "serial":
+        for chunk in chunks:
+            yield run_chunk(chunk)
+    elif backend == "processes":
+        yield from _execute_processes(chunks, workers)
+    else:
+        yield from _execute_dask(chunks, workers, scheduler)
+
+
+def _execute_processes(chunks: Iterator[Chunk], workers: int) -> Iterator[list[dict[str, Any]]]:
+    # spawn: the same start method on every platform, and safe after `import mesa`
+    context = multiprocessing.get_context("spawn")
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=TASKS_PER_CHILD)
+    in_flight: set[cf.Future[list[dict[str, Any]]]] = set()
+    window = 2 * workers  # bounded: at most this many chunks' rows exist at once
+    try:
+        for chunk in chunks:
+            in_flight.add(pool.submit(run_chunk, chunk))
+            if len(in_flight) >= window:
+                finished, in_flight = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+        while in_flight:
+            finished, in_flight = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    finally:
+        for future in in_flight:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _execute_dask(chunks: Iterator[Chunk], workers: int, scheduler: str | None) -> Iterator[list[dict[str, Any]]]:
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        )
+        client = Client(cluster)
+    else:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as exc:
+            raise ExperimentError(f"scheduler: cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
+    try:
+        window = 2 * max(workers, len(client.scheduler_info().get("workers", {})) or 1)
+        pending = as_completed()
+        n_in_flight = 0
+        for chunk in chunks:
+            # pure=False: every chunk is its own task, even if two were equal
+            pending.add(client.submit(run_chunk, chunk, pure=False))
+            n_in_flight += 1
+            if n_in_flight >= window:
+                future = next(pending)
+                n_in_flight -= 1
+                yield future.result()
+                future.release()
+        for future in pending:
+            yield future.result()
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _git_commit() -> str | None:
+    try:
+        root = Path(__file__).resolve().parent.parent
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10, check=True
+        )
+        return done.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in _PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _manifest(
+    exp: Experiment,
+    design: Design,
+    print_: str,
+    backend: str,
+    scheduler: str | None,
+    workers: int,
+    n_runs: int,
+    previous: Mapping[str, Any],
+) -> dict[str, Any]:
+    import model
+
+    return {
+        "experiment": exp.name,
+        "experiment_file": exp.path,
+        "experiment_text": exp.text,
+        "quick": exp.quick,
+        "scenario": exp.scenario,
+        "method": exp.method,
+        "factors": list(exp.factor_names),
+        "fixed": dict(exp.fixed),
+        "design_points": len(design),
+        "replicates": exp.replicates,
+        "runs": n_runs,
+        "master_seed": exp.master_seed,
+        "fingerprint": print_,
+        "model_version": getattr(model, "__version__", None),
+        "git_commit": _git_commit(),
+        "packages": _package_versions(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "backend": backend,
+        "scheduler": scheduler,
+        "workers": workers,
+        "first_started": previous.get("first_started", _now()) if previous.get("fingerprint") == print_ else _now(),
+        "started": _now(),
+    }
+
+
+def replay_command(row: Mapping[str, Any]) -> str:
+    """The command line that replays one saved run.
+
+    Args:
+        row: A run row (from :func:`experiments.store.read_runs`).
+
+    Returns:
+        ``war-termination run SCENARIO --seed SEED --set NAME=VALUE ...``.
+    """
+    overrides = json.loads(str(row["overrides"]))
+    sets = " ".join(f"--set {k}={_cli_value(v)}" for k, v in overrides.items())
+    return f"war-termination run {row['scenario']} --seed {int(row['seed'])} {sets}".strip()
+
+
+def _cli_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+

@@ -1,0 +1,520 @@
+"""Experiment files: loading and validating them before anything runs.
+
+An experiment is a TOML file that names a scenario, the parameters to vary and
+how, the replicates per design point, a master seed and the outcomes to
+summarise::
+
+    name = "severodonetsk_trend"
+    description = "..."
+    scenario = "severodonetsk"          # a bundled scenario name or a path
+    master_seed = 20220526
+    replicates = 25                      # runs per design point
+    outcomes = ["negotiated", "time_to_ceasefire"]
+
+    [design]
+    method = "grid"                      # grid, lhs, sobol or morris
+    # samples = 256                      # lhs: points; sobol: base N; morris: trajectories
+    # levels = 4                         # morris: grid levels
+
+    [fixed]                              # overrides applied to every run
+    max_rounds = 104
+
+    [parameters.initial_advantage]
+    values = [0.5, 0.55, 0.6]            # explicit levels (any kind) ...
+    [parameters.momentum]
+    low = -0.01                          # ... or a range: grid uses `levels`
+    high = 0.01                          #     evenly spaced points; the sampled
+    levels = 5                           #     designs draw inside [low, high]
+
+    [quick]                              # the small size for a first look and CI
+    replicates = 4
+    [quick.parameters.momentum]
+    levels = 2
+
+    [report]                             # optional: which figures to draw
+    heatmap = ["initial_advantage", "momentum"]
+    group = "protocol"
+
+Every varied value, every fixed override and the scenario are checked
+against :func:`model.describe_parameters` (through
+:meth:`model.Scenario.with_overrides`) when the file is loaded; any problem
+raises one :class:`ExperimentError` naming the file, the field and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from model import ScenarioError, describe_parameters, load_scenario
+from model.parameters import Parameter, Value
+
+METHODS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
+"""The design methods: a full factorial grid, a Latin hypercube, Saltelli's Sobol design, Morris trajectories."""
+
+OUTCOMES: Mapping[str, str] = MappingProxyType(
+    {
+        "negotiated": "1 if the run ended in a settlement or a ceasefire holding at the horizon",
+        "settlement": "1 if all four steps were agreed",
+        "ceasefire": "1 if a ceasefire held at the horizon (a frozen conflict)",
+        "victory_russia": "1 if Russia won militarily",
+        "victory_ukraine": "1 if Ukraine won militarily",
+        "war": "1 if the sides were still fighting at the horizon",
+        "time_to_ceasefire": "rounds to the first ceasefire, set to the horizon when there was none",
+        "rounds": "rounds played",
+        "step_reached": "highest step of the plan agreed",
+        "breakdowns": "ceasefires that broke down",
+        "cost_russia": "Russia's cumulative cost",
+        "cost_ukraine": "Ukraine's cumulative cost",
+        "final_front": "Russia's share of the contested territory at the end",
+    }
+)
+"""Per-run outcomes an experiment can name under ``outcomes`` (sampled designs analyse their mean per point)."""
+
+_TOP_LEVEL = {
+    "name",
+    "description",
+    "scenario",
+    "master_seed",
+    "replicates",
+    "outcomes",
+    "design",
+    "fixed",
+    "parameters",
+    "quick",
+    "report",
+}
+_DESIGN_KEYS = {"method", "samples", "levels", "second_order"}
+_FACTOR_KEYS = {"values", "low", "high", "levels"}
+_QUICK_KEYS = {"replicates", "samples", "levels", "parameters", "fixed"}
+_REPORT_KEYS = {"heatmap", "group"}
+_EXPERIMENT_PACKAGE = "experiments"
+_MAX_SEED = 2**63 - 1
+
+
+class ExperimentError(ValueError):
+    """An experiment file that cannot be used, with what is wrong and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One varied parameter.
+
+    Attributes:
+        name: The flat parameter name (see :func:`model.describe_parameters`).
+        values: Explicit levels, if given.
+        low: Lower end of a range (numbers only).
+        high: Upper end of a range (numbers only).
+        levels: Number of evenly spaced grid levels over ``[low, high]``.
+        kind: The parameter's type (``float``, ``int``, ``bool`` or ``str``).
+    """
+
+    name: str
+    values: tuple[Value, ...] | None
+    low: float | None
+    high: float | None
+    levels: int | None
+    kind: type
+
+    @property
+    def categorical(self) -> bool:
+        """True if the factor takes its values from an explicit list."""
+        return self.values is not None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Which figures the report draws.
+
+    Attributes:
+        heatmap: The two factors on the heatmaps' axes (empty: none drawn).
+        group: The factor whose levels get one Kaplan-Meier curve each ("": one curve).
+    """
+
+    heatmap: tuple[str, ...] = ()
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment.
+
+    Attributes:
+        name: The experiment's name (also the default results folder).
+        description: What it asks.
+        scenario: The scenario every run starts from (bundled name or path).
+        method: One of :data:`METHODS`.
+        replicates: Runs per design point, each with its own seed.
+        master_seed: The seed all per-run seeds are spawned from.
+        factors: The varied parameters, in file order.
+        fixed: Overrides applied to every run.
+        outcomes: Outcomes to analyse (see :data:`OUTCOMES`).
+        samples: Design size for ``lhs`` (points), ``sobol`` (base N) and ``morris`` (trajectories).
+        morris_levels: Grid levels of a Morris design.
+        second_order: Whether a Sobol design also estimates second-order indices.
+        report: Which figures to draw.
+        quick: True for the quick size.
+        text: The file's text (saved in the manifest).
+        path: Where it was loaded from.
+    """
+
+    name: str
+    description: str
+    scenario: str
+    method: str
+    replicates: int
+    master_seed: int
+    factors: tuple[Factor, ...]
+    fixed: Mapping[str, Value]
+    outcomes: tuple[str, ...]
+    samples: int | None = None
+    morris_levels: int = 4
+    second_order: bool = False
+    report: Report = field(default_factory=Report)
+    quick: bool = False
+    text: str = ""
+    path: str = ""
+    _data: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def factor_names(self) -> tuple[str, ...]:
+        """Names of the varied parameters."""
+        return tuple(f.name for f in self.factors)
+
+    def quick_version(self) -> Experiment:
+        """The same experiment at its ``[quick]`` size.
+
+        Returns:
+            A validated experiment with ``quick`` set.
+
+        Raises:
+            ExperimentError: If the ``[quick]`` table does not make a valid experiment.
+        """
+        if self.quick:
+            return self
+        where = self.path or self.name
+        quick_table = _table(self._data, "quick", where, _QUICK_KEYS)
+        return _build(_merge_quick(self._data, quick_table, where), where, self.text, self.path, quick=True)
+
+    def with_scenario(self, scenario: str) -> Experiment:
+        """The same experiment run on another scenario (validated again).
+
+        Args:
+            scenario: A bundled scenario name or a path.
+
+        Returns:
+            The validated experiment.
+        """
+        data = dict(self._data)
+        data["scenario"] = scenario
+        return _build(data, self.path or self.name, self.text, self.path, quick=self.quick)
+
+
+def list_experiments() -> list[str]:
+    """Names of the bundled experiments, sorted.
+
+    Returns:
+        Names that :func:`load_experiment` accepts.
+    """
+    folder = resources.files(_EXPERIMENT_PACKAGE)
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def experiment_path(name_or_path: str | Path) -> Path:
+    """Resolve a bundled experiment name or a path to a ``.toml`` file.
+
+    Args:
+        name_or_path: A bundled name (see :func:`list_experiments`) or a file path.
+
+    Returns:
+        The file's path.
+
+    Raises:
+        ExperimentError: If neither exists.
+    """
+    text = str(name_or_path)
+    if text.endswith(".toml") or "/" in text or "\\" in text:
+        path = Path(text)
+        if not path.is_file():
+            raise ExperimentError(f"{text}: no such experiment file")
+        return path
+    bundled = resources.files(_EXPERIMENT_PACKAGE) / f"{text}.toml"
+    if not bundled.is_file():
+        raise ExperimentError(
+            f"unknown experiment {text!r}: expected one of {', '.join(list_experiments())} or a path to a .toml file"
+        )
+    return Path(str(bundled))
+
+
+def load_experiment(
+    experiment: str | Path | Experiment, *, quick: bool = False, scenario: str | None = None
+) -> Experiment:
+    """Load and validate an experiment.
+
+    Args:
+        experiment: A bundled experiment name, a path to a ``.toml`` file, or
+            an :class:`Experiment` (returned as is, resized if asked).
+        quick: Return the ``[quick]`` size.
+        scenario: Run on this scenario instead of the file's (validated again).
+
+    Returns:
+        The validated experiment.
+
+    Raises:
+        ExperimentError: On any unknown key, wrong type, value out of range or
+            design that cannot be built, naming the file and the field.
+    """
+    if isinstance(experiment, Experiment):
+        loaded = experiment
+    else:
+        path = experiment_path(experiment)
+        bundled = str(path).startswith(str(resources.files(_EXPERIMENT_PACKAGE)))
+        where = path.name if bundled else str(path)
+        text = path.read_text(encoding="utf-8")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ExperimentError(f"{where}: not valid TOML: {exc}") from None
+        data.setdefault("name", path.stem)
+        loaded = _build(data, where, text, str(path), quick=False)
+    if scenario is not None:
+        loaded = loaded.with_scenario(scenario)
+    return loaded.quick_version() if quick else loaded
+
+
+def experiment_from_text(text: str, where: str, *, quick: bool = False, scenario: str | None = None) -> Experiment:
+    """Validate an experiment given as TOML text (e.g. the copy a results manifest keeps).
+
+    Args:
+        text: The file's text.
+        where: How messages name its origin.
+        quick: Return the ``[quick]`` size.
+        scenario: Run on this scenario instead of the text's.
+
+    Returns:
+        The validated experiment.
+
+    Raises:
+        ExperimentError: As :func:`load_experiment`.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ExperimentError(f"{where}: not valid TOML: {exc}") from None
+    data.setdefault("name", "experiment")
+    if scenario is not None:
+        data["scenario"] = scenario
+    loaded = _build(data, where, text, "", quick=False)
+    return loaded.quick_version() if quick else loaded
+
+
+# ----------------------------------------------------------------------
+# Validation
+# ----------------------------------------------------------------------
+def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: bool) -> Experiment:
+    """Validate a parsed file and build the :class:`Experiment`."""
+    unknown = set(data) - _TOP_LEVEL
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ExperimentError(f"{where}: {key}: unknown key; allowed: {', '.join(sorted(_TOP_LEVEL))}")
+    name = _string(data, "name", where)
+    description = _string(data, "description", where, default="")
+    scenario_name = _string(data, "scenario", where)
+    try:
+        scenario = load_scenario(scenario_name)
+    except ScenarioError as exc:
+        raise ExperimentError(f"{where}: scenario: {exc}") from None
+
+    master_seed = data.get("master_seed")
+    if isinstance(master_seed, bool) or not isinstance(master_seed, int) or not 0 <= master_seed <= _MAX_SEED:
+        raise ExperimentError(f"{where}: master_seed: expected an integer in [0, 2**63 - 1], got {master_seed!r}")
+    replicates = _positive_int(data.get("replicates", 1), f"{where}: replicates")
+
+    outcomes = data.get("outcomes", ["negotiated", "time_to_ceasefire"])
+    if not isinstance(outcomes, list) or not outcomes or any(o not in OUTCOMES for o in outcomes):
+        raise ExperimentError(f"{where}: outcomes: expected a non-empty list drawn from {', '.join(OUTCOMES)}, got {outcomes!r}")
+
+    design = _table(data, "design", where, _DESIGN_KEYS)
+    method = design.get("method", "grid")
+    if method not in METHODS:
+        raise ExperimentError(f"{where}: [design] method: expected one of {', '.join(METHODS)}, got {method!r}")
+    samples = design.get("samples")
+    if method == "grid":
+        if samples is not None:
+            raise ExperimentError(f"{where}: [design] samples: not used by a grid (its size is the product of the levels)")
+    else:
+        samples = _positive_int(samples, f"{where}: [design] samples ({method} needs it)")
+    morris_levels = design.get("levels", 4)
+    if isinstance(morris_levels, bool) or not isinstance(morris_levels, int) or morris_levels < 2:
+        raise ExperimentError(f"{where}: [design] levels: expected an integer >= 2 (Morris grid levels), got {morris_levels!r}")
+    second_order = design.get("second_order", False)
+    if not isinstance(second_order, bool):
+        raise ExperimentError(f"{where}: [design] second_order: expected true or false, got {second_order!r}")
+
+    params = {p.name: p for p in describe_parameters()}
+    fixed_raw = _table(data, "fixed", where, None)
+    try:
+        base = scenario.with_overrides(fixed_raw, origin=f"{where}: [fixed]")
+    except ScenarioError as exc:
+        raise ExperimentError(str(exc)) from None
+    fixed = {k: base.values[k] for k in fixed_raw}
+
+    factor_table = _table(data, "parameters", where, None)
+    if not factor_table:
+        raise ExperimentError(f"{where}: [parameters]: expected at least one varied parameter ([parameters.NAME])")
+    factors = tuple(
+        _factor(fname, spec, params, base, method, where) for fname, spec in factor_table.items()
+    )
+    clash = set(fixed) & {f.name for f in factors}
+    if clash:
+        raise ExperimentError(f"{where}: {sorted(clash)[0]}: both fixed and varied; keep one")
+
+    report_table = _table(data, "report", where, _REPORT_KEYS)
+    heatmap = report_table.get("heatmap", [])
+    names = [f.name for f in factors]
+    if not isinstance(heatmap, list) or (heatmap and (len(heatmap) != 2 or any(h not in names for h in heatmap))):
+        raise ExperimentError(f"{where}: [report] heatmap: expected two of the varied parameters ({', '.join(names)}), got {heatmap!r}")
+    group = report_table.get("group", "")
+    if group != "" and group not in names:
+        raise ExperimentError(f"{where}: [report] group: expected one of the varied parameters ({', '.join(names)}), got {group!r}")
+
+    quick_table = _table(data, "quick", where, _QUICK_KEYS)
+    if not quick:
+        # validate the quick size now, so a bad [quick] table fails at load time too
+        _build(_merge_quick(data, quick_table, where), f"{where}: [quick]", text, path, quick=True)
+
+    experiment = Experiment(
+        name=name,
+        description=description,
+        scenario=scenario_name,
+        method=method,
+        replicates=replicates,
+        master_seed=master_seed,
+        factors=factors,
+        fixed=MappingProxyType(fixed),
+        outcomes=tuple(outcomes),
+        samples=samples,
+        morris_levels=morris_levels,
+        second_order=second_order,
+        report=Report(tuple(heatmap), group),
+        quick=quick,
+        text=text,
+        path=path,
+        _data=MappingProxyType(dict(data)),
+    )
+    # the design must be buildable (e.g. Sobol needs numeric ranges); import here to avoid a cycle
+    from experiments.design import DesignError, build_design
+
+    try:
+        build_design(experiment)
+    except DesignError as exc:
+        raise ExperimentError(f"{where}: {exc}") from None
+    return experiment
+
+
+def _merge_quick(data: Mapping[str, Any], quick_table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The file's table with the ``[quick]`` values laid over it."""
+    merged = {k: v for k, v in data.items() if k != "quick"}
+    if "replicates" in quick_table:
+        merged["replicates"] = quick_table["replicates"]
+    design = dict(merged.get("design", {}))
+    for key in ("samples", "levels"):
+        if key in quick_table:
+            design[key] = quick_table[key]
+    merged["design"] = design
+    if "fixed" in quick_table:
+        merged["fixed"] = {**dict(merged.get("fixed", {})), **dict(quick_table["fixed"])}
+    params = {k: dict(v) if isinstance(v, dict) else v for k, v in dict(merged.get("parameters", {})).items()}
+    quick_params = quick_table.get("parameters", {})
+    if not isinstance(quick_params, dict):
+        raise ExperimentError(f"{where}: [quick] parameters: expected tables [quick.parameters.NAME], got {quick_params!r}")
+    for fname, spec in quick_params.items():
+        if fname not in params:
+            raise ExperimentError(f"{where}: [quick.parameters] {fname}: not a varied parameter; allowed: {', '.join(params)}")
+        if not isinstance(spec, dict):
+            raise ExperimentError(f"{where}: [quick.parameters] {fname}: expected a table, got {spec!r}")
+        if "values" in spec:
+            params[fname] = dict(spec)
+        else:
+            params[fname] = {**params[fname], **spec}
+    merged["parameters"] = params
+    return merged
+
+
+def _factor(
+    name: str, spec: object, params: Mapping[str, Parameter], base: Any, method: str, where: str
+) -> Factor:
+    """Validate one ``[parameters.NAME]`` table."""
+    field_name = f"{where}: [parameters.{name}]"
+    param = params.get(name)
+    if param is None:
+        raise ExperimentError(f"{where}: [parameters] {name}: unknown parameter (see 'war-termination params' for the list)")
+    if not isinstance(spec, dict):
+        raise ExperimentError(f"{field_name}: expected a table with values = [...] or low, high (and levels), got {spec!r}")
+    extra = set(spec) - _FACTOR_KEYS
+    if extra:
+        raise ExperimentError(f"{field_name} {sorted(extra)[0]}: unknown key; allowed: {', '.join(sorted(_FACTOR_KEYS))}")
+
+    def check(value: object, key: str) -> Value:
+        try:
+            return base.with_overrides({name: value}, origin=f"{field_name} {key}").values[name]
+        except ScenarioError as exc:
+            raise ExperimentError(str(exc)) from None
+
+    if "values" in spec:
+        if set(spec) - {"values"}:
+            raise ExperimentError(f"{field_name}: give either values = [...] or low, high (and levels), not both")
+        values = spec["values"]
+        if not isinstance(values, list) or not values:
+            raise ExperimentError(f"{field_name} values: expected a non-empty list, got {values!r}")
+        checked = tuple(check(v, "values") for v in values)
+        if len(set(checked)) != len(checked):
+            raise ExperimentError(f"{field_name} values: expected distinct values, got {values!r}")
+        return Factor(name, checked, None, None, None, param.kind)
+
+    if param.kind not in (int, float):
+        raise ExperimentError(f"{field_name}: {name} is not a number: give values = [...] ({param.allowed})")
+    if "low" not in spec or "high" not in spec:
+        raise ExperimentError(f"{field_name}: expected values = [...] or both low and high ({param.allowed})")
+    low = float(check(spec["low"], "low"))
+    high = float(check(spec["high"], "high"))
+    if not low < high:
+        raise ExperimentError(f"{field_name}: expected low < high, got low = {low!r}, high = {high!r}")
+    levels = spec.get("levels")
+    if method == "grid":
+        levels = _positive_int(levels, f"{field_name} levels (a grid over a range needs it)")
+        if levels < 2:
+            raise ExperimentError(f"{field_name} levels: expected an integer >= 2, got {levels!r}")
+    elif levels is not None:
+        raise ExperimentError(f"{field_name} levels: only a grid uses levels ({method} samples inside [low, high])")
+    return Factor(name, None, low, high, levels, param.kind)
+
+
+def _string(data: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str) or (default is None and not value):
+        raise ExperimentError(f"{where}: {key}: expected a string, got {value!r}")
+    return value
+
+
+def _positive_int(value: object, field_name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ExperimentError(f"{field_name}: expected a positive integer, got {value!r}")
+    return value
+
+
+def _table(data: Mapping[str, Any], key: str, where: str, allowed: set[str] | None) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ExperimentError(f"{where}: {key}: expected a table [{key}], got {value!r}")
+    if allowed is not None:
+        extra = set(value) - allowed
+        if extra:
+            raise ExperimentError(f"{where}: [{key}] {sorted(extra)[0]}: unknown key; allowed: {', '.join(sorted(allowed))}")
+    return dict(value)
