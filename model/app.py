@@ -1,0 +1,342 @@
+"""The browser page: Mesa's SolaraViz with the model's domain views and controls.
+
+Serve it with ``war-termination viz`` (which runs ``solara run model.app``) or
+show it in a notebook cell with :func:`page`. Every browser session (every
+notebook cell) builds its own model inside the :func:`Page` component; no
+model exists at import time, so sessions never share one.
+
+The run a session opens with comes from the environment, which
+``war-termination viz`` sets after validating it: ``WAR_TERMINATION_SCENARIO``
+(a bundled name or a path), ``WAR_TERMINATION_SEED`` (an integer) and
+``WAR_TERMINATION_SET`` (a JSON object of parameter names and values).
+
+The controls come from :func:`model.describe_parameters`: a slider per number
+over its allowed range, a select per choice, a check box per switch, and a
+text box for the seed. Mesa's Reset builds a new model from them; choosing
+another scenario loads it at once, with its own values on the sliders.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import solara
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from model.model import WarTerminationModel
+from model.parameters import PARAMETERS, Parameter, Value
+from model.scenario import ScenarioError, list_scenarios, load_scenario
+from model.viz_components import VIEWS, banner_view
+
+DEFAULT_SCENARIO = "italian_plan_2022"
+ENV_SCENARIO = "WAR_TERMINATION_SCENARIO"
+ENV_SEED = "WAR_TERMINATION_SEED"
+ENV_SET = "WAR_TERMINATION_SET"
+TITLE = "War termination: the Italian peace plan of May 2022"
+
+CONTROLS: tuple[str, ...] = (
+    "protocol",
+    "initial_advantage",
+    "momentum",
+    "volatility",
+    "shock_round",
+    "shock_size",
+    "rearmament",
+    "violation_rate_russia",
+    "monitor_strength",
+    "guarantee_effect",
+    "interim_guarantee",
+    "mediator_guarantees",
+    "mediator_information",
+    "mediator_leverage",
+    "mediator_bias",
+    "aid_scale",
+)
+"""Parameters the page shows a control for: the battlefield trend, the
+protocol, and what relieves the commitment problem (guarantees, monitors, aid).
+Every other parameter keeps the scenario's value (or the one given with ``--set``)."""
+
+_ROUND_VALUED = ("shock_round",)
+"""Integer parameters counted in rounds: their slider stops at the round limit (later values never act)."""
+
+
+def parse_seed(value: object) -> int:
+    """Convert a seed from a text box, the environment or code to an int.
+
+    Args:
+        value: An int or its text.
+
+    Returns:
+        The seed, a non-negative integer.
+
+    Raises:
+        ScenarioError: If the value is not a non-negative integer.
+    """
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit():
+        raise ScenarioError(f"seed: expected a non-negative integer, got {value!r}")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run the page can show: a scenario, a seed and overrides (validated).
+
+    Attributes:
+        scenario: A bundled scenario name or a path to a ``.toml`` file.
+        seed: The random seed.
+        overrides: Parameter values that differ from the scenario's.
+    """
+
+    scenario: str
+    seed: int
+    overrides: Mapping[str, Value] = field(default_factory=dict)
+
+    def command(self) -> str:
+        """The command line that replays this run."""
+        parts = ["war-termination", "run", self.scenario, "--seed", str(self.seed)]
+        if self.overrides:
+            parts.append("--set")
+            parts += [f"{name}={_text(value)}" for name, value in self.overrides.items()]
+        return shlex.join(parts)
+
+
+def _text(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+def resolve_run(scenario: str | Path = DEFAULT_SCENARIO, seed: object = 0, overrides: Mapping[str, object] | None = None) -> RunSpec:
+    """Validate a run: the scenario loads, the seed is an integer, every override is allowed.
+
+    Args:
+        scenario: A bundled scenario name or a path to a ``.toml`` file.
+        seed: The seed (an int or its text).
+        overrides: Parameter names and values (typed, or text as given to ``--set``).
+
+    Returns:
+        The validated run, its overrides typed.
+
+    Raises:
+        ScenarioError: Naming what is wrong and what is allowed.
+    """
+    base = load_scenario(scenario)
+    given = dict(overrides or {})
+    checked = base.with_overrides(given, origin="--set")
+    return RunSpec(str(scenario), parse_seed(seed), {name: checked.values[name] for name in given})
+
+
+def run_from_environment(env: Mapping[str, str] | None = None) -> RunSpec:
+    """The run named by ``WAR_TERMINATION_SCENARIO``, ``_SEED`` and ``_SET`` (defaults if unset).
+
+    Args:
+        env: The environment to read (``os.environ`` if ``None``).
+
+    Returns:
+        The validated run.
+
+    Raises:
+        ScenarioError: If a variable holds a value that is not allowed.
+    """
+    env = os.environ if env is None else env
+    text = env.get(ENV_SET, "").strip()
+    try:
+        overrides = json.loads(text) if text else {}
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"{ENV_SET}: expected a JSON object of parameter names and values: {exc}") from None
+    if not isinstance(overrides, dict):
+        raise ScenarioError(f"{ENV_SET}: expected a JSON object of parameter names and values, got {text!r}")
+    return resolve_run(env.get(ENV_SCENARIO) or DEFAULT_SCENARIO, env.get(ENV_SEED) or 0, overrides)
+
+
+class PageModel(WarTerminationModel):
+    """The model as the page builds it: the controls' raw values in, typed and validated here.
+
+    Mesa's Reset calls the model's class with the controls' current values;
+    this is the boundary where the seed's text becomes an int and the values
+    are checked against the parameter table. It is a
+    :class:`~model.WarTerminationModel` in every other respect.
+
+    Args:
+        scenario_name: A bundled scenario name or a path to a ``.toml`` file.
+        seed: The seed, as an int or the text of the seed box.
+        scenario: Ignored unless a name or path: Mesa 3.4 and later pass
+            their own scenario object on Reset.
+        **kwargs: Parameter values (flat names of :func:`model.describe_parameters`).
+
+    Raises:
+        ScenarioError: If the seed or a value is not allowed.
+    """
+
+    def __init__(self, scenario_name: str = DEFAULT_SCENARIO, seed: int | str = 0, scenario: object = None, **kwargs: Any) -> None:
+        """Validate the controls' values and build the model."""
+        if isinstance(scenario, (str, Path)):
+            scenario_name = str(scenario)
+        base = load_scenario(scenario_name)
+        seed_value = parse_seed(seed)
+        checked = base.with_overrides(kwargs, origin="page controls")
+        super().__init__(scenario=checked, rng=seed_value)
+        changed = {name: checked.values[name] for name in kwargs if checked.values[name] != base.values[name]}
+        self.run_spec = RunSpec(scenario_name, seed_value, changed)
+
+
+def build_model(run: RunSpec) -> PageModel:
+    """A fresh model for a run (one per session).
+
+    Args:
+        run: The validated run.
+
+    Returns:
+        The model, at round 0.
+    """
+    return PageModel(scenario_name=run.scenario, seed=run.seed, **dict(run.overrides))
+
+
+def _slider_step(low: float, high: float, value: float) -> float:
+    """A round step that puts about a thousand stops on the slider and lands on the current value."""
+    step = 10.0 ** math.floor(math.log10((high - low) / 1000.0))
+    while step > 1e-6 and abs(round(value / step) * step - value) > 1e-9:
+        step /= 10.0
+    return step
+
+
+def control(param: Parameter, value: Value, max_rounds: int) -> dict[str, Any]:
+    """The Mesa ``model_params`` entry for one parameter: its range and allowed values from the table.
+
+    Args:
+        param: The parameter.
+        value: Its value in the run (the slider's starting point).
+        max_rounds: The run's round limit (caps sliders counted in rounds).
+
+    Returns:
+        A Mesa user-input description (``type``, ``value``, ``label``, ...).
+    """
+    label = param.name
+    if param.kind is bool:
+        return {"type": "Checkbox", "value": bool(value), "label": label}
+    if param.kind is str:
+        assert param.choices is not None
+        return {"type": "Select", "value": str(value), "values": list(param.choices), "label": label}
+    assert param.low is not None and param.high is not None
+    if param.kind is int:
+        high = min(param.high, max_rounds) if param.name in _ROUND_VALUED else param.high
+        return {
+            "type": "SliderInt",
+            "value": int(value),
+            "min": int(param.low),
+            "max": int(max(high, int(value))),
+            "step": 1,
+            "label": label,
+        }
+    low, high = float(param.low), float(param.high)
+    step = _slider_step(low, high, float(value))
+    return {"type": "SliderFloat", "value": float(value), "min": low, "max": high, "step": step, "label": label}
+
+
+def model_params(run: RunSpec) -> dict[str, Any]:
+    """SolaraViz's ``model_params`` for a run: the controls, the seed box and the fixed values.
+
+    Args:
+        run: The validated run.
+
+    Returns:
+        What Mesa's ModelCreator shows and its Reset passes to :class:`PageModel`.
+    """
+    values = load_scenario(run.scenario).with_overrides(dict(run.overrides)).values
+    max_rounds = int(values["max_rounds"])
+    params: dict[str, Any] = {
+        "scenario_name": run.scenario,
+        "seed": {"type": "InputText", "value": str(run.seed), "label": "seed"},
+    }
+    for name in CONTROLS:
+        params[name] = control(PARAMETERS[name], values[name], max_rounds)
+    for name, value in run.overrides.items():
+        if name not in CONTROLS:
+            params[name] = value
+    return params
+
+
+@solara.component
+def Banner(model: solara.Reactive[WarTerminationModel]) -> None:
+    """The outcome so far and the round, refreshed after every Step."""
+    update_counter.get()
+    current = model.value
+    replay = current.run_spec.command() if isinstance(current, PageModel) else ""
+    solara.HTML(tag="div", unsafe_innerHTML=banner_view(current, replay))
+
+
+@solara.component
+def ScenarioPicker(run: solara.Reactive[RunSpec], model: solara.Reactive[WarTerminationModel]) -> None:
+    """Choose a scenario: the page loads it with the current seed and its own values."""
+    names = list_scenarios()
+    if run.value.scenario not in names:
+        names.append(run.value.scenario)
+
+    def choose(name: str) -> None:
+        seed = model.value.run_spec.seed if isinstance(model.value, PageModel) else run.value.seed
+        run.set(RunSpec(name, seed, {}))
+
+    with solara.Card("Scenario"):
+        solara.Select("scenario", values=names, value=run.value.scenario, on_value=choose)
+        solara.Text("Sliders start at the scenario's values; change them, then Reset to rebuild the run.", style={"font-size": "12px"})
+
+
+@solara.component
+def WarPage(run: RunSpec) -> None:
+    """The page for one session: its own model, the controls, the banner and the views.
+
+    Args:
+        run: The run the session opens with.
+    """
+    current = solara.use_reactive(run)
+    # built here, per session, and rebuilt when another scenario is chosen
+    first: WarTerminationModel = solara.use_memo(lambda: build_model(current.value), [current.value])
+    model: solara.Reactive[WarTerminationModel] = solara.use_reactive(first)
+    with solara.Sidebar():
+        ScenarioPicker(current, model)
+    Banner(model)
+    SolaraViz(
+        model,
+        components=list(VIEWS),
+        model_params=model_params(current.value),
+        name=TITLE,
+        play_interval=150,
+    ).key(f"viz-{current.value}")
+
+
+def page(scenario: str | Path = DEFAULT_SCENARIO, seed: int = 0, **overrides: Any) -> solara.Element:
+    """The page as an element to show in a notebook cell (or to render in a test).
+
+    Args:
+        scenario: A bundled scenario name or a path to a ``.toml`` file.
+        seed: The random seed.
+        **overrides: Parameter values, as for :class:`~model.WarTerminationModel`.
+
+    Returns:
+        The page's element; each display builds its own model.
+
+    Raises:
+        ScenarioError: If the scenario, the seed or an override is not allowed.
+    """
+    return WarPage(resolve_run(scenario, seed, overrides))
+
+
+@solara.component
+def Page() -> None:
+    """What ``solara run model.app`` serves: the run named by the environment, one model per session."""
+    run = solara.use_memo(run_from_environment, [])
+    WarPage(run)
+
+
+__all__ = ["Page", "PageModel", "RunSpec", "build_model", "model_params", "page", "resolve_run", "run_from_environment"]
