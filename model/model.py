@@ -180,8 +180,8 @@ class WarTerminationModel(mesa.Model):
         self._clear_table()
         if not broke_down and self.winner is None:
             self._negotiate()
-        self.datacollector.collect(self)
         self._finish_if_over()
+        self.datacollector.collect(self)  # after the end is known, so the last row's status is the outcome
 
     def run(self) -> Outcome:
         """Run to the end and return the outcome.
