@@ -1,0 +1,112 @@
+"""Invariants that hold for any valid overrides (Hypothesis).
+
+Overrides are drawn from the ranges that ``describe_parameters()`` declares,
+for a subset of the sweepable numeric parameters, and the protocol.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from model import ScenarioError, WarTerminationModel, describe_parameters
+from model.parameters import PROTOCOL_NAMES, Parameter
+
+SWEPT = (
+    "initial_advantage", "momentum", "volatility", "initial_front", "shock_round", "shock_size", "aid_effect",
+    "capacity_russia", "war_cost_russia", "war_cost_ukraine", "ceasefire_cost_share", "aid_relief",
+    "discount_russia", "discount_ukraine", "prior_mean_russia", "prior_mean_ukraine", "prior_strength_russia",
+    "prior_strength_ukraine", "belief_memory", "red_line_ukraine", "audience_cost_ukraine", "war_weariness_ukraine",
+    "confidence_threshold", "confidence_gain", "confidence_loss", "unresolved_risk", "pressure_effect",
+    "rearmament", "violation_rate_russia", "monitor_strength", "guarantee_effect", "interim_guarantee",
+    "mediator_intelligence", "information_weight", "leverage_size", "aid_scale", "aid_us", "stance_uk",
+    "guarantee_us", "salience_ukraine_crimea", "status_quo_donbas",
+)
+TABLE = {p.name: p for p in describe_parameters()}
+MAX_ROUNDS = 25
+UNIT_COLUMNS = ("front", "balance", "belief_russia", "belief_ukraine", "mediator_estimate", "confidence")
+
+
+def _values(p: Parameter) -> st.SearchStrategy[Any]:
+    assert p.low is not None and p.high is not None
+    if p.kind is int:
+        return st.integers(int(p.low), min(int(p.high), MAX_ROUNDS + 1))
+    return st.floats(p.low, p.high, allow_nan=False)
+
+
+def test_the_swept_parameters_are_numeric_and_declared() -> None:
+    for name in SWEPT:
+        assert TABLE[name].kind in (int, float), name
+
+
+overrides = st.lists(st.sampled_from(SWEPT), unique=True, min_size=1, max_size=10).flatmap(
+    lambda names: st.fixed_dictionaries({name: _values(TABLE[name]) for name in names})
+)
+
+
+def build(scenario: str, protocol: str, seed: int, drawn: dict[str, Any]) -> WarTerminationModel:
+    try:
+        model = WarTerminationModel(scenario=scenario, rng=seed, protocol=protocol, max_rounds=MAX_ROUNDS, **drawn)
+    except ScenarioError:
+        # only the cross-parameter rule can refuse values drawn inside their ranges (a front on an edge)
+        assert "initial_front" in drawn or "volatility" in drawn
+        assume(False)
+        raise
+    model.run()
+    return model
+
+
+@given(
+    scenario=st.sampled_from(["italian_plan_2022", "theory_commitment", "theory_mutual_optimism"]),
+    protocol=st.sampled_from(PROTOCOL_NAMES),
+    seed=st.integers(0, 2**32 - 1),
+    drawn=overrides,
+)
+def test_invariants_hold_for_any_valid_overrides(scenario: str, protocol: str, seed: int, drawn: dict[str, Any]) -> None:
+    model = build(scenario, protocol, seed, drawn)
+    table = model.datacollector.get_model_vars_dataframe()
+    outcome = model.outcome
+    assert outcome is not None
+    assert len(table) == outcome.rounds + 1
+
+    # shares, probabilities and confidence stay in [0, 1]
+    for column in UNIT_COLUMNS:
+        values = table[column].to_numpy(dtype=float)
+        assert np.all((values >= 0.0) & (values <= 1.0)), column
+
+    # cumulative costs never fall
+    for side in ("russia", "ukraine"):
+        costs = table[f"cost_{side}"].to_numpy(dtype=float)
+        assert np.all(np.diff(costs) >= 0.0)
+        assert outcome.costs[side] == costs[-1]
+
+    # nothing is NaN but the value of a proposal when none is on the table
+    numeric = table.drop(columns=["status", "proposal_value_russia", "proposal_value_ukraine"]).to_numpy(dtype=float)
+    assert np.all(np.isfinite(numeric))
+    for side in ("russia", "ukraine"):
+        values = table[f"proposal_value_{side}"].to_numpy(dtype=float)
+        assert not np.any(np.isinf(values))
+        if protocol == "none":
+            assert np.all(np.isnan(values))
+
+    # an agreed step was worth at least each side's reservation value in the round it was agreed
+    agreed = table["steps_agreed"].to_numpy()
+    for r in np.flatnonzero(np.diff(agreed) > 0) + 1:
+        row = table.iloc[r]
+        for side in ("russia", "ukraine"):
+            value, reservation = float(row[f"proposal_value_{side}"]), float(row[f"reservation_{side}"])
+            assert not math.isnan(value)
+            assert value >= reservation - 1e-9, (r, side, value, reservation)
+        assert bool(row["bargaining_range"])
+
+    # the outcome agrees with the record
+    assert table["status"].iloc[-1] == outcome.kind.value
+    assert outcome.step_reached == max(int(table["steps_agreed"].max()), outcome.step_reached)
+    if outcome.kind.value == "victory":
+        assert outcome.winner is not None
+    else:
+        assert outcome.winner is None
