@@ -1,0 +1,128 @@
+"""The ``sweep`` and ``report`` sub-commands of ``war-termination``.
+
+``model.cli`` builds the parser and calls :func:`register`; handlers return
+the exit code and raise :class:`~experiments.spec.ExperimentError` (a
+``ValueError``) for bad input, which ``model.cli`` prints as one line and
+turns into exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from experiments.runner import BACKENDS, SweepError, run_experiment
+from experiments.spec import ExperimentError, list_experiments
+
+FAILED_RUN = 1
+"""Exit code of a sweep stopped by ``--fail-fast``."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``sweep`` and ``report`` sub-commands.
+
+    Args:
+        subparsers: The ``add_subparsers()`` object of the main parser.
+    """
+    sweep = subparsers.add_parser(
+        "sweep",
+        help="run a batch experiment in parallel and summarise it",
+        description="Run a batch experiment (a bundled name or a .toml file): every design point times its "
+        "replicates, each with its own seed spawned from the master seed. Runs stream to OUT/runs/ as Parquet "
+        "parts; a killed sweep restarted with the same command runs only what is missing. Writes OUT/summary.csv "
+        "and figures. Bundled experiments: " + ", ".join(list_experiments()) + ".",
+    )
+    sweep.add_argument("experiment", metavar="EXPERIMENT", help="bundled experiment name or path to a .toml file")
+    sweep.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    sweep.add_argument(
+        "--backend", choices=BACKENDS, default="processes", help="where runs execute (default: processes)"
+    )
+    sweep.add_argument("--scheduler", metavar="ADDR", default=None, help="Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    sweep.add_argument("--out", metavar="DIR", default=None, help="results folder (default: results/EXPERIMENT)")
+    group = sweep.add_mutually_exclusive_group()
+    group.add_argument("--resume", dest="resume", action="store_true", default=True, help="keep saved runs (default)")
+    group.add_argument("--fresh", dest="resume", action="store_false", help="delete saved runs and start over")
+    sweep.add_argument("--quick", action="store_true", help="run the experiment's small [quick] size")
+    sweep.add_argument("--fail-fast", action="store_true", help="stop at the first run that raises")
+    sweep.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    sweep.add_argument("--scenario", default=None, help="run on this scenario instead of the experiment's")
+    sweep.set_defaults(handler=sweep_command)
+
+    rep = subparsers.add_parser(
+        "report",
+        help="redraw the summary and figures of a sweep from its saved runs",
+        description="Rewrite DIR/summary.csv (and sensitivity.csv) and redraw the figures from the runs saved in "
+        "DIR/runs/, without running anything.",
+    )
+    rep.add_argument("out", metavar="DIR", help="a results folder written by 'sweep'")
+    rep.set_defaults(handler=report_command)
+
+
+def sweep_command(args: argparse.Namespace) -> int:
+    """Run ``war-termination sweep``.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        0 on success, 1 if ``--fail-fast`` stopped the sweep.
+
+    Raises:
+        ExperimentError: For a bad experiment or option.
+    """
+    if args.scheduler is not None and args.backend != "dask":
+        raise ExperimentError(f"--scheduler: only --backend dask uses a scheduler, got --backend {args.backend}")
+    try:
+        summary = run_experiment(
+            args.experiment,
+            out_dir=args.out,
+            workers=args.workers,
+            backend=args.backend,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            quick=args.quick,
+            fail_fast=args.fail_fast,
+            progress=args.progress,
+            scenario=args.scenario,
+        )
+    except SweepError as exc:
+        print(f"war-termination sweep: stopped: {' '.join(str(exc).split())}", file=sys.stderr)
+        return FAILED_RUN
+    n = int(summary["n"].sum())
+    errors = int(summary["errors"].sum())
+    negotiated = float((summary["p_negotiated"] * summary["n"]).sum() / n) if n else float("nan")
+    print(
+        f"{len(summary)} design points, {n} runs ({errors} failed); P(negotiated end) over all runs {negotiated:.3f}; "
+        "summary.csv and figures written"
+    )
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    """Run ``war-termination report``.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        0.
+
+    Raises:
+        ExperimentError: If DIR is not a results folder with saved runs.
+    """
+    from experiments.analysis import report
+
+    summary = report(args.out)
+    print(f"{len(summary)} design points, {int(summary['n'].sum())} runs: summary.csv and figures rewritten in {args.out}")
+    return 0

@@ -1,0 +1,265 @@
+"""The batch runner: seeds, determinism across backends, streaming, resume, errors, schema, report."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import model
+from experiments import ExperimentError, SweepError, read_manifest, read_runs, replay_command, report, run_experiment
+from experiments.runner import run_seeds
+from experiments.store import OUTCOME_FIELDS, part_files
+
+TINY = """
+name = "tiny"
+scenario = "italian_plan_2022"
+master_seed = 7
+replicates = 5
+[fixed]
+max_rounds = {rounds}
+[parameters.initial_advantage]
+values = [0.5, 0.62]
+[parameters.protocol]
+values = ["ifg_sequential", "none"]
+[report]
+heatmap = ["initial_advantage", "protocol"]
+group = "protocol"
+[quick]
+replicates = 2
+"""
+
+
+def tiny(tmp_path: Path, rounds: int = 30, replicates: int = 5) -> Path:
+    path = tmp_path / "tiny.toml"
+    text = textwrap.dedent(TINY).replace("{rounds}", str(rounds)).replace("replicates = 5", f"replicates = {replicates}")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def sweep(exp: Path | str, out: Path, **kwargs: Any) -> pd.DataFrame:
+    kwargs.setdefault("progress", False)
+    kwargs.setdefault("backend", "serial")
+    kwargs.setdefault("report", False)
+    return run_experiment(exp, out_dir=out, **kwargs)
+
+
+def test_seeds_are_spawned_from_the_master_seed() -> None:
+    seeds = run_seeds(7, 50)
+    assert seeds.dtype == np.int64 and (seeds >= 0).all()
+    assert len(set(seeds.tolist())) == 50
+    assert np.array_equal(seeds, run_seeds(7, 50))
+    assert np.array_equal(seeds[:10], run_seeds(7, 10))  # a run's seed does not depend on the design's size
+    assert not np.array_equal(seeds, run_seeds(8, 50))
+
+
+def test_rows_replay_with_their_seed_and_overrides(tmp_path: Path) -> None:
+    sweep(tiny(tmp_path), tmp_path / "out")
+    runs = read_runs(tmp_path / "out")
+    assert list(runs["run_id"]) == list(range(20))
+    assert (runs["run_id"] == runs["point_id"] * 5 + runs["replicate"]).all()
+    for _, row in runs.iloc[[0, 7, 19]].iterrows():
+        overrides = json.loads(row["overrides"])
+        assert overrides["initial_advantage"] == row["initial_advantage"]
+        assert overrides["max_rounds"] == 30
+        again = model.WarTerminationModel(row["scenario"], rng=int(row["seed"]), **overrides).run().to_dict()
+        for key, value in again.items():
+            saved = row[key]
+            assert (value is None and pd.isna(saved)) or value == saved, key
+        command = replay_command(row)
+        assert command.startswith(f"war-termination run italian_plan_2022 --seed {row['seed']} ")
+        assert "--set max_rounds=30" in command
+
+
+def test_parquet_schema(tmp_path: Path) -> None:
+    sweep(tiny(tmp_path), tmp_path / "out")
+    parts = part_files(tmp_path / "out")
+    assert parts and all(p.parent.name == "runs" for p in parts)
+    schema = pq.read_schema(parts[0])
+    expected = {"run_id": "int64", "point_id": "int64", "replicate": "int64", "seed": "int64", "scenario": "string",
+                "overrides": "string", "max_rounds": "int64", "initial_advantage": "double", "protocol": "string",
+                "kind": "string", "winner": "string", "first_ceasefire_round": "int64", "cost_russia": "double",
+                "term_crimea": "double", "error": "string"}
+    for name, type_ in expected.items():
+        assert str(schema.field(name).type) == type_, name
+    assert {f.name for f in OUTCOME_FIELDS} <= set(schema.names)
+    assert set(model.Outcome.__dataclass_fields__) - {"terms", "costs"} <= set(schema.names)
+    for part in parts:
+        assert pq.read_schema(part).equals(schema)
+
+
+def test_serial_and_processes_give_identical_tables(tmp_path: Path) -> None:
+    exp = tiny(tmp_path)
+    a = sweep(exp, tmp_path / "serial")
+    b = sweep(exp, tmp_path / "processes", backend="processes", workers=2, chunk_size=3)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "serial"), read_runs(tmp_path / "processes"))
+    pd.testing.assert_frame_equal(a, b)
+    assert len(part_files(tmp_path / "processes")) == 7  # 20 runs in chunks of 3, each written as it finished
+
+
+def test_summary_table(tmp_path: Path) -> None:
+    summary = sweep(tiny(tmp_path), tmp_path / "out")
+    assert list(summary["point_id"]) == [0, 1, 2, 3]
+    assert (summary["n"] == 5).all()
+    shares = summary[["p_settlement", "p_ceasefire", "p_victory_russia", "p_victory_ukraine", "p_war"]].sum(axis=1)
+    assert np.allclose(shares, 1.0)
+    for name in ("settlement", "ceasefire", "victory_russia", "victory_ukraine", "war", "negotiated"):
+        assert (summary[f"p_{name}_lo"] <= summary[f"p_{name}"]).all()
+        assert (summary[f"p_{name}"] <= summary[f"p_{name}_hi"]).all()
+    no_talks = summary[summary["protocol"] == "none"]
+    assert (no_talks["p_negotiated"] == 0).all() and no_talks["ceasefire_round_median"].isna().all()
+    on_disk = pd.read_csv(tmp_path / "out" / "summary.csv")
+    assert len(on_disk) == 4 and "p_negotiated_hi" in on_disk
+
+
+def test_manifest_records_provenance(tmp_path: Path) -> None:
+    sweep(tiny(tmp_path), tmp_path / "out")
+    manifest = read_manifest(tmp_path / "out")
+    assert manifest["status"] == "complete" and manifest["runs_done"] == 20
+    assert manifest["master_seed"] == 7 and manifest["backend"] == "serial" and manifest["workers"] == 1
+    assert manifest["model_version"] == model.__version__
+    assert "[parameters.protocol]" in manifest["experiment_text"]
+    assert {"mesa", "numpy", "pandas", "pyarrow", "SALib", "dask"} <= set(manifest["packages"])
+    assert manifest["design_points"] == 4 and manifest["python"].startswith("3.")
+    assert manifest["wall_time_s"] >= 0
+
+
+def test_resume_runs_only_the_missing_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    exp = tiny(tmp_path)
+    sweep(exp, tmp_path / "full")
+    out = tmp_path / "partial"
+    sweep(exp, out, chunk_size=4)
+    parts = part_files(out)
+    for lost in parts[1::2]:
+        lost.unlink()
+    (out / "runs" / ".part-junk.parquet.tmp").write_bytes(b"half a file")
+    kept = set(read_runs(out)["run_id"])
+    calls: list[int] = []
+    real = model.WarTerminationModel
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(model, "WarTerminationModel", counting)
+    sweep(exp, out, chunk_size=4)
+    assert len(calls) == 20 - len(kept)
+    assert not list((out / "runs").glob("*.tmp"))
+    pd.testing.assert_frame_equal(read_runs(out), read_runs(tmp_path / "full"))
+
+
+def test_fresh_starts_over_and_a_changed_design_is_refused(tmp_path: Path) -> None:
+    exp = tiny(tmp_path)
+    out = tmp_path / "out"
+    sweep(exp, out)
+    with pytest.raises(ExperimentError, match="holds runs of a different experiment or size.*--fresh"):
+        sweep(tiny(tmp_path, rounds=31), out)
+    sweep(tiny(tmp_path, rounds=31), out, resume=False)
+    assert (read_runs(out)["max_rounds"] == 31).all()
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = model.WarTerminationModel
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("protocol") == "none" and kwargs.get("initial_advantage") == 0.62:
+            raise RuntimeError("engine trouble")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(model, "WarTerminationModel", flaky)
+    summary = sweep(tiny(tmp_path), tmp_path / "out")
+    runs = read_runs(tmp_path / "out")
+    failed = runs[runs["error"].notna()]
+    assert len(failed) == 5 and (failed["error"] == "RuntimeError: engine trouble").all()
+    assert failed["kind"].isna().all()
+    assert summary.loc[summary["errors"] > 0, "n"].tolist() == [0]
+    assert summary["errors"].sum() == 5
+
+    with pytest.raises(SweepError, match="engine trouble"):
+        sweep(tiny(tmp_path), tmp_path / "fail_fast", fail_fast=True, resume=False)
+    assert len(read_runs(tmp_path / "fail_fast")) < 20
+
+
+def test_bad_runner_arguments(tmp_path: Path) -> None:
+    exp = tiny(tmp_path)
+    with pytest.raises(ExperimentError, match="backend: expected one of serial, processes, dask"):
+        sweep(exp, tmp_path / "out", backend="threads")
+    with pytest.raises(ExperimentError, match="workers: expected a positive integer"):
+        sweep(exp, tmp_path / "out", backend="processes", workers=-1)
+    with pytest.raises(ExperimentError, match="scheduler: only the dask backend"):
+        sweep(exp, tmp_path / "out", scheduler="tcp://127.0.0.1:1")
+
+
+def test_report_renders_from_saved_results(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = sweep(tiny(tmp_path), out, report=True)
+    figures = {"heatmap.png", "km_first_ceasefire.png", "km_ceasefire_survival.png"}
+    assert figures <= {p.name for p in out.glob("*.png")}
+    for name in [*figures, "summary.csv"]:
+        (out / name).unlink()
+    (tmp_path / "tiny.toml").unlink()  # the report needs only the folder
+    again = report(out)
+    pd.testing.assert_frame_equal(first, again)
+    for name in figures:
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ExperimentError, match="not a results folder"):
+        report(tmp_path)
+
+
+@pytest.mark.slow
+def test_dask_gives_the_same_table_as_serial(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    exp = tiny(tmp_path)
+    sweep(exp, tmp_path / "serial")
+    with LocalCluster(n_workers=2, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        sweep(exp, tmp_path / "dask", backend="dask", scheduler=cluster.scheduler_address, chunk_size=2)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "serial"), read_runs(tmp_path / "dask"))
+
+
+@pytest.mark.slow
+def test_sweep_killed_midway_resumes_to_the_same_result(tmp_path: Path) -> None:
+    exp = tiny(tmp_path, rounds=104, replicates=100)  # 400 runs
+    out = tmp_path / "killed"
+    command = [sys.executable, "-m", "model", "sweep", str(exp), "--out", str(out), "--workers", "2", "--no-progress"]
+    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while len(part_files(out)) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the sweep finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)  # the parent and its workers, with no chance to clean up
+    proc.wait()
+    saved = len(read_runs(out))
+    assert 0 < saved < 400
+    assert read_manifest(out)["status"] == "running"
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert read_manifest(out)["status"] == "complete"
+    assert read_manifest(out)["runs_this_session"] == 400 - saved
+    sweep(exp, tmp_path / "clean", backend="processes", workers=2)
+    pd.testing.assert_frame_equal(read_runs(out), read_runs(tmp_path / "clean"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["severodonetsk_trend", "mediation_design", "commitment_problem", "third_party_aid", "sensitivity"])
+def test_shipped_experiments_run_at_quick_size(tmp_path: Path, name: str) -> None:
+    summary = run_experiment(name, out_dir=tmp_path / name, quick=True, backend="serial", progress=False)
+    assert summary["n"].sum() > 0 and summary["errors"].sum() == 0
+    assert (tmp_path / name / "summary.csv").is_file()
+    assert (tmp_path / name / "km_first_ceasefire.png").is_file()
+    if name == "sensitivity":
+        indices = pd.read_csv(tmp_path / name / "sensitivity.csv")
+        assert set(indices["outcome"]) == {"negotiated", "time_to_ceasefire"}
+        assert (tmp_path / name / "sensitivity.png").is_file()
