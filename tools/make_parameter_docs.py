@@ -72,7 +72,7 @@ def render() -> str:
         "The same flat name works in a scenario file (under its group's table), as a keyword of "
         "`WarTerminationModel(...)`, after `war-termination run SCENARIO --set NAME=VALUE`, in an experiment "
         "file and in the browser page. The defaults are generic and theory-neutral; the bundled scenarios set "
-        f"their own values, with sources ([{BASE_SCENARIO}](#values-and-sources-of-{BASE_SCENARIO.replace('_', '-')}) "
+        f"their own values, with sources ([{BASE_SCENARIO}](#values-and-sources-of-{BASE_SCENARIO}) "
         "below). The model itself is described in [ODD.md](ODD.md).",
         "",
         "Groups written `issues.NAME` or `third_parties.CODE` are nested tables in a scenario file: "
