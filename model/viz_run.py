@@ -1,0 +1,116 @@
+"""The run the browser page shows: a scenario, a seed and overrides, validated before any model exists.
+
+``war-termination viz`` validates the run here and hands it to the server
+process in environment variables; :mod:`model.app` reads them back with
+:func:`run_from_environment`. Nothing here imports Solara or Mesa's
+visualization, so the command line checks its input quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from model.parameters import Value
+from model.scenario import ScenarioError, load_scenario
+
+DEFAULT_SCENARIO = "italian_plan_2022"
+ENV_SCENARIO = "WAR_TERMINATION_SCENARIO"
+ENV_SEED = "WAR_TERMINATION_SEED"
+ENV_SET = "WAR_TERMINATION_SET"
+
+
+def parse_seed(value: object) -> int:
+    """Convert a seed from a text box, the environment or code to an int.
+
+    Args:
+        value: An int or its text.
+
+    Returns:
+        The seed, a non-negative integer.
+
+    Raises:
+        ScenarioError: If the value is not a non-negative integer.
+    """
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit():
+        raise ScenarioError(f"seed: expected a non-negative integer, got {value!r}")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run the page can show: a scenario, a seed and overrides (validated).
+
+    Attributes:
+        scenario: A bundled scenario name or a path to a ``.toml`` file.
+        seed: The random seed.
+        overrides: Parameter values that differ from the scenario's.
+    """
+
+    scenario: str
+    seed: int
+    overrides: Mapping[str, Value] = field(default_factory=dict)
+
+    def command(self) -> str:
+        """The command line that replays this run."""
+        parts = ["war-termination", "run", self.scenario, "--seed", str(self.seed)]
+        if self.overrides:
+            parts.append("--set")
+            parts += [f"{name}={_text(value)}" for name, value in self.overrides.items()]
+        return shlex.join(parts)
+
+
+def _text(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+def resolve_run(scenario: str | Path = DEFAULT_SCENARIO, seed: object = 0, overrides: Mapping[str, object] | None = None) -> RunSpec:
+    """Validate a run: the scenario loads, the seed is an integer, every override is allowed.
+
+    Args:
+        scenario: A bundled scenario name or a path to a ``.toml`` file.
+        seed: The seed (an int or its text).
+        overrides: Parameter names and values (typed, or text as given to ``--set``).
+
+    Returns:
+        The validated run, its overrides typed.
+
+    Raises:
+        ScenarioError: Naming what is wrong and what is allowed.
+    """
+    base = load_scenario(scenario)
+    given = dict(overrides or {})
+    checked = base.with_overrides(given, origin="--set")
+    return RunSpec(str(scenario), parse_seed(seed), {name: checked.values[name] for name in given})
+
+
+def run_from_environment(env: Mapping[str, str] | None = None) -> RunSpec:
+    """The run named by ``WAR_TERMINATION_SCENARIO``, ``_SEED`` and ``_SET`` (defaults if unset).
+
+    Args:
+        env: The environment to read (``os.environ`` if ``None``).
+
+    Returns:
+        The validated run.
+
+    Raises:
+        ScenarioError: If a variable holds a value that is not allowed.
+    """
+    env = os.environ if env is None else env
+    text = env.get(ENV_SET, "").strip()
+    try:
+        overrides = json.loads(text) if text else {}
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"{ENV_SET}: expected a JSON object of parameter names and values: {exc}") from None
+    if not isinstance(overrides, dict):
+        raise ScenarioError(f"{ENV_SET}: expected a JSON object of parameter names and values, got {text!r}")
+    return resolve_run(env.get(ENV_SCENARIO) or DEFAULT_SCENARIO, env.get(ENV_SEED) or 0, overrides)
