@@ -1,0 +1,194 @@
+"""Sweep benchmarks: per-run cost, throughput at 1 and 2 workers, mesa.batch_run, growth with rounds and third parties.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/bench_sweep.py              # everything (a few minutes on 2 cores)
+    .venv/bin/python benchmarks/bench_sweep.py --runs 1000  # smaller sweeps
+
+Prints
+
+(a) per-run cost inside the runner (``experiments.runner.run_chunk`` on one core);
+(b) sweep throughput (runs/s) with the ``processes`` backend at 1 and 2 workers,
+    and the speed-up (target >= 1.8x on 2 cores);
+(c) the same sweep (same scenario, design points and number of seeded runs)
+    through ``war-termination sweep`` and through ``mesa.batch_run`` at the
+    same number of processes: wall time and peak resident memory of the whole
+    process tree (parent and workers, sampled every 20 ms with psutil). Each
+    is run in a fresh Python process so neither inherits the other's memory.
+    Targets: ours at least as fast, and at most 1/5 of batch_run's peak memory;
+(d) per-run cost against the horizon (``max_rounds``) and against the number
+    of third parties (``third_parties``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+SCENARIO = "severodonetsk"
+ADVANTAGES = [0.5, 0.55, 0.6, 0.65, 0.7]
+MOMENTA = [-0.01, -0.005, 0.0, 0.005, 0.01]
+THIRD_PARTIES = ["us", "uk", "fr", "de", "it", "tr", "cn", "pl", "ca", "un"]
+
+
+def experiment_text(replicates: int) -> str:
+    """A 25-point grid around the severodonetsk scenario with ``replicates`` runs per point."""
+    return textwrap.dedent(
+        f"""
+        name = "bench"
+        scenario = "{SCENARIO}"
+        master_seed = 1
+        replicates = {replicates}
+        [parameters.initial_advantage]
+        values = {ADVANTAGES}
+        [parameters.momentum]
+        values = {MOMENTA}
+        """
+    )
+
+
+# ----------------------------------------------------------------------
+# Inner workloads (each run in its own process by the outer benchmark)
+# ----------------------------------------------------------------------
+def inner_ours(replicates: int, workers: int) -> dict[str, float]:
+    from experiments import run_experiment
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.toml"
+        path.write_text(experiment_text(replicates), encoding="utf-8")
+        start = time.perf_counter()
+        summary = run_experiment(path, out_dir=Path(tmp) / "out", workers=workers, progress=False, report=False)
+        wall = time.perf_counter() - start
+    return {"wall_s": wall, "runs": float(summary["n"].sum())}
+
+
+def inner_batch_run(replicates: int, workers: int) -> dict[str, float]:
+    import mesa
+
+    from experiments.runner import run_seeds
+    from model import WarTerminationModel
+
+    seeds = [int(s) for s in run_seeds(1, replicates)]
+    parameters = {"scenario": SCENARIO, "initial_advantage": ADVANTAGES, "momentum": MOMENTA, "rng": seeds}
+    start = time.perf_counter()
+    results = mesa.batch_run(
+        WarTerminationModel,
+        parameters=parameters,
+        number_processes=workers,
+        iterations=1,
+        data_collection_period=-1,
+        max_steps=10_000,
+        display_progress=False,
+    )
+    wall = time.perf_counter() - start
+    return {"wall_s": wall, "runs": float(len(results))}
+
+
+# ----------------------------------------------------------------------
+# Measurements
+# ----------------------------------------------------------------------
+def measure_tree(command: list[str]) -> tuple[dict[str, float], float]:
+    """Run a command, sampling the peak resident memory of its process tree; return its JSON output and the peak in MB."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    root = psutil.Process(proc.pid)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                total = root.memory_info().rss
+                for child in root.children(recursive=True):
+                    try:
+                        total += child.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                break
+            peak = max(peak, total / 1e6)
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, _ = proc.communicate()
+    done.set()
+    thread.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{command} failed with exit code {proc.returncode}")
+    return json.loads(out.strip().splitlines()[-1]), peak
+
+
+def per_run_cost(n: int, **overrides: object) -> float:
+    """Mean ms per run through the runner's worker function on one core."""
+    from experiments.runner import Chunk, run_chunk, run_seeds
+
+    names = tuple(overrides)
+    values = tuple(overrides.values())
+    seeds = run_seeds(2, n)
+    chunk = Chunk(SCENARIO, (), names, tuple((i, 0, i, int(seeds[i]), values) for i in range(n)))
+    run_chunk(Chunk(SCENARIO, (), names, chunk.tasks[:3]))  # warm up: imports and the scenario cache
+    start = time.perf_counter()
+    rows = run_chunk(chunk)
+    elapsed = time.perf_counter() - start
+    assert not any(r.get("error") for r in rows), [r["error"] for r in rows if r.get("error")][:1]
+    return elapsed / n * 1000.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5000, help="runs in the compared sweeps (a multiple of 25)")
+    parser.add_argument("--inner", choices=["ours", "batch_run"], help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["cost", "scaling", "compare", "growth"])
+    args = parser.parse_args()
+    replicates = max(1, args.runs // 25)
+
+    if args.inner:
+        result = (inner_ours if args.inner == "ours" else inner_batch_run)(replicates, args.workers)
+        print(json.dumps(result))
+        return 0
+
+    me = [sys.executable, os.path.abspath(__file__), "--runs", str(args.runs)]
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, scenario {SCENARIO}")
+    if "cost" not in args.skip:
+        print(f"(a) per-run cost in the runner, one core: {per_run_cost(300):.1f} ms/run")
+
+    if "scaling" not in args.skip:
+        rates = {}
+        for workers in (1, 2):
+            result, _ = measure_tree([*me, "--inner", "ours", "--workers", str(workers)])
+            rates[workers] = result["runs"] / result["wall_s"]
+            print(f"(b) sweep of {int(result['runs'])} runs, processes backend, {workers} worker(s): "
+                  f"{result['wall_s']:.1f} s, {rates[workers]:.0f} runs/s")
+        print(f"(b) speed-up 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x (target >= 1.8x)")
+
+    if "compare" not in args.skip:
+        ours, ours_peak = measure_tree([*me, "--inner", "ours", "--workers", str(args.workers)])
+        theirs, theirs_peak = measure_tree([*me, "--inner", "batch_run", "--workers", str(args.workers)])
+        print(f"(c) ours:           {int(ours['runs'])} runs in {ours['wall_s']:.1f} s, peak RSS of the tree {ours_peak:.0f} MB")
+        print(f"(c) mesa.batch_run: {int(theirs['runs'])} runs in {theirs['wall_s']:.1f} s, peak RSS of the tree {theirs_peak:.0f} MB")
+        print(f"(c) time ratio ours/batch_run {ours['wall_s'] / theirs['wall_s']:.2f} (target <= 1); "
+              f"memory ratio {ours_peak / theirs_peak:.2f} (target <= 0.20)")
+
+    if "growth" not in args.skip:
+        for rounds in (26, 52, 104, 208, 416):
+            print(f"(d) max_rounds {rounds:4d}: {per_run_cost(100, max_rounds=rounds):6.1f} ms/run")
+        for k in (1, 2, 4, 6, 8, 10):
+            cost = per_run_cost(100, third_parties=",".join(THIRD_PARTIES[:k]))
+            print(f"(d) third parties {k:2d}: {cost:6.1f} ms/run")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
