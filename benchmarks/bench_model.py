@@ -91,6 +91,9 @@ def main() -> int:
     print(f"    resident memory: {rss_start:.0f} MB before, {rss_100:.0f} MB after 100 runs, {rss_end:.0f} MB after {args.runs}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"    peak resident memory: {peak / 1024.0:.0f} MB")
+    if hasattr(os, "getloadavg"):
+        # timings on a shared machine are only comparable at a similar load
+        print(f"load average during the benchmark (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 
