@@ -1,0 +1,304 @@
+"""The browser page without a browser: solara.render() of the page, its controls, its views and the viz command."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+from typing import Any
+
+import ipyvuetify as v
+import pytest
+import solara
+import solara.widgets
+
+from model import ScenarioError, WarTerminationModel, describe_parameters, list_scenarios, load_scenario
+from model import app as viz_app
+from model import viz_cli, viz_components
+from model.app import CONTROLS, PageModel, build_model, model_params, page
+from model.cli import main
+from model.viz_run import ENV_SCENARIO, ENV_SEED, ENV_SET, RunSpec, parse_seed, resolve_run, run_from_environment
+
+
+# ----------------------------------------------------------------------
+# helpers: render the page as a browser session would, and read it back
+# ----------------------------------------------------------------------
+def render(element: Any) -> Any:
+    """Render an element inside an AppLayout (the sidebar needs one), returning the render context."""
+    _, rc = solara.render(solara.AppLayout(children=[element]), handle_error=False)
+    return rc
+
+
+def html_of(rc: Any, testid: str) -> str:
+    """The inner HTML of the view with this ``data-testid``."""
+    found = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets if f'data-testid="{testid}"' in (w.unsafe_innerHTML or "")]
+    assert len(found) == 1, f"expected one {testid!r} view, found {len(found)}"
+    return found[0]
+
+
+def banner_round(rc: Any) -> int:
+    match = re.search(r"Round (\d+) of \d+", html_of(rc, "banner"))
+    assert match is not None
+    return int(match.group(1))
+
+
+def click(rc: Any, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+def steps_text(rc: Any) -> str:
+    """Mesa's counter in the sidebar ('Step: N' in Mesa 3.3, 'Time: N' in later releases)."""
+    texts = [w.children[0] for w in rc.find(v.Html, tag="span").widgets if w.children and isinstance(w.children[0], str)]
+    counters = [t for t in texts if re.fullmatch(r"(Step|Time): [\d.]+", t)]
+    assert len(counters) == 1, texts
+    return counters[0]
+
+
+# ----------------------------------------------------------------------
+# the page: Step, Reset, controls, sessions
+# ----------------------------------------------------------------------
+def test_step_button_advances_the_round_and_redraws_the_views() -> None:
+    rc = render(page("italian_plan_2022", seed=7))
+    assert banner_round(rc) == 0
+    assert steps_text(rc) in ("Step: 0", "Time: 0.0")
+    before = {name: html_of(rc, name) for name in ("battlefield-view", "bargaining-view", "plan-view", "costs-view")}
+    click(rc, "Step")
+    click(rc, "Step")
+    assert banner_round(rc) == 2
+    assert steps_text(rc) in ("Step: 2", "Time: 2.0")
+    for name, old in before.items():
+        new = html_of(rc, name)
+        assert 'data-round="2"' in new
+        assert new != old, f"{name} did not change after two steps"
+    # the front's curve now has three points (rounds 0, 1, 2)
+    front = re.search(r'class="front" d="([^"]+)"', html_of(rc, "battlefield-view"))
+    assert front is not None and front.group(1).count("L") == 2
+
+
+def test_each_page_builds_its_own_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[WarTerminationModel] = []
+    original = viz_app.build_model
+
+    def recording(run: RunSpec) -> PageModel:
+        model = original(run)
+        built.append(model)
+        return model
+
+    monkeypatch.setattr(viz_app, "build_model", recording)
+    first = render(page("italian_plan_2022", seed=7))
+    second = render(page("italian_plan_2022", seed=7))
+    assert len(built) == 2 and built[0] is not built[1]
+    click(first, "Step")
+    click(first, "Step")
+    click(first, "Step")
+    assert banner_round(first) == 3
+    # the other session's model did not move
+    assert built[1].steps == 0
+    assert banner_round(second) == 0
+
+
+def test_served_page_component_builds_no_model_at_import_and_one_per_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not any(isinstance(value, WarTerminationModel) for value in vars(viz_app).values())
+    monkeypatch.setenv(ENV_SCENARIO, "stalemate")
+    monkeypatch.setenv(ENV_SEED, "5")
+    monkeypatch.setenv(ENV_SET, json.dumps({"aid_scale": 2.0}))
+    rc_a, rc_b = render(viz_app.Page()), render(viz_app.Page())
+    click(rc_a, "Step")
+    assert (banner_round(rc_a), banner_round(rc_b)) == (1, 0)
+    assert "war-termination run stalemate --seed 5 --set aid_scale=2" in html_of(rc_b, "banner")
+
+
+def test_reset_rebuilds_the_model_from_the_controls() -> None:
+    rc = render(page("italian_plan_2022", seed=7))
+    click(rc, "Step")
+    rc.find(v.Slider, label="initial_advantage").widget.v_model = 0.7
+    seed_box = rc.find(v.TextField, label="seed").widget
+    seed_box.v_model = "12"
+    seed_box.fire_event("focusout", None)
+    click(rc, "Reset")
+    banner = html_of(rc, "banner")
+    assert banner_round(rc) == 0
+    assert "--seed 12 --set initial_advantage=0.7" in banner
+    # the rebuilt run is the one the replay command names
+    click(rc, "Step")
+    expected = WarTerminationModel("italian_plan_2022", rng=12, initial_advantage=0.7)
+    expected.step()
+    assert f"{expected.battlefield.share:.0%} of the contested territory" in html_of(rc, "banner")
+
+
+def test_choosing_a_scenario_loads_it_with_its_own_values() -> None:
+    rc = render(page("italian_plan_2022", seed=3, aid_scale=2.0))
+    rc.find(v.Select, label="scenario").widget.v_model = "stalemate"
+    banner = html_of(rc, "banner")
+    assert "war-termination run stalemate --seed 3" in banner and "aid_scale" not in banner
+    stalemate = load_scenario("stalemate").values
+    assert rc.find(v.Slider, label="initial_advantage").widget.v_model == pytest.approx(stalemate["initial_advantage"])
+
+
+def test_controls_come_from_the_parameter_table() -> None:
+    run = resolve_run("italian_plan_2022", 0, {"shock_round": "20", "capacity_russia": "5"})
+    params = model_params(run)
+    values = load_scenario("italian_plan_2022").values
+    table = {p.name: p for p in describe_parameters()}
+    for name in CONTROLS:
+        entry, param = params[name], table[name]
+        if param.kind in (int, float):
+            assert entry["min"] == param.low
+            if name != "shock_round":
+                assert entry["max"] == param.high
+            expected = 20 if name == "shock_round" else values[name]
+            assert entry["value"] == pytest.approx(expected)
+            # the starting value lies on the slider's grid
+            steps = (entry["value"] - entry["min"]) / entry["step"]
+            assert steps == pytest.approx(round(steps), abs=1e-6)
+        elif param.kind is bool:
+            assert entry["type"] == "Checkbox"
+        else:
+            assert entry["type"] == "Select" and entry["values"] == list(param.choices or ())
+    # a round-valued slider stops at the round limit; a --set value without a control stays fixed
+    assert params["shock_round"]["max"] == values["max_rounds"]
+    assert params["capacity_russia"] == 5.0
+    assert params["seed"] == {"type": "InputText", "value": "0", "label": "seed"}
+    assert params["scenario_name"] == "italian_plan_2022"
+
+
+def test_page_model_converts_the_seed_text_and_validates_the_controls() -> None:
+    model = PageModel(scenario_name="stalemate", seed="42", initial_advantage=0.6)
+    reference = WarTerminationModel("stalemate", rng=42, initial_advantage=0.6)
+    assert model.run().to_dict() == reference.run().to_dict()
+    assert model.run_spec == RunSpec("stalemate", 42, {"initial_advantage": 0.6})
+    # values equal to the scenario's are not overrides; Mesa 3.4+ passes its own scenario object on Reset
+    same = PageModel(
+        scenario_name="stalemate", seed=1, scenario=object(), initial_advantage=load_scenario("stalemate").values["initial_advantage"]
+    )
+    assert same.run_spec.overrides == {}
+    with pytest.raises(ScenarioError, match="seed"):
+        PageModel(seed="x")
+    with pytest.raises(ScenarioError, match="initial_advantage"):
+        PageModel(initial_advantage=1.5)
+
+
+def test_the_replay_command_runs_the_same_model(capsys: pytest.CaptureFixture[str]) -> None:
+    model = build_model(resolve_run("italian_plan_2022", 9, {"aid_scale": "0.5", "protocol": "package"}))
+    outcome = model.run()
+    command = model.run_spec.command()
+    assert command == "war-termination run italian_plan_2022 --seed 9 --set aid_scale=0.5 protocol=package"
+    assert main([*command.split()[1:], "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["kind"], record["rounds"]) == (outcome.kind.value, outcome.rounds)
+
+
+# ----------------------------------------------------------------------
+# the run handed to the server
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["-1", "1.5", "abc", "", "True"])
+def test_parse_seed_rejects_what_is_not_a_non_negative_integer(text: str) -> None:
+    with pytest.raises(ScenarioError, match="non-negative integer"):
+        parse_seed(text)
+
+
+def test_parse_seed_accepts_ints_and_their_text() -> None:
+    assert parse_seed(" 17 ") == 17 and parse_seed(3) == 3
+    with pytest.raises(ScenarioError):
+        parse_seed(True)
+
+
+def test_run_from_environment_defaults_and_errors() -> None:
+    assert run_from_environment({}) == RunSpec("italian_plan_2022", 0, {})
+    run = run_from_environment({ENV_SCENARIO: "severodonetsk", ENV_SEED: "4", ENV_SET: '{"momentum": "0.01"}'})
+    assert run == RunSpec("severodonetsk", 4, {"momentum": 0.01})
+    with pytest.raises(ScenarioError, match=ENV_SET):
+        run_from_environment({ENV_SET: "[1, 2]"})
+    with pytest.raises(ScenarioError, match=ENV_SET):
+        run_from_environment({ENV_SET: "{not json"})
+    with pytest.raises(ScenarioError, match="momentum"):
+        run_from_environment({ENV_SET: '{"momentum": 9}'})
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["viz", "--seed", "x"], "seed"),
+        (["viz", "--scenario", "atlantis"], "atlantis"),
+        (["viz", "--set", "initial_advantage=2"], "initial_advantage"),
+        (["viz", "--set", "no_such_parameter=1"], "no_such_parameter"),
+        (["viz", "--set", "momentum"], "NAME=VALUE"),
+        (["viz", "--port", "70000"], "port"),
+    ],
+)
+def test_viz_bad_input_is_one_line_and_exit_2(
+    argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_server(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the server must not start on bad input")
+
+    monkeypatch.setattr(subprocess, "run", no_server)
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and fragment in err and "Traceback" not in err
+
+
+def test_viz_serves_the_chosen_run_on_loopback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    calls: list[tuple[list[str], dict[str, str]]] = []
+
+    def fake_run(command: list[str], env: dict[str, str], check: bool) -> subprocess.CompletedProcess[str]:
+        calls.append((command, env))
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    assert main(["viz", "--scenario", "stalemate", "--seed", "11", "--set", "aid_scale=3", "--port", "9123"]) == 0
+    ((command, env),) = calls
+    assert command[command.index("--host") + 1] == "127.0.0.1"
+    assert command[command.index("--port") + 1] == "9123"
+    assert {"run", "model.app", "--production", "--no-open"} <= set(command)
+    assert (env[ENV_SCENARIO], env[ENV_SEED], json.loads(env[ENV_SET])) == ("stalemate", "11", {"aid_scale": 3.0})
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    # what the server process reads back is the run that was asked for
+    assert run_from_environment(env) == RunSpec("stalemate", 11, {"aid_scale": 3.0})
+    assert "http://127.0.0.1:9123/" in capsys.readouterr().err
+
+
+def test_server_environment_makes_scenario_paths_absolute(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('extends = "stalemate"\n[battlefield]\nmomentum = 0.02\n')
+    monkeypatch.chdir(tmp_path)
+    env = viz_cli.server_environment("mine.toml", 0, {})
+    assert env[ENV_SCENARIO] == str(path)
+    assert run_from_environment(env).scenario == str(path)
+
+
+# ----------------------------------------------------------------------
+# the views' drawing helpers
+# ----------------------------------------------------------------------
+def test_line_path_breaks_at_missing_values() -> None:
+    ax = viz_components.Axes(0.0, 10.0, 0.0, 1.0, left=0.0, top=0.0, width=100.0, height=10.0)
+    assert viz_components.line_path(ax, [0, 1, 2, 3], [0.0, math.nan, 1.0, 0.5]) == "M0.0 10.0M20.0 0.0L30.0 5.0"
+
+
+def test_runs_and_ticks() -> None:
+    assert viz_components.runs([False, True, True, False, True]) == [(1, 2), (4, 4)]
+    assert viz_components.runs([]) == []
+    assert viz_components.nice_ticks(0, 104, 6) == [0, 25, 50, 75, 100]
+    assert viz_components.nice_ticks(0, 1, 5) == [0, 0.25, 0.5, 0.75, 1.0]
+
+
+@pytest.mark.parametrize("scenario", list_scenarios())
+def test_every_view_draws_every_scenario_to_its_end(scenario: str) -> None:
+    model = WarTerminationModel(scenario, rng=1, max_rounds=60)
+    model.run()
+    for view in (viz_components.battlefield_view, viz_components.bargaining_view, viz_components.plan_view, viz_components.costs_view):
+        text = view(model)
+        assert not re.search(r"\b(nan|inf)\b", text.lower()), "a missing value reached the drawing"
+        assert f'data-round="{model.steps}"' in text
+    headline, _ = viz_components.outcome_text(model)
+    assert model.outcome is not None and model.outcome.kind.value in headline
+
+
+def test_banner_names_the_winner_of_a_victory() -> None:
+    # no talks, a strong Russian edge and a short front: Russia wins
+    model = WarTerminationModel("theory_random_walk", rng=0, initial_advantage=0.95, volatility=0.1, protocol="none", max_rounds=500)
+    model.run()
+    assert model.outcome is not None and model.outcome.kind.value == "victory"
+    banner = viz_components.banner_view(model)
+    assert "victory for Russia" in banner and 'data-status="victory"' in banner
