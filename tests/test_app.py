@@ -13,9 +13,8 @@ import pytest
 import solara
 import solara.widgets
 
-from model import ScenarioError, WarTerminationModel, describe_parameters, list_scenarios, load_scenario
+from model import ScenarioError, WarTerminationModel, describe_parameters, list_scenarios, load_scenario, viz_cli, viz_components
 from model import app as viz_app
-from model import viz_cli, viz_components
 from model.app import CONTROLS, PageModel, build_model, model_params, page
 from model.cli import main
 from model.viz_run import ENV_SCENARIO, ENV_SEED, ENV_SET, RunSpec, parse_seed, resolve_run, run_from_environment
