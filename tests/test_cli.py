@@ -240,3 +240,20 @@ def test_a_broken_import_inside_an_optional_module_is_not_hidden(monkeypatch: py
     monkeypatch.setattr(cli.importlib, "import_module", broken)
     with pytest.raises(ModuleNotFoundError):
         cli.build_parser()
+
+
+def test_run_a_scenario_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "quick_advance.toml"
+    path.write_text(
+        'name = "quick_advance"\nextends = "severodonetsk"\ndescription = "A faster advance."\n\n'
+        "[battlefield]\ninitial_advantage = { value = 0.8, source = \"assumption: a test\" }\n"
+    )
+    code, out, _ = run_cli(capsys, "run", str(path), "--seed", "4", "--json")
+    assert code == 0
+    record = json.loads(out)
+    assert record["scenario"] == "quick_advance"
+    assert record == json.loads(json.dumps({**record, **WarTerminationModel(path, rng=4).run().to_dict()}))
+    path.write_text('name = "broken"\n[battlefield]\ninitial_advantage = 2.0\n')
+    code, out, err = run_cli(capsys, "run", str(path))
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "[battlefield] initial_advantage" in err and "quick_advance.toml" in err
