@@ -19,9 +19,7 @@ def test_batch_run_with_seeds_in_the_grid_matches_direct_runs() -> None:
     )
     table = pd.DataFrame(results)
     assert len(table) == 6
-    assert sorted(zip(table["rng"], table["protocol"])) == sorted(
-        (s, p) for s in (1, 2, 3) for p in ("package", "none")
-    )
+    assert sorted(zip(table["rng"], table["protocol"])) == sorted((s, p) for s in (1, 2, 3) for p in ("package", "none"))
     for row in table.itertuples():
         direct = WarTerminationModel(scenario="italian_plan_2022", rng=row.rng, max_rounds=12, protocol=row.protocol)
         direct.run()

@@ -25,14 +25,14 @@ def _here(protocol: str) -> dict:
     o = m.run()
     t = m.datacollector.get_model_vars_dataframe()
     # through JSON, as the other process hands it over
-    return json.loads(json.dumps({"outcome": o.to_dict(), "front": t["front"].tolist(),
-                                  "belief": t["belief_russia"].tolist()}))
+    return json.loads(json.dumps({"outcome": o.to_dict(), "front": t["front"].tolist(), "belief": t["belief_russia"].tolist()}))
 
 
 def test_same_seed_same_outcome_in_a_fresh_process() -> None:
     for protocol in ("ifg_sequential", "bilateral"):
-        done = subprocess.run([sys.executable, "-c", SCRIPT.format(protocol=protocol)], capture_output=True,
-                              text=True, check=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT.format(protocol=protocol)], capture_output=True, text=True, check=True, timeout=120
+        )
         there = json.loads(done.stdout.strip().splitlines()[-1])
         assert there == _here(protocol)
 

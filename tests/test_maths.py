@@ -104,8 +104,9 @@ def test_gamblers_ruin_stays_finite_for_a_long_front() -> None:
 
 
 def _vow(**kw: float) -> float:
-    args = dict(p=0.5, position=1, cells=2, discount=0.9, flow_base=0.0, flow_slope=0.0,
-                value_if_ukraine_wins=0.0, value_if_russia_wins=0.0)
+    args = dict(
+        p=0.5, position=1, cells=2, discount=0.9, flow_base=0.0, flow_slope=0.0, value_if_ukraine_wins=0.0, value_if_russia_wins=0.0
+    )
     args.update(kw)
     return maths.value_of_war(**args)  # type: ignore[arg-type]
 
@@ -122,8 +123,9 @@ def test_value_of_war_three_cells() -> None:
     # N = 3, k = 1, d = p = q = 1/2, phi(k) = 0.1 k, vU = 0, vR = 1 (H0 = 0, H3 = 2)
     # h1 = phi1 + d q H0 + d p (phi2 + d p H3 + d q h1)
     # h1 (1 - d^2 p q) = 0.1 + 0 + 0.25 * 0.2 + 0.0625 * 2 = 0.275;  h1 = 0.275 / 0.9375
-    value = _vow(p=0.5, position=1, cells=3, discount=0.5, flow_base=0.0, flow_slope=0.3,
-                 value_if_ukraine_wins=0.0, value_if_russia_wins=1.0)
+    value = _vow(
+        p=0.5, position=1, cells=3, discount=0.5, flow_base=0.0, flow_slope=0.3, value_if_ukraine_wins=0.0, value_if_russia_wins=1.0
+    )
     assert value == approx(0.5 * 0.275 / 0.9375)
 
 
@@ -140,14 +142,12 @@ def test_value_of_war_matches_a_direct_linear_solve() -> None:
         a[i, i - 1] -= d * q
         rhs[i] = base + slope * i / n
     h = np.linalg.solve(a, rhs)
-    value = _vow(p=p, position=k, cells=n, discount=d, flow_base=base, flow_slope=slope,
-                 value_if_ukraine_wins=vu, value_if_russia_wins=vr)
+    value = _vow(p=p, position=k, cells=n, discount=d, flow_base=base, flow_slope=slope, value_if_ukraine_wins=vu, value_if_russia_wins=vr)
     assert value == approx((1 - d) * h[k], rel=1e-9)
 
 
 def test_value_of_war_at_the_absorbing_edges() -> None:
-    kw = dict(p=0.4, cells=10, discount=0.9, flow_base=0.3, flow_slope=0.2,
-              value_if_ukraine_wins=0.8, value_if_russia_wins=0.1)
+    kw = dict(p=0.4, cells=10, discount=0.9, flow_base=0.3, flow_slope=0.2, value_if_ukraine_wins=0.8, value_if_russia_wins=0.1)
     assert _vow(position=0, **kw) == 0.8
     assert _vow(position=10, **kw) == 0.1
 
@@ -158,8 +158,9 @@ def test_value_of_war_when_russia_always_loses() -> None:
     d = 0.9
     phi1, phi2 = 0.1 + 0.2 / 4, 0.1 + 0.4 / 4
     expected = (1 - d) * (phi2 + d * phi1) + d * d * 0.7
-    value = _vow(p=1e-12, position=2, cells=4, discount=d, flow_base=0.1, flow_slope=0.2,
-                 value_if_ukraine_wins=0.7, value_if_russia_wins=0.0)
+    value = _vow(
+        p=1e-12, position=2, cells=4, discount=d, flow_base=0.1, flow_slope=0.2, value_if_ukraine_wins=0.7, value_if_russia_wins=0.0
+    )
     assert value == approx(expected, abs=1e-8)
 
 
@@ -168,23 +169,24 @@ def test_value_of_war_when_russia_always_wins() -> None:
     d = 0.8
     phi2, phi3 = 0.1 + 0.2 * 2 / 4, 0.1 + 0.2 * 3 / 4
     expected = (1 - d) * (phi2 + d * phi3) + d * d * 0.6
-    value = _vow(p=1.0 - 1e-12, position=2, cells=4, discount=d, flow_base=0.1, flow_slope=0.2,
-                 value_if_ukraine_wins=0.0, value_if_russia_wins=0.6)
+    value = _vow(
+        p=1.0 - 1e-12, position=2, cells=4, discount=d, flow_base=0.1, flow_slope=0.2, value_if_ukraine_wins=0.0, value_if_russia_wins=0.6
+    )
     assert value == approx(expected, abs=1e-8)
 
 
 def test_value_of_war_of_a_constant_stream_is_that_constant() -> None:
     # the same flow while fighting and after either victory: V = c whatever p, k, N
     for p, k, n in [(0.5, 3, 7), (0.2, 50, 100), (0.9, 1, 1000)]:
-        value = _vow(p=p, position=k, cells=n, discount=0.99, flow_base=0.37, flow_slope=0.0,
-                     value_if_ukraine_wins=0.37, value_if_russia_wins=0.37)
+        value = _vow(
+            p=p, position=k, cells=n, discount=0.99, flow_base=0.37, flow_slope=0.0, value_if_ukraine_wins=0.37, value_if_russia_wins=0.37
+        )
         assert value == approx(0.37, rel=1e-9)
 
 
 def test_value_of_war_rises_with_the_believed_balance_for_the_side_that_gains_from_it() -> None:
     # Russia's view: its victory is worth 1, Ukraine's 0, fighting costs 0.05 a round
-    kw = dict(position=50, cells=100, discount=0.99, flow_base=-0.05, flow_slope=0.5,
-              value_if_ukraine_wins=0.0, value_if_russia_wins=1.0)
+    kw = dict(position=50, cells=100, discount=0.99, flow_base=-0.05, flow_slope=0.5, value_if_ukraine_wins=0.0, value_if_russia_wins=1.0)
     values = [_vow(p=p, **kw) for p in (0.3, 0.5, 0.7)]
     assert values[0] < values[1] < values[2]
     assert all(math.isfinite(v) for v in values)

@@ -15,13 +15,21 @@ from model import WarTerminationModel
 from model.issues import ISSUES
 from model.outcome import Side
 
-ONLY_DONBAS = {f"salience_{side}_{issue}": (1.0 if issue == "donbas" else 0.0)
-               for side in ("russia", "ukraine") for issue in ISSUES}
+ONLY_DONBAS = {f"salience_{side}_{issue}": (1.0 if issue == "donbas" else 0.0) for side in ("russia", "ukraine") for issue in ISSUES}
 
 
-def scripted(war_russia: float, war_ukraine: float, *, protocol: str = "package", lean: float = 0.5,
-             bias: bool = False, leverage: bool = False, leverage_size: float = 0.0, seed: int = 0,
-             **overrides: Any) -> WarTerminationModel:
+def scripted(
+    war_russia: float,
+    war_ukraine: float,
+    *,
+    protocol: str = "package",
+    lean: float = 0.5,
+    bias: bool = False,
+    leverage: bool = False,
+    leverage_size: float = 0.0,
+    seed: int = 0,
+    **overrides: Any,
+) -> WarTerminationModel:
     """A model whose belligerents value war at fixed numbers, mediated by the UN alone."""
     model = WarTerminationModel(
         scenario="theory_null_mediator",
@@ -153,8 +161,7 @@ def test_bilateral_proposer_keeps_the_surplus() -> None:
 
 def test_sequential_mediator_proposes_inside_the_range() -> None:
     # the plan's first step: both sides' recorded value of the proposal beats their reservation
-    model = scripted(0.5, 0.3, protocol="ifg_sequential", **{"salience_russia_monitors": 1.0,
-                                                              "salience_ukraine_monitors": 1.0})
+    model = scripted(0.5, 0.3, protocol="ifg_sequential", **{"salience_russia_monitors": 1.0, "salience_ukraine_monitors": 1.0})
     model.step()
     assert model.range_exists
     assert len(model.agreed) == 1 and model.ceasefire

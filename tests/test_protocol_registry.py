@@ -41,8 +41,7 @@ def test_each_protocol_runs_the_model(name: str) -> None:
 
 
 def _state(**kw: object) -> TableState:
-    base = dict(round=1, open_step=Step.CEASEFIRE, ceasefire=False, confidence=0.0, confidence_threshold=0.5,
-                mediator_lean=0.7)
+    base = dict(round=1, open_step=Step.CEASEFIRE, ceasefire=False, confidence=0.0, confidence_threshold=0.5, mediator_lean=0.7)
     base.update(kw)
     return TableState(**base)  # type: ignore[arg-type]
 

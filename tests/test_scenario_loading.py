@@ -77,8 +77,14 @@ def test_every_bundled_scenario_loads_and_runs_a_round(name: str) -> None:
 
 def test_the_bundled_theory_scenarios_are_there() -> None:
     names = set(list_scenarios())
-    assert {"italian_plan_2022", "theory_random_walk", "theory_complete_information", "theory_mutual_optimism",
-            "theory_commitment", "theory_null_mediator"} <= names
+    assert {
+        "italian_plan_2022",
+        "theory_random_walk",
+        "theory_complete_information",
+        "theory_mutual_optimism",
+        "theory_commitment",
+        "theory_null_mediator",
+    } <= names
 
 
 def test_the_valid_probe_loads_with_its_values_and_sources(tmp_path: Path) -> None:
@@ -113,6 +119,7 @@ def test_italian_plan_gives_a_source_for_every_parameter() -> None:
 # --------------------------------------------------------------------------
 # Files that break one rule
 # --------------------------------------------------------------------------
+
 
 def _zero_saliences(side: str) -> str:
     return "".join(f"[issues.{issue}]\nsalience_{side} = 0.0\n" for issue in ISSUES)
