@@ -165,3 +165,16 @@ def test_odd_cites_the_theory() -> None:
     text = ODD.read_text(encoding="utf-8")
     for source in ("Fearon", "Powell", "Slantchev", "Smith", "Kydd", "Fey", "Walter", "Nash", "Kalai", "Grimm"):
         assert source in text, source
+
+
+def test_odd_names_every_parameter() -> None:
+    # by its flat name, or by a pattern such as `prior_mean_*` or `salience_russia_*`
+    text = ODD.read_text(encoding="utf-8")
+    missing = []
+    for p in describe_parameters():
+        patterns = {p.name, re.sub(r"_(russia|ukraine)$", "_*", p.name)}
+        if "." in p.group:
+            patterns.add(p.name.removesuffix("_" + p.group.split(".", 1)[1]) + "_*")
+        if not any(f"`{pattern}`" in text for pattern in patterns):
+            missing.append(p.name)
+    assert missing == []
