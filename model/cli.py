@@ -476,4 +476,3 @@ def _silence_stdout() -> None:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
-

@@ -246,7 +246,7 @@ def test_run_a_scenario_file(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     path = tmp_path / "quick_advance.toml"
     path.write_text(
         'name = "quick_advance"\nextends = "severodonetsk"\ndescription = "A faster advance."\n\n'
-        "[battlefield]\ninitial_advantage = { value = 0.8, source = \"assumption: a test\" }\n"
+        '[battlefield]\ninitial_advantage = { value = 0.8, source = "assumption: a test" }\n'
     )
     code, out, _ = run_cli(capsys, "run", str(path), "--seed", "4", "--json")
     assert code == 0

@@ -97,7 +97,7 @@ def render() -> str:
         "",
         _cell(" ".join(base.description.split())),
         "",
-        '"seed 000" is the La Repubblica report of the plan (with the Kremlin\'s and Kyiv\'s reactions and the US '
+        "\"seed 000\" is the La Repubblica report of the plan (with the Kremlin's and Kyiv's reactions and the US "
         'aid figures), "seed 001" the Washington Examiner column on the plan, the battle around Severodonetsk and '
         'Russian losses; "public record" a dated public fact; "assumption" a modelling choice, with its reason. '
         'A parameter the scenario does not set keeps its generic default ("default" below).',
