@@ -330,16 +330,28 @@ class WarTerminationModel(mesa.Model):
         gets by defecting and what either side fears from a collapse. Ukraine
         gets no guarantee for a war it restarts itself.
         """
+        return any(resume > keep + _TOLERANCE for keep, resume in self.ceasefire_values().values())
+
+    def ceasefire_values(self) -> dict[Side, tuple[float, float]]:
+        """Each side's value of keeping the ceasefire and of resuming the war, as the ceasefire check weighs them.
+
+        Powell (2006): the rising side defects once the shift in power makes
+        its value of resuming the war exceed its value of the ceasefire.
+        Scores the current state and changes nothing.
+
+        Returns:
+            ``{side: (value of keeping the ceasefire, value of resuming the war)}``, per-round units.
+        """
         terms = self.current_terms()
         open_steps = 4 - len(self.agreed)
         penalised = self._agreed_issues()
+        values: dict[Side, tuple[float, float]] = {}
         for side in self.belligerents:
             guarded = self._guarded_war_value(side)
             keep = self._state_value(side, terms, open_steps, penalised, guarded)
             resume = guarded if side.side is Side.RUSSIA else self.war_values[side.side]
-            if resume > keep + _TOLERANCE:
-                return True
-        return False
+            values[side.side] = (keep, resume)
+        return values
 
     def _guarded_war_value(self, side: Belligerent, anticipated_shift: float = 0.0) -> float:
         """Value of a war after a breakdown, with the guarantors deterring Russia."""
