@@ -75,32 +75,6 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def parse_overrides(items: Iterable[str], base: Scenario | None = None) -> dict[str, Any]:
-    """Parse and validate ``NAME=VALUE`` overrides against the parameter table.
-
-    Args:
-        items: The texts, as given after ``--set``.
-        base: A scenario to validate the whole set against (cross-parameter rules).
-
-    Returns:
-        Parameter names and their typed, validated values.
-
-    Raises:
-        UsageError: If an item is not ``NAME=VALUE``.
-        ScenarioError: If a name is unknown or a value not allowed.
-    """
-    texts = parse_assignments(items)
-    scenario = base if base is not None else _neutral_scenario()
-    checked = scenario.with_overrides(texts, origin="--set")
-    return {name: checked.values[name] for name in texts}
-
-
-def _neutral_scenario() -> Scenario:
-    from model.parameters import defaults
-
-    return Scenario("defaults", "", defaults())
-
-
 def _non_negative_int(text: str) -> int:
     try:
         value = int(text)
@@ -271,11 +245,11 @@ def write_table(frame: Any, path: Path) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    # mkstemp makes the file private; give the result the permissions a plain open() would
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)
     try:
+        # mkstemp makes the file private; give the result the permissions a plain open() would
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         if suffix == ".csv":
             frame.to_csv(tmp, index=False)
         else:
