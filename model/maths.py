@@ -373,10 +373,12 @@ def build_frontier(
             if stake.red_line is not None and stake.audience_rate > 0.0 and min(lo, hi) < stake.red_line < max(lo, hi):
                 cuts.add(stake.red_line)
         points = sorted(cuts, reverse=lo > hi)
+        previous = math.inf
         for n, (a, b) in enumerate(zip(points, points[1:])):
             gain = ukraine[j].value(b, True) - ukraine[j].value(a, True)
             loss = russia[j].value(a, False) - russia[j].value(b, False)
-            rate = math.inf if loss <= _EPS else gain / loss
+            # rates fall along an issue; rounding must not let a later piece sort before an earlier one
+            rate = previous = min(previous, math.inf if loss <= _EPS else gain / loss)
             raw.append((-rate, j, n, a, b, gain, loss))
     raw.sort(key=lambda r: (r[0], r[1], r[2]))
     gains: list[float] = []
