@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -143,3 +144,84 @@ def test_invariants_hold_for_any_valid_overrides(scenario: str, protocol: str, s
         assert outcome.winner is not None
     else:
         assert outcome.winner is None
+
+
+# --------------------------------------------------------------------------
+# The pure maths, over random inputs
+# --------------------------------------------------------------------------
+
+unit = st.floats(0.0, 1.0, allow_nan=False)
+
+
+@st.composite
+def stakes(draw: st.DrawFn) -> tuple[list, list, list[int]]:
+    from model.maths import IssueSide
+
+    n = draw(st.integers(1, 3))
+    russia, ukraine = [], []
+    for _ in range(n):
+        lo, hi = sorted((draw(unit), draw(unit)))
+        russia.append(IssueSide(lo, draw(st.floats(0.05, 1.0))))
+        red = draw(st.one_of(st.none(), unit))
+        ukraine.append(IssueSide(hi, draw(st.floats(0.05, 1.0)), red, draw(st.floats(0.0, 2.0)) if red is not None else 0.0))
+    return russia, ukraine, list(range(n))
+
+
+@given(stakes(), st.floats(-0.5, 1.5), st.floats(-0.5, 1.5))
+def test_nash_bargaining_solution_beats_a_grid_search_and_moves_with_the_weight(
+    issue_stakes: tuple[list, list, list[int]], d_r: float, d_u: float
+) -> None:
+    from model import maths
+
+    russia, ukraine, issues = issue_stakes
+    frontier = maths.build_frontier(issues, russia, ukraine)
+    start = [r.ideal for r in russia]
+    base_r = sum(s.value(x, False) for s, x in zip(russia, start))
+    base_u = sum(s.value(x, True) for s, x in zip(ukraine, start))
+    bounds = maths.bargaining_range(frontier, base_r, base_u, d_r, d_u)
+    gains = [maths.nash_bargaining_gain(frontier, base_r, base_u, d_r, d_u, w) for w in (0.0, 0.25, 0.5, 0.75, 1.0)]
+    if bounds is None:
+        assert all(g is None for g in gains)
+        return
+    low, high = bounds
+    assert all(g is not None and low - 1e-9 <= g <= high + 1e-9 for g in gains)
+    assert gains == sorted(gains, key=float)  # type: ignore[arg-type]
+    assert gains[0] == pytest.approx(low) and gains[-1] == pytest.approx(high)
+    # every point of the range satisfies both sides, on the terms it maps to
+    for g in np.linspace(low, high, 7):
+        terms = list(start)
+        for j, x in maths.terms_for_gain(frontier, float(g)).items():
+            terms[j] = x
+        u_r = sum(s.value(x, False) for s, x in zip(russia, terms))
+        u_u = sum(s.value(x, True) for s, x in zip(ukraine, terms))
+        assert u_r >= d_r - 1e-7 and u_u >= d_u - 1e-7
+
+    # the symmetric solution's Nash product is at least that of any grid point of the range
+    def product(g: float) -> float:
+        return (base_u + g - d_u) * (base_r - frontier.loss_at(g) - d_r)
+
+    best = max(product(float(g)) for g in np.linspace(low, high, 201))
+    assert gains[2] is not None and product(gains[2]) >= best - 1e-9
+
+
+@given(
+    p=st.floats(1e-6, 1 - 1e-6),
+    cells=st.integers(2, 200),
+    where=unit,
+    discount=st.floats(0.5, 0.9999),
+    base=st.floats(-1.0, 1.0),
+    slope=st.floats(-1.0, 1.0),
+    vu=st.floats(-1.0, 1.0),
+    vr=st.floats(-1.0, 1.0),
+)
+def test_value_of_war_is_an_average_of_the_flows_it_can_bring(
+    p: float, cells: int, where: float, discount: float, base: float, slope: float, vu: float, vr: float
+) -> None:
+    from model import maths
+
+    k = min(max(1, round(where * cells)), cells - 1)
+    value = maths.value_of_war(
+        p=p, position=k, cells=cells, discount=discount, flow_base=base, flow_slope=slope, value_if_ukraine_wins=vu, value_if_russia_wins=vr
+    )
+    flows = [base, base + slope, vu, vr]
+    assert min(flows) - 1e-7 <= value <= max(flows) + 1e-7
