@@ -33,6 +33,7 @@ HEATMAP_PANELS: tuple[tuple[str, str], ...] = (
     ("p_settlement", "P(settlement)"),
     ("p_victory_russia", "P(Russian victory)"),
     ("p_victory_ukraine", "P(Ukrainian victory)"),
+    ("p_war", "P(war at the horizon)"),
 )
 
 

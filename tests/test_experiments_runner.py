@@ -263,3 +263,21 @@ def test_shipped_experiments_run_at_quick_size(tmp_path: Path, name: str) -> Non
         indices = pd.read_csv(tmp_path / name / "sensitivity.csv")
         assert set(indices["outcome"]) == {"negotiated", "time_to_ceasefire"}
         assert (tmp_path / name / "sensitivity.png").is_file()
+
+
+def test_command_line_sweep_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from model.cli import main
+
+    exp, out = tiny(tmp_path), tmp_path / "out"
+    assert main(["sweep", str(exp), "--out", str(out), "--backend", "serial", "--no-progress"]) == 0
+    assert "4 design points, 20 runs (0 failed)" in capsys.readouterr().out
+    (out / "summary.csv").unlink()
+    assert main(["report", str(out)]) == 0
+    assert (out / "summary.csv").is_file()
+    assert main(["sweep", str(exp), "--out", str(out), "--backend", "serial", "--quick", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "different experiment or size" in err and len(err.strip().splitlines()) == 1
+    assert main(["sweep", str(exp), "--out", str(out), "--backend", "serial", "--scheduler", "tcp://x:1"]) == 2
+    assert "--scheduler: only --backend dask" in capsys.readouterr().err
+    assert main(["sweep", "no_such_experiment"]) == 2
+    assert "unknown experiment 'no_such_experiment'" in capsys.readouterr().err
