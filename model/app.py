@@ -18,6 +18,7 @@ another scenario loads it at once, with its own values on the sliders.
 
 from __future__ import annotations
 
+import html
 import math
 import warnings
 from pathlib import Path
@@ -94,6 +95,7 @@ class PageModel(WarTerminationModel):
         super().__init__(scenario=checked, rng=seed_value)
         changed = {name: checked.values[name] for name in kwargs if checked.values[name] != base.values[name]}
         self.run_spec = RunSpec(scenario_name, seed_value, changed)
+        self.controls_in_force: dict[str, Value] = {name: checked.values[name] for name in CONTROLS}
 
 
 def build_model(run: RunSpec) -> PageModel:
@@ -198,6 +200,28 @@ def ScenarioPicker(run: solara.Reactive[RunSpec], model: solara.Reactive[WarTerm
 
 
 @solara.component
+def ValuesInForce(model: solara.Reactive[WarTerminationModel]) -> None:
+    """The controlled parameters' values in the run on screen (Mesa's sliders do not print theirs)."""
+    current = model.value
+    if not isinstance(current, PageModel):
+        return
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td style='text-align:right'>{html.escape(_shown(value))}</td></tr>"
+        for name, value in current.controls_in_force.items()
+    )
+    table = f"<table data-testid='values-in-force' style='font-size:12px;width:100%'>{rows}</table>"
+    solara.HTML(tag="div", unsafe_innerHTML=table)
+
+
+def _shown(value: Value) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+@solara.component
 def WarPage(run: RunSpec) -> None:
     """The page for one session: its own model, the controls, the banner and the views.
 
@@ -218,6 +242,8 @@ def WarPage(run: RunSpec) -> None:
         name=TITLE,
         play_interval=150,
     ).key(f"viz-{current.value}")
+    with solara.Sidebar(), solara.Card("In this run"):
+        ValuesInForce(model)
 
 
 def page(scenario: str | Path = DEFAULT_SCENARIO, seed: int = 0, **overrides: Any) -> solara.Element:

@@ -233,6 +233,13 @@ def _curve(ax: Axes, xs: Sequence[float], ys: Sequence[float], name: str, colour
     return _el("path", cls=name, d=line_path(ax, xs, ys), fill="none", stroke=colour, stroke_width=width, **style)
 
 
+def _now(ax: Axes, xs: Sequence[float], ys: Sequence[float], colour: str, radius: float = 3.0) -> str:
+    """A dot on the latest value, so that the present shows even before a line exists."""
+    if not xs or ys[-1] is None or not math.isfinite(ys[-1]):
+        return ""
+    return _el("circle", cx=ax.x(xs[-1]), cy=ax.y(ys[-1]), r=radius, fill=colour)
+
+
 def _svg(body: str, height: float = _HEIGHT) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH:g} {height:g}" style="{_SVG_STYLE}" '
@@ -283,10 +290,10 @@ def battlefield_view(model: WarTerminationModel) -> str:
         lows = [max(0.0, m - s) for m, s in zip(means, sds)]
         highs = [min(1.0, m + s) for m, s in zip(means, sds)]
         body.append(_el("path", cls=f"band-{side}", d=band_path(ax, xs, lows, highs), fill=colour, fill_opacity=0.15, stroke="none"))
-        body.append(_curve(ax, xs, means, f"belief-{side}", colour, 1.6))
+        body.append(_curve(ax, xs, means, f"belief-{side}", colour, 1.6) + _now(ax, xs, means, colour, 2.5))
     body.append(_curve(ax, xs, rec["mediator_estimate"], "mediator", MEDIATOR, 1.2, "1 2"))
-    body.append(_curve(ax, xs, rec["balance"], "balance", TRUTH, 2.0, "5 3"))
-    body.append(_curve(ax, xs, rec["front"], "front", FRONT, 2.8))
+    body.append(_curve(ax, xs, rec["balance"], "balance", TRUTH, 2.0, "5 3") + _now(ax, xs, rec["balance"], TRUTH, 2.5))
+    body.append(_curve(ax, xs, rec["front"], "front", FRONT, 2.8) + _now(ax, xs, rec["front"], FRONT, 3.5))
     legend = [
         ("front (Russian share)", FRONT, "line"),
         ("true balance", TRUTH, "dash"),
@@ -308,7 +315,7 @@ def _panel(ax: Axes, xs: Sequence[float], rec: dict[str, list[Any]], side: str, 
     war = rec[f"war_value_{side}"]
     body = [_shade(ax, xs, rec["bargaining_range"], RANGE_SHADE, "range")]
     body.append(_frame(ax, nice_ticks(ax.y0, ax.y1, 4), "utility / round", "{:.2g}", x_label))
-    body.append(_curve(ax, xs, war, f"war-{side}", colour, 2.0))
+    body.append(_curve(ax, xs, war, f"war-{side}", colour, 2.0) + _now(ax, xs, war, colour, 2.5))
     # the value of no agreement differs from that of war only while a ceasefire holds
     reservation = [r if abs(r - w) > 1e-12 else math.nan for r, w in zip(rec[f"reservation_{side}"], war)]
     body.append(_curve(ax, xs, reservation, f"reservation-{side}", colour, 1.2, "4 3"))
@@ -319,7 +326,7 @@ def _panel(ax: Axes, xs: Sequence[float], rec: dict[str, list[Any]], side: str, 
     ]
     body.append(f'<g class="proposal-{side}">{"".join(dots)}</g>')
     name = "Russia" if side == "russia" else "Ukraine"
-    body.append(_label(ax.left + 5, ax.top + 12, name, size=11, fill=colour, font_weight=600))
+    body.append(_label(ax.left + ax.width - 5, ax.top + 12, name, size=11, anchor="end", fill=colour, font_weight=600))
     return "".join(body)
 
 
@@ -463,7 +470,7 @@ def costs_view(model: WarTerminationModel) -> str:
         _frame(ax, nice_ticks(0.0, high, 5), "cumulative cost (utility)"),
     ]
     for side, colour in (("russia", RUSSIA), ("ukraine", UKRAINE)):
-        body.append(_curve(ax, xs, rec[f"cost_{side}"], f"cost-{side}", colour, 2.2))
+        body.append(_curve(ax, xs, rec[f"cost_{side}"], f"cost-{side}", colour, 2.2) + _now(ax, xs, rec[f"cost_{side}"], colour))
     body.append(_legend([("Russia", RUSSIA, "line"), ("Ukraine", UKRAINE, "line"), ("ceasefire", CEASEFIRE_SHADE, "box")]))
     subtitle = (
         f"Russia <b>{model.russia.cumulative_cost:.3f}</b>, Ukraine <b>{model.ukraine.cumulative_cost:.3f}</b> "

@@ -235,17 +235,18 @@ def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
         seed_box = page.get_by_label("seed")
         seed_box.fill("3")
         seed_box.press("Enter")
-        page.get_by_text("mediator_information", exact=True).click()
+        page.locator("label").filter(has_text=re.compile(r"^\s*mediator_bias\s*$")).click()
         page.get_by_role("button", name="Reset").click()
         _wait_round(page, 0)
         page.wait_for_function("() => document.querySelector('[data-testid=\"banner\"]').innerText.includes('--seed 3')", timeout=10_000)
-        assert "war-termination run italian_plan_2022 --seed 3 --set mediator_information=false" in banner.inner_text()
+        assert "war-termination run italian_plan_2022 --seed 3 --set mediator_bias=false" in banner.inner_text()
         assert page.get_by_text(_counter(0)).count() == 1
 
         # play until a ceasefire has come and confidence has built, pause, and keep a picture
         page.get_by_role("button", name="▶").click()
-        page.wait_for_function("() => Number(document.querySelector('[data-testid=\"banner\"]').dataset.round) >= 45", timeout=60_000)
+        page.wait_for_function("() => Number(document.querySelector('[data-testid=\"banner\"]').dataset.round) >= 60", timeout=90_000)
         page.get_by_role("button", name="❚❚").click()
+        page.evaluate("() => document.querySelectorAll('.v-navigation-drawer__content').forEach(e => { e.scrollTop = 0; })")
         ARTIFACTS.mkdir(exist_ok=True)
         shot = ARTIFACTS / "app.png"
         page.screenshot(path=str(shot), full_page=True)
