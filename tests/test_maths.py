@@ -350,3 +350,15 @@ def test_compromise_gain_on_two_issues() -> None:
     f = maths.build_frontier([0, 1], TWO_R, TWO_U)
     # d_R = 0.9, d_U = 0.5 (no range). On segment 1 the gap is g - 0.5 - (0.1 - g/3) = 4g/3 - 0.6: g = 0.45
     assert maths.compromise_gain(f, 1.0, 0.0, 0.9, 0.5) == approx(0.45, abs=1e-9)
+
+
+def test_frontier_keeps_an_issues_pieces_in_order_when_their_rates_tie() -> None:
+    # a red line with a vanishing audience cost cuts the issue into two pieces of the same rate
+    # (w_U / w_R per unit); rounding once sorted the second piece first, and terms_for_gain then
+    # overwrote the issue's value with one short of the frontier point
+    hi, w_u, w_r = 0.5180985414089793, 0.8226067272402589, 0.9171177984138357
+    f = maths.build_frontier([0], [IssueSide(0.0, w_r)], [IssueSide(hi, w_u, red_line=0.5, audience_rate=1e-300)])
+    assert [(a, b) for _, a, b in f.pieces] == [(0.0, 0.5), (0.5, hi)]
+    # gains are linear along the issue: a quarter of them is a quarter of the way
+    assert maths.terms_for_gain(f, f.total_gain / 4)[0] == approx(hi / 4)
+    assert maths.terms_for_gain(f, f.total_gain * 0.99)[0] == approx(hi * 0.99)
