@@ -205,12 +205,16 @@ def ValuesInForce(model: solara.Reactive[WarTerminationModel]) -> None:
     current = model.value
     if not isinstance(current, PageModel):
         return
-    rows = "".join(
-        f"<tr><td>{html.escape(name)}</td><td style='text-align:right'>{html.escape(_shown(value))}</td></tr>"
+    cells = "".join(
+        f"<div><span style='color:#555'>{html.escape(name)}</span> <b>{html.escape(_shown(value))}</b></div>"
         for name, value in current.controls_in_force.items()
     )
-    table = f"<table data-testid='values-in-force' style='font-size:12px;width:100%'>{rows}</table>"
-    solara.HTML(tag="div", unsafe_innerHTML=table)
+    grid = "display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:2px 16px;font-size:12px"
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=f"<div data-testid='values-in-force' style='padding:4px 8px'><div style='font-weight:600'>"
+        f"The controlled values in this run</div><div style='{grid}'>{cells}</div></div>",
+    )
 
 
 def _shown(value: Value) -> str:
@@ -242,8 +246,7 @@ def WarPage(run: RunSpec) -> None:
         name=TITLE,
         play_interval=150,
     ).key(f"viz-{current.value}")
-    with solara.Sidebar(), solara.Card("In this run"):
-        ValuesInForce(model)
+    ValuesInForce(model)
 
 
 def page(scenario: str | Path = DEFAULT_SCENARIO, seed: int = 0, **overrides: Any) -> solara.Element:

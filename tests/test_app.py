@@ -120,7 +120,7 @@ def test_reset_rebuilds_the_model_from_the_controls() -> None:
     assert banner_round(rc) == 0
     assert "--seed 12 --set initial_advantage=0.7" in banner
     in_force = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets if "values-in-force" in (w.unsafe_innerHTML or "")]
-    assert len(in_force) == 1 and "<td>initial_advantage</td><td style='text-align:right'>0.7</td>" in in_force[0]
+    assert len(in_force) == 1 and "initial_advantage</span> <b>0.7</b>" in in_force[0]
     # the rebuilt run is the one the replay command names
     click(rc, "Step")
     expected = WarTerminationModel("italian_plan_2022", rng=12, initial_advantage=0.7)

@@ -167,6 +167,13 @@ def _box(page: Any, selector: str, timeout: float = 10.0) -> dict[str, float]:
     pytest.fail(f"{selector} was never laid out")
 
 
+def _expect_counter(page: Any, n: int) -> None:
+    """Mesa's step counter reads ``n`` (waiting a little: the sidebar may refresh after the views)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text(_counter(n))).to_have_count(1, timeout=10_000)
+
+
 def _front_path(page: Any) -> str:
     return str(page.locator('[data-testid="battlefield-view"] path.front').get_attribute("d"))
 
@@ -205,7 +212,7 @@ def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
             assert box["width"] > 200 and box["height"] > 150, f"{view} is drawn too small: {box}"
         banner = page.locator('[data-testid="banner"]')
         assert "Round 0 of 104: war" in banner.inner_text()
-        assert page.get_by_text(_counter(0)).count() == 1
+        _expect_counter(page, 0)
 
         # Step: the counter, the banner and every view follow; time each refresh
         front_before = _front_path(page)
@@ -215,7 +222,7 @@ def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
             page.get_by_role("button", name="Step").click()
             _wait_round(page, n)
             refresh.append(time.perf_counter() - start)
-        assert page.get_by_text(_counter(6)).count() == 1
+        _expect_counter(page, 6)
         assert "Round 6 of 104" in banner.inner_text()
         front_after = _front_path(page)
         assert front_after != front_before and front_after.count("L") == 6
@@ -240,7 +247,7 @@ def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
         _wait_round(page, 0)
         page.wait_for_function("() => document.querySelector('[data-testid=\"banner\"]').innerText.includes('--seed 3')", timeout=10_000)
         assert "war-termination run italian_plan_2022 --seed 3 --set mediator_bias=false" in banner.inner_text()
-        assert page.get_by_text(_counter(0)).count() == 1
+        _expect_counter(page, 0)
 
         # play until a ceasefire has come and confidence has built, pause, and keep a picture
         page.get_by_role("button", name="▶").click()
