@@ -332,6 +332,16 @@ def test_a_null_mediator_changes_nothing() -> None:
     kinds = {o.kind for o in mediated}
     assert OutcomeKind.SETTLEMENT in kinds  # the comparison is not between two wars that never end
     assert len({o.rounds for o in mediated}) > 10
+    # and in distribution with independent draws: the mean duration within 4 SE of the difference
+    other = outcomes("theory_null_mediator", range(1000, 1000 + len(NULL_SEEDS)), protocol="bilateral")
+    x = np.array([o.rounds for o in mediated], dtype=float)
+    y = np.array([o.rounds for o in other], dtype=float)
+    se = math.sqrt(x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y))
+    assert abs(x.mean() - y.mean()) < Z * se
+    settled_x = np.mean([o.kind is OutcomeKind.SETTLEMENT for o in mediated])
+    settled_y = np.mean([o.kind is OutcomeKind.SETTLEMENT for o in other])
+    pooled = (settled_x + settled_y) / 2
+    assert abs(settled_x - settled_y) <= Z * math.sqrt(max(pooled * (1 - pooled), 1e-12) * 2 / len(NULL_SEEDS)) + 1e-12
 
 
 def test_bias_alone_moves_the_terms_but_not_whether_or_when() -> None:
