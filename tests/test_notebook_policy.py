@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +118,21 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "02_bad.ipynb: cell 2: has an execution count" in capsys.readouterr().out
     assert check_notebooks.main([str(tmp_path / "missing.ipynb")]) == 2
     assert "missing.ipynb: not an existing .ipynb file" in capsys.readouterr().err
+
+
+def _readme_section() -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"^## Notebooks\n(.*?)(?=^## |\Z)", readme, flags=re.MULTILINE | re.DOTALL)
+    assert match is not None, "README.md lacks a '## Notebooks' section"
+    return match.group(1)
+
+
+def test_readme_states_the_policy() -> None:
+    section = _readme_section()
+    assert "committed stripped" in section
+    assert "tools/check_notebooks.py --strip" in section
+
+
+def test_readme_lists_every_notebook() -> None:
+    listed = set(re.findall(r"^\| `(\d\d_[a-z0-9_]+)` \|", _readme_section(), flags=re.MULTILINE))
+    assert listed == {path.stem for path in NOTEBOOKS}
