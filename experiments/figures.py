@@ -211,6 +211,6 @@ def sensitivity_plot(indices: pd.DataFrame, path: Path, title: str) -> Path:
         ax.axvline(0, color="grey", lw=0.5)
         ax.set_title(outcome)
         ax.legend(fontsize=7)
-    fig.suptitle(f"{title}: sensitivity")
+    fig.suptitle(f"{title}: {'Sobol' if 'S1' in indices else 'Morris'} indices per outcome")
     _save(fig, path)
     return path
