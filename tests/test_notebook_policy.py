@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +138,12 @@ def test_readme_states_the_policy() -> None:
 def test_readme_lists_every_notebook() -> None:
     listed = set(re.findall(r"^\| `(\d\d_[a-z0-9_]+)` \|", _readme_section(), flags=re.MULTILINE))
     assert listed == {path.stem for path in NOTEBOOKS}
+
+
+def test_notebooks_pass_ruff() -> None:
+    pytest.importorskip("ruff")
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", *map(str, NOTEBOOKS)],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
