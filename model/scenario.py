@@ -207,8 +207,10 @@ def _load_file(resolved: str, mtime_ns: int, _seen: tuple[str, ...]) -> Scenario
     if extends is not None:
         if not isinstance(extends, str):
             raise ScenarioError(f"{where}: extends: expected a scenario name, got {extends!r}")
+        # a relative path is read from the extending file's folder, as a reader would expect
+        relative = extends.endswith(".toml") and not Path(extends).is_absolute()
         try:
-            base_path = scenario_path(extends)
+            base_path = scenario_path(path.parent / extends if relative else extends)
         except ScenarioError as exc:
             raise ScenarioError(f"{where}: extends: {exc}") from None
         if str(base_path.resolve()) in (*_seen, resolved):

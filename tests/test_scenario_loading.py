@@ -110,6 +110,18 @@ def test_extends_starts_from_the_base_and_keeps_its_sources(tmp_path: Path) -> N
     assert "momentum" not in scenario.sources
 
 
+def test_a_relative_extends_path_is_read_from_the_extending_files_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "bases").mkdir()
+    (tmp_path / "bases" / "base.toml").write_text('name = "base"\n[battlefield]\nmomentum = 0.01\n')
+    (tmp_path / "child.toml").write_text('name = "child"\nextends = "bases/base.toml"\n[battlefield]\nvolatility = 0.05\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    child = load_scenario(tmp_path / "child.toml")
+    assert child.values["momentum"] == 0.01
+    assert child.values["volatility"] == 0.05
+
+
 def test_italian_plan_gives_a_source_for_every_parameter() -> None:
     scenario = load_scenario("italian_plan_2022")
     missing = [p.name for p in describe_parameters() if not scenario.sources.get(p.name, "").strip()]
