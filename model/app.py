@@ -13,7 +13,8 @@ The run a session opens with comes from the environment, which
 The controls come from :func:`model.describe_parameters`: a slider per number
 over its allowed range, a select per choice, a check box per switch, and a
 text box for the seed. Mesa's Reset builds a new model from them; choosing
-another scenario loads it at once, with its own values on the sliders.
+another scenario loads it at once, with its own values on the sliders, and a
+new seed loads the run on screen with that seed.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import html
 import math
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import solara
 
@@ -34,7 +35,7 @@ with warnings.catch_warnings():
 
 from model.model import WarTerminationModel
 from model.parameters import PARAMETERS, Parameter, Value
-from model.scenario import list_scenarios, load_scenario
+from model.scenario import ScenarioError, list_scenarios, load_scenario
 from model.viz_components import VIEWS, banner_view
 from model.viz_run import DEFAULT_SCENARIO, RunSpec, parse_seed, resolve_run, run_from_environment
 
@@ -67,34 +68,49 @@ _ROUND_VALUED = ("shock_round",)
 
 
 class PageModel(WarTerminationModel):
-    """The model as the page builds it: the controls' raw values in, typed and validated here.
+    """The model as the page builds it: one run's scenario and seed, with the controls' values on top.
 
-    Mesa's Reset calls the model's class with the controls' current values;
-    this is the boundary where the seed's text becomes an int and the values
-    are checked against the parameter table. It is a
-    :class:`~model.WarTerminationModel` in every other respect.
+    Mesa's Reset builds ``type(model)(**values)`` from the control values it
+    holds: every control's after the page is first drawn, but only those moved
+    since when a new run was chosen (Mesa's store of values starts empty again
+    while its inputs keep their state). So the run itself (scenario, seed and
+    the overrides it was opened with) travels with the class:
+    :meth:`for_run` binds it, and whatever Reset does not pass comes from it.
+    The values are checked against the parameter table here, the boundary
+    between the page and the model. It is a :class:`~model.WarTerminationModel`
+    in every other respect.
 
     Args:
-        scenario_name: A bundled scenario name or a path to a ``.toml`` file.
-        seed: The seed, as an int or the text of the seed box.
-        scenario: Ignored unless a name or path: Mesa 3.4 and later pass
-            their own scenario object on Reset.
-        **kwargs: Parameter values (flat names of :func:`model.describe_parameters`).
+        scenario: Ignored: Mesa 3.4 and later pass their own scenario object on Reset.
+        **kwargs: Control values (flat names of :func:`model.describe_parameters`).
 
     Raises:
-        ScenarioError: If the seed or a value is not allowed.
+        ScenarioError: If a value is not allowed.
     """
 
-    def __init__(self, scenario_name: str = DEFAULT_SCENARIO, seed: int | str = 0, scenario: object = None, **kwargs: Any) -> None:
-        """Validate the controls' values and build the model."""
-        if isinstance(scenario, (str, Path)):
-            scenario_name = str(scenario)
-        base = load_scenario(scenario_name)
-        seed_value = parse_seed(seed)
-        checked = base.with_overrides(kwargs, origin="page controls")
-        super().__init__(scenario=checked, rng=seed_value)
-        changed = {name: checked.values[name] for name in kwargs if checked.values[name] != base.values[name]}
-        self.run_spec = RunSpec(scenario_name, seed_value, changed)
+    bound_run: ClassVar[RunSpec] = RunSpec(DEFAULT_SCENARIO, 0, {})
+
+    @classmethod
+    def for_run(cls, run: RunSpec) -> type[PageModel]:
+        """The class whose instances play ``run`` (with any control values passed on top).
+
+        Args:
+            run: The validated run.
+
+        Returns:
+            A subclass bound to the run.
+        """
+        return type(cls.__name__, (cls,), {"bound_run": run, "__module__": cls.__module__, "__doc__": cls.__doc__})
+
+    def __init__(self, scenario: object = None, **kwargs: Any) -> None:
+        """Validate the controls' values and build the model of the bound run."""
+        run = type(self).bound_run
+        base = load_scenario(run.scenario)
+        values = {**run.overrides, **kwargs}
+        checked = base.with_overrides(values, origin="page controls")
+        super().__init__(scenario=checked, rng=run.seed)
+        changed = {name: checked.values[name] for name in values if checked.values[name] != base.values[name]}
+        self.run_spec = RunSpec(run.scenario, run.seed, changed)
         self.controls_in_force: dict[str, Value] = {name: checked.values[name] for name in CONTROLS}
 
 
@@ -107,7 +123,7 @@ def build_model(run: RunSpec) -> PageModel:
     Returns:
         The model, at round 0.
     """
-    return PageModel(scenario_name=run.scenario, seed=run.seed, **dict(run.overrides))
+    return PageModel.for_run(run)()
 
 
 def _slider_step(low: float, high: float, value: float) -> float:
@@ -152,7 +168,7 @@ def control(param: Parameter, value: Value, max_rounds: int) -> dict[str, Any]:
 
 
 def model_params(run: RunSpec) -> dict[str, Any]:
-    """SolaraViz's ``model_params`` for a run: the controls, the seed box and the fixed values.
+    """SolaraViz's ``model_params`` for a run: one control per parameter of :data:`CONTROLS`.
 
     Args:
         run: The validated run.
@@ -162,16 +178,7 @@ def model_params(run: RunSpec) -> dict[str, Any]:
     """
     values = load_scenario(run.scenario).with_overrides(dict(run.overrides)).values
     max_rounds = int(values["max_rounds"])
-    params: dict[str, Any] = {
-        "scenario_name": run.scenario,
-        "seed": {"type": "InputText", "value": str(run.seed), "label": "seed"},
-    }
-    for name in CONTROLS:
-        params[name] = control(PARAMETERS[name], values[name], max_rounds)
-    for name, value in run.overrides.items():
-        if name not in CONTROLS:
-            params[name] = value
-    return params
+    return {name: control(PARAMETERS[name], values[name], max_rounds) for name in CONTROLS}
 
 
 @solara.component
@@ -184,19 +191,41 @@ def Banner(model: solara.Reactive[WarTerminationModel]) -> None:
 
 
 @solara.component
-def ScenarioPicker(run: solara.Reactive[RunSpec], model: solara.Reactive[WarTerminationModel]) -> None:
-    """Choose a scenario: the page loads it with the current seed and its own values."""
+def RunPicker(run: solara.Reactive[RunSpec], model: solara.Reactive[WarTerminationModel]) -> None:
+    """Choose the scenario and the seed; either loads a new run at once.
+
+    A new scenario comes with its own values; a new seed keeps the values of
+    the run on screen. The seed's text is checked here, so a typing slip shows
+    a message under the box instead of reaching the model.
+    """
     names = list_scenarios()
     if run.value.scenario not in names:
         names.append(run.value.scenario)
+    error = solara.use_reactive("")
 
-    def choose(name: str) -> None:
-        seed = model.value.run_spec.seed if isinstance(model.value, PageModel) else run.value.seed
-        run.set(RunSpec(name, seed, {}))
+    def on_screen() -> RunSpec:
+        return model.value.run_spec if isinstance(model.value, PageModel) else run.value
 
-    with solara.Card("Scenario"):
-        solara.Select("scenario", values=names, value=run.value.scenario, on_value=choose)
-        solara.Text("Sliders start at the scenario's values; change them, then Reset to rebuild the run.", style={"font-size": "12px"})
+    def choose_scenario(name: str) -> None:
+        run.set(RunSpec(name, on_screen().seed, {}))
+
+    def choose_seed(text: str) -> None:
+        try:
+            seed = parse_seed(text)
+        except ScenarioError as exc:
+            error.set(str(exc))
+            return
+        error.set("")
+        shown = on_screen()
+        run.set(RunSpec(shown.scenario, seed, dict(shown.overrides)))
+
+    with solara.Card("Run"):
+        solara.Select("scenario", values=names, value=run.value.scenario, on_value=choose_scenario)
+        solara.InputText("seed", value=str(run.value.seed), on_value=choose_seed, error=error.value or False)
+        solara.Text(
+            "A scenario or a seed loads at once. Sliders start at the run's values; move them, then Reset.",
+            style={"font-size": "12px"},
+        )
 
 
 @solara.component
@@ -212,7 +241,7 @@ def ValuesInForce(model: solara.Reactive[WarTerminationModel]) -> None:
     grid = "display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:2px 16px;font-size:12px"
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=f"<div data-testid='values-in-force' style='padding:4px 8px'><div style='font-weight:600'>"
+        unsafe_innerHTML=f"<div data-testid=\"values-in-force\" style='padding:4px 8px'><div style='font-weight:600'>"
         f"The controlled values in this run</div><div style='{grid}'>{cells}</div></div>",
     )
 
@@ -237,7 +266,7 @@ def WarPage(run: RunSpec) -> None:
     first: WarTerminationModel = solara.use_memo(lambda: build_model(current.value), [current.value])
     model: solara.Reactive[WarTerminationModel] = solara.use_reactive(first)
     with solara.Sidebar():
-        ScenarioPicker(current, model)
+        RunPicker(current, model)
     Banner(model)
     SolaraViz(
         model,

@@ -112,20 +112,56 @@ def test_reset_rebuilds_the_model_from_the_controls() -> None:
     rc = render(page("italian_plan_2022", seed=7))
     click(rc, "Step")
     rc.find(v.Slider, label="initial_advantage").widget.v_model = 0.7
-    seed_box = rc.find(v.TextField, label="seed").widget
-    seed_box.v_model = "12"
-    seed_box.fire_event("focusout", None)
     click(rc, "Reset")
     banner = html_of(rc, "banner")
     assert banner_round(rc) == 0
-    assert "--seed 12 --set initial_advantage=0.7" in banner
-    in_force = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets if "values-in-force" in (w.unsafe_innerHTML or "")]
-    assert len(in_force) == 1 and "initial_advantage</span> <b>0.7</b>" in in_force[0]
+    assert "--seed 7 --set initial_advantage=0.7" in banner
+    assert "initial_advantage</span> <b>0.7</b>" in html_of(rc, "values-in-force")
     # the rebuilt run is the one the replay command names
     click(rc, "Step")
-    expected = WarTerminationModel("italian_plan_2022", rng=12, initial_advantage=0.7)
+    expected = WarTerminationModel("italian_plan_2022", rng=7, initial_advantage=0.7)
     expected.step()
     assert f"{expected.battlefield.share:.0%} of the contested territory" in html_of(rc, "banner")
+
+
+def test_a_new_seed_loads_the_run_on_screen_with_that_seed() -> None:
+    rc = render(page("italian_plan_2022", seed=7))
+    rc.find(v.Slider, label="initial_advantage").widget.v_model = 0.7
+    click(rc, "Reset")
+    click(rc, "Step")
+    seed_box = rc.find(v.TextField, label="seed").widget
+    seed_box.v_model = "12"
+    seed_box.fire_event("focusout", None)
+    assert banner_round(rc) == 0
+    assert "--seed 12 --set initial_advantage=0.7" in html_of(rc, "banner")
+    # a slip of the keyboard is shown under the box and changes nothing
+    click(rc, "Step")
+    seed_box = rc.find(v.TextField, label="seed").widget
+    seed_box.v_model = "12x"
+    seed_box.fire_event("focusout", None)
+    box = rc.find(v.TextField, label="seed").widget
+    assert box.error and "non-negative integer" in str(box.messages)
+    assert banner_round(rc) == 1 and "--seed 12 " in html_of(rc, "banner")
+
+
+@pytest.mark.parametrize("change", ["seed", "scenario"])
+def test_reset_after_choosing_a_new_run_keeps_that_run(change: str) -> None:
+    # Mesa's store of control values starts empty after a new run: Reset must still play the chosen run
+    rc = render(page("italian_plan_2022", seed=1))
+    if change == "seed":
+        box = rc.find(v.TextField, label="seed").widget
+        box.v_model = "6"
+        box.fire_event("focusout", None)
+        expected = "war-termination run italian_plan_2022 --seed 6 --set mediator_bias=false"
+    else:
+        rc.find(v.Select, label="scenario").widget.v_model = "severodonetsk"
+        expected = "war-termination run severodonetsk --seed 1 --set mediator_bias=false"
+    click(rc, "Step")
+    rc.find(v.Checkbox, label="mediator_bias").widget.v_model = False
+    click(rc, "Reset")
+    assert banner_round(rc) == 0
+    assert expected in html_of(rc, "banner")
+    assert "mediator_bias</span> <b>off</b>" in html_of(rc, "values-in-force")
 
 
 def test_choosing_a_scenario_loads_it_with_its_own_values() -> None:
@@ -157,27 +193,27 @@ def test_controls_come_from_the_parameter_table() -> None:
             assert entry["type"] == "Checkbox"
         else:
             assert entry["type"] == "Select" and entry["values"] == list(param.choices or ())
-    # a round-valued slider stops at the round limit; a --set value without a control stays fixed
+    # a round-valued slider stops at the round limit; only the controls are Mesa's to pass on Reset
     assert params["shock_round"]["max"] == values["max_rounds"]
-    assert params["capacity_russia"] == 5.0
-    assert params["seed"] == {"type": "InputText", "value": "0", "label": "seed"}
-    assert params["scenario_name"] == "italian_plan_2022"
+    assert set(params) == set(CONTROLS)
 
 
-def test_page_model_converts_the_seed_text_and_validates_the_controls() -> None:
-    model = PageModel(scenario_name="stalemate", seed="42", initial_advantage=0.6)
-    reference = WarTerminationModel("stalemate", rng=42, initial_advantage=0.6)
+def test_page_model_plays_its_bound_run_with_the_controls_on_top() -> None:
+    run = RunSpec("stalemate", 42, {"capacity_russia": 5.0, "aid_scale": 2.0})
+    cls = PageModel.for_run(run)
+    assert issubclass(cls, PageModel) and cls.bound_run == run and PageModel.bound_run != run
+    # what Mesa's Reset passes after the first drawing: every control; after a new run: only those moved
+    model = cls(initial_advantage=0.6)
+    reference = WarTerminationModel("stalemate", rng=42, capacity_russia=5.0, aid_scale=2.0, initial_advantage=0.6)
     assert model.run().to_dict() == reference.run().to_dict()
-    assert model.run_spec == RunSpec("stalemate", 42, {"initial_advantage": 0.6})
-    # values equal to the scenario's are not overrides; Mesa 3.4+ passes its own scenario object on Reset
-    same = PageModel(
-        scenario_name="stalemate", seed=1, scenario=object(), initial_advantage=load_scenario("stalemate").values["initial_advantage"]
-    )
-    assert same.run_spec.overrides == {}
-    with pytest.raises(ScenarioError, match="seed"):
-        PageModel(seed="x")
+    assert model.run_spec == RunSpec("stalemate", 42, {"capacity_russia": 5.0, "aid_scale": 2.0, "initial_advantage": 0.6})
+    # a control moved back to the scenario's value is no override; Mesa 3.4+ passes its own scenario object on Reset
+    same = cls(scenario=object(), aid_scale=load_scenario("stalemate").values["aid_scale"])
+    assert same.run_spec.overrides == {"capacity_russia": 5.0}
     with pytest.raises(ScenarioError, match="initial_advantage"):
-        PageModel(initial_advantage=1.5)
+        cls(initial_advantage=1.5)
+    with pytest.raises(ScenarioError, match="seed"):
+        cls(seed=3)
 
 
 def test_the_replay_command_runs_the_same_model(capsys: pytest.CaptureFixture[str]) -> None:

@@ -202,6 +202,8 @@ def _open(chromium: Any, server: Server, outside: list[str]) -> tuple[Any, Any]:
 
 
 def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
+    from playwright.sync_api import expect
+
     outside: list[str] = []
     context, page = _open(chromium, server, outside)
     server.timings["page_usable_s"] = time.perf_counter() - server.started
@@ -238,15 +240,21 @@ def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
         finally:
             other_context.close()
 
-        # change controls, Reset: the model is rebuilt with the new values
+        # a new seed loads the run with that seed at once
         seed_box = page.get_by_label("seed")
         seed_box.fill("6")
         seed_box.press("Enter")
+        _wait_round(page, 0)
+        expect(banner).to_contain_text("war-termination run italian_plan_2022 --seed 6", timeout=10_000)
+
+        # change a control, Reset: the model is rebuilt with the new value
+        page.get_by_role("button", name="Step").click()
+        _wait_round(page, 1)
         page.locator("label").filter(has_text=re.compile(r"^\s*mediator_bias\s*$")).click()
         page.get_by_role("button", name="Reset").click()
         _wait_round(page, 0)
-        page.wait_for_function("() => document.querySelector('[data-testid=\"banner\"]').innerText.includes('--seed 6')", timeout=10_000)
-        assert "war-termination run italian_plan_2022 --seed 6 --set mediator_bias=false" in banner.inner_text()
+        expect(banner).to_contain_text("war-termination run italian_plan_2022 --seed 6 --set mediator_bias=false", timeout=10_000)
+        expect(page.locator('[data-testid="values-in-force"]')).to_contain_text("mediator_bias off")
         _expect_counter(page, 0)
 
         # play (to round 60 if a ceasefire then holds, else on to 90), pause, and keep a picture
