@@ -71,6 +71,15 @@ class Server:
         return "\n".join(text.splitlines()[-30:])
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used, from /proc (None where there is no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -124,6 +133,9 @@ def server() -> Iterator[Server]:
     running = Server(f"http://127.0.0.1:{port}/", process, log, started)
     try:
         running.timings["server_answers_s"] = _wait_http(running, STARTUP_LIMIT * 2)
+        # CPU time does not grow with the machine's load as wall time does
+        running.timings["server_cpu_to_answer_s"] = _cpu_seconds(process.pid)
+        running.timings["load_average_1min"] = os.getloadavg()[0]
         yield running
     finally:
         process.terminate()
