@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import shlex
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import ipyvuetify as v
@@ -339,3 +341,36 @@ def test_banner_names_the_winner_of_a_victory() -> None:
     assert model.outcome is not None and model.outcome.kind.value == "victory"
     banner = viz_components.banner_view(model)
     assert "victory for Russia" in banner and 'data-status="victory"' in banner
+
+
+# ----------------------------------------------------------------------
+# the README's section on the page: its examples work as written
+# ----------------------------------------------------------------------
+def _readme_section() -> str:
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = text.index("## The browser page")
+    end = text.index("\n## ", start + 1)
+    return text[start:end]
+
+
+def test_readme_notebook_example_shows_the_page() -> None:
+    block = re.search(r"```python\n(.*?)```", _readme_section(), re.DOTALL)
+    assert block is not None
+    *statements, last = [line for line in block.group(1).splitlines() if line.strip()]
+    namespace: dict[str, Any] = {}
+    exec("\n".join(statements), namespace)
+    element = eval(last.split("#")[0], namespace)  # the cell's last expression is what Jupyter shows
+    rc = render(element)
+    assert "war-termination run italian_plan_2022 --seed 6 --set mediator_bias=false" in html_of(rc, "banner")
+
+
+def test_readme_viz_examples_start_the_server(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    started: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: started.append(command) or subprocess.CompletedProcess(command, 0))
+    block = re.search(r"```bash\n(.*?)```", _readme_section(), re.DOTALL)
+    assert block is not None
+    examples = [shlex.split(line.split("#")[0]) for line in block.group(1).splitlines() if line.startswith("war-termination viz")]
+    assert len(examples) >= 2
+    for argv in examples:
+        assert main(argv[1:]) == 0, capsys.readouterr().err
+    assert len(started) == len(examples)
