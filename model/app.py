@@ -262,7 +262,7 @@ def WarPage(run: RunSpec) -> None:
         run: The run the session opens with.
     """
     current = solara.use_reactive(run)
-    # built here, per session, and rebuilt when another scenario is chosen
+    # built here, per session, and rebuilt when another run (scenario or seed) is chosen
     first: WarTerminationModel = solara.use_memo(lambda: build_model(current.value), [current.value])
     model: solara.Reactive[WarTerminationModel] = solara.use_reactive(first)
     with solara.Sidebar():

@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from typing import Any
 
 from model.parameters import PARAMETERS
@@ -128,7 +130,39 @@ def viz_command(args: argparse.Namespace) -> int:
 
     env = {**os.environ, **quiet_environment(), **server_environment(args.scenario, args.seed, parse_assignments(args.overrides))}
     print(f"Serving the page on http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    return serve(server_command(args.host, args.port), env)
+
+
+def serve(command: list[str], env: dict[str, str]) -> int:
+    """Run the server until it exits, or stop it when this process is interrupted or terminated.
+
+    Args:
+        command: The server's command line.
+        env: Its environment.
+
+    Returns:
+        The server's exit code, or 0 when stopped by Ctrl-C or SIGTERM.
+    """
+    process = subprocess.Popen(command, env=env)
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return subprocess.run(server_command(args.host, args.port), env=env, check=False).returncode
+        return process.wait()
     except KeyboardInterrupt:
         return 0
+    finally:
+        # never leave the server behind: it would keep the port
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

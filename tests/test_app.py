@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import shlex
+import signal
 import subprocess
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -272,7 +276,7 @@ def test_viz_bad_input_is_one_line_and_exit_2(
     def no_server(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the server must not start on bad input")
 
-    monkeypatch.setattr(subprocess, "run", no_server)
+    monkeypatch.setattr(subprocess, "Popen", no_server)
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and fragment in err and "Traceback" not in err
@@ -280,12 +284,7 @@ def test_viz_bad_input_is_one_line_and_exit_2(
 
 def test_viz_serves_the_chosen_run_on_loopback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     calls: list[tuple[list[str], dict[str, str]]] = []
-
-    def fake_run(command: list[str], env: dict[str, str], check: bool) -> subprocess.CompletedProcess[str]:
-        calls.append((command, env))
-        return subprocess.CompletedProcess(command, 0)
-
-    monkeypatch.setattr(subprocess, "run", fake_run)
+    monkeypatch.setattr(subprocess, "Popen", lambda command, env: calls.append((command, env)) or FinishedServer())
     assert main(["viz", "--scenario", "stalemate", "--seed", "11", "--set", "aid_scale=3", "--port", "9123"]) == 0
     ((command, env),) = calls
     assert command[command.index("--host") + 1] == "127.0.0.1"
@@ -296,6 +295,42 @@ def test_viz_serves_the_chosen_run_on_loopback(monkeypatch: pytest.MonkeyPatch, 
     # what the server process reads back is the run that was asked for
     assert run_from_environment(env) == RunSpec("stalemate", 11, {"aid_scale": 3.0})
     assert "http://127.0.0.1:9123/" in capsys.readouterr().err
+
+
+class FinishedServer:
+    """Stands in for the server process: it has already exited, with status 0."""
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+    def poll(self) -> int:
+        return 0
+
+
+def test_serve_returns_the_server_status() -> None:
+    assert viz_cli.serve([sys.executable, "-c", "raise SystemExit(3)"], dict(os.environ)) == 3
+
+
+def test_serve_stops_the_server_when_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def recording(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        started.append(real_popen(command, env=env))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", recording)
+    # SIGTERM (which serve turns into a Ctrl-C) arrives while the server runs; the timer is
+    # cancelled if serve ends early, so the signal can only reach this process inside serve
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    try:
+        assert viz_cli.serve([sys.executable, "-c", "import time; time.sleep(60)"], dict(os.environ)) == 0
+    finally:
+        timer.cancel()
+    (server,) = started
+    assert server.poll() is not None, "the server outlived the command"
+    assert signal.getsignal(signal.SIGTERM) is not viz_cli._interrupt, "serve left its SIGTERM handler behind"
 
 
 def test_server_environment_makes_scenario_paths_absolute(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -366,7 +401,7 @@ def test_readme_notebook_example_shows_the_page() -> None:
 
 def test_readme_viz_examples_start_the_server(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     started: list[list[str]] = []
-    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: started.append(command) or subprocess.CompletedProcess(command, 0))
+    monkeypatch.setattr(subprocess, "Popen", lambda command, env: started.append(command) or FinishedServer())
     block = re.search(r"```bash\n(.*?)```", _readme_section(), re.DOTALL)
     assert block is not None
     examples = [shlex.split(line.split("#")[0]) for line in block.group(1).splitlines() if line.startswith("war-termination viz")]
