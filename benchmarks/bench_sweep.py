@@ -99,6 +99,7 @@ def inner_batch_run(replicates: int, workers: int) -> dict[str, float]:
 # ----------------------------------------------------------------------
 def measure_tree(command: list[str]) -> tuple[dict[str, float], float]:
     """Run a command, sampling the peak resident memory of its process tree; return its JSON output and the peak in MB."""
+    load_before = os.getloadavg()[0]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     root = psutil.Process(proc.pid)
     peak = 0.0
@@ -126,7 +127,10 @@ def measure_tree(command: list[str]) -> tuple[dict[str, float], float]:
     thread.join()
     if proc.returncode != 0:
         raise RuntimeError(f"{command} failed with exit code {proc.returncode}")
-    return json.loads(out.strip().splitlines()[-1]), peak
+    result = json.loads(out.strip().splitlines()[-1])
+    # other work on the machine distorts timings: show the 1-minute load average around each measurement
+    print(f"    [load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores]")
+    return result, peak
 
 
 def per_run_cost(n: int, **overrides: object) -> float:

@@ -136,3 +136,11 @@ def test_not_toml_and_missing_file(tmp_path: Path) -> None:
         load_experiment(tmp_path / "absent.toml")
     with pytest.raises(ExperimentError, match="unknown experiment 'absent': expected one of"):
         load_experiment("absent")
+
+
+def test_every_design_point_is_checked_as_a_whole(tmp_path: Path) -> None:
+    # each value is allowed alone, but a front of 4 cells (volatility 0.25) cannot start at 0.1
+    text = GOOD.replace("[parameters.momentum]\nlow = -0.01\nhigh = 0.01\nlevels = 3",
+                        "[parameters.volatility]\nvalues = [0.02, 0.25]\n[parameters.initial_front]\nvalues = [0.1, 0.5]")
+    with pytest.raises(ExperimentError, match=r"design point \d+ .*initial_front: expected a share strictly inside"):
+        load_experiment(write(tmp_path, text))
