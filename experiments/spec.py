@@ -412,14 +412,14 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
     from experiments.design import DesignError, build_design
 
     try:
-        design = build_design(experiment)
+        points = build_design(experiment).points
     except DesignError as exc:
         raise ExperimentError(f"{where}: {exc}") from None
     # every combination too: rules that tie parameters together (e.g. the front's cells) can fail
     # for a combination even when each value passes on its own
-    for point_id, point in zip(design.points.index, design.points.to_dict("records"), strict=True):
+    for point_id, point in zip(points.index, points.to_dict("records"), strict=True):
         try:
-            base.with_overrides(point, origin=f"{where}: design point {point_id} {point}")
+            base.with_overrides({str(k): v for k, v in point.items()}, origin=f"{where}: design point {point_id} {point}")
         except ScenarioError as exc:
             raise ExperimentError(str(exc)) from None
     return experiment
