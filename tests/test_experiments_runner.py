@@ -281,3 +281,40 @@ def test_command_line_sweep_and_report(tmp_path: Path, capsys: pytest.CaptureFix
     assert "--scheduler: only --backend dask" in capsys.readouterr().err
     assert main(["sweep", "no_such_experiment"]) == 2
     assert "unknown experiment 'no_such_experiment'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("method", ["lhs", "morris"])
+def test_sampled_designs_run_and_analyse(tmp_path: Path, method: str) -> None:
+    text = textwrap.dedent(
+        f"""
+        name = "sampled"
+        scenario = "italian_plan_2022"
+        master_seed = 11
+        replicates = 2
+        outcomes = ["negotiated", "rounds"]
+        [design]
+        method = "{method}"
+        samples = 4
+        [fixed]
+        max_rounds = 20
+        [parameters.initial_advantage]
+        low = 0.45
+        high = 0.7
+        [parameters.protocol]
+        values = ["ifg_sequential", "none"]
+        """
+    )
+    path = tmp_path / "sampled.toml"
+    path.write_text(text, encoding="utf-8")
+    summary = sweep(path, tmp_path / "out", report=True)
+    n_points = 4 if method == "lhs" else 4 * (2 + 1)
+    assert len(summary) == n_points and (summary["n"] == 2).all()
+    assert summary["initial_advantage"].between(0.45, 0.7).all()
+    assert set(summary["protocol"]) <= {"ifg_sequential", "none"}
+    if method == "morris":
+        indices = pd.read_csv(tmp_path / "out" / "sensitivity.csv")
+        assert set(indices.columns) == {"outcome", "parameter", "mu", "mu_star", "mu_star_conf", "sigma"}
+        assert len(indices) == 4 and (indices["mu_star"] >= 0).all()
+        assert (tmp_path / "out" / "sensitivity.png").is_file()
+    else:
+        assert not (tmp_path / "out" / "sensitivity.csv").exists()
