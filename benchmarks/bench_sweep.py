@@ -23,6 +23,7 @@ Prints
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import subprocess
@@ -32,6 +33,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -79,16 +81,22 @@ def inner_batch_run(replicates: int, workers: int) -> dict[str, float]:
     from model import WarTerminationModel
 
     seeds = [int(s) for s in run_seeds(1, replicates)]
-    parameters = {"scenario": SCENARIO, "initial_advantage": ADVANTAGES, "momentum": MOMENTA, "rng": seeds}
+    parameters: dict[str, Any] = {"scenario": SCENARIO, "initial_advantage": ADVANTAGES, "momentum": MOMENTA}
+    # Mesa 3.4+ seeds batch_run with its own rng= argument; 3.3.1 has none, so there the seeds go in the grid
+    if "rng" in inspect.signature(mesa.batch_run).parameters:
+        seeding: dict[str, Any] = {"rng": seeds}
+    else:
+        parameters["rng"] = seeds
+        seeding = {"iterations": 1}
     start = time.perf_counter()
     results = mesa.batch_run(
         WarTerminationModel,
         parameters=parameters,
         number_processes=workers,
-        iterations=1,
         data_collection_period=-1,
         max_steps=10_000,
         display_progress=False,
+        **seeding,
     )
     wall = time.perf_counter() - start
     return {"wall_s": wall, "runs": float(len(results))}

@@ -548,13 +548,18 @@ class RoundRecorder(mesa.DataCollector):
 
     Every model reporter here returns an immutable scalar, so the defensive
     deep copy Mesa makes of each value is not needed; it cost about half of
-    a run's time. Agent reporters and tables behave as in Mesa.
+    a run's time. Agent reporters and tables behave as in Mesa, and so does
+    the list of collection times that Mesa 3.4+ keeps (``batch_run`` reads
+    its rows through it; Mesa 3.3.1 has none).
     """
 
     model_reporters: dict[str, Any]
 
     def collect(self, model: mesa.Model) -> None:
         """Record one row of the model reporters (and anything else Mesa records)."""
+        times = getattr(self, "_collection_steps", None)
+        if times is not None:
+            times.append(model.time)
         for var, reporter in self.model_reporters.items():
             self.model_vars[var].append(reporter(model))
         if self.agent_reporters or self.agenttype_reporters:
