@@ -4,7 +4,7 @@ An experiment is a TOML file that names a scenario, the parameters to vary and
 how, the replicates per design point, a master seed and the outcomes to
 summarise::
 
-    name = "severodonetsk_trend"
+    name = "severodonetsk_trend"        # letters, digits, _ and - (the default results folder)
     description = "..."
     scenario = "severodonetsk"          # a bundled scenario name or a path
     master_seed = 20220526
@@ -44,6 +44,7 @@ allowed.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -96,6 +97,7 @@ _QUICK_KEYS = {"replicates", "samples", "levels", "parameters", "fixed"}
 _REPORT_KEYS = {"heatmap", "group"}
 _EXPERIMENT_PACKAGE = "experiments"
 _MAX_SEED = 2**63 - 1
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class ExperimentError(ValueError):
@@ -146,7 +148,7 @@ class Experiment:
     """A validated experiment.
 
     Attributes:
-        name: The experiment's name (also the default results folder).
+        name: The experiment's name, letters, digits, ``_`` and ``-`` only (also the default results folder).
         description: What it asks.
         scenario: The scenario every run starts from (bundled name or path).
         method: One of :data:`METHODS`.
@@ -324,6 +326,11 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
         key = sorted(unknown)[0]
         raise ExperimentError(f"{where}: {key}: unknown key; allowed: {', '.join(sorted(_TOP_LEVEL))}")
     name = _string(data, "name", where)
+    if not _NAME.fullmatch(name):
+        # the name is the default results folder (results/<name>): no separators, no "..", no spaces
+        raise ExperimentError(
+            f"{where}: name: expected letters, digits, '_' or '-' only (it names the results folder), got {name!r}"
+        )
     description = _string(data, "description", where, default="")
     scenario_name = _string(data, "scenario", where)
     try:
@@ -385,9 +392,6 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
         raise ExperimentError(f"{where}: [report] group: expected one of the varied parameters ({', '.join(names)}), got {group!r}")
 
     quick_table = _table(data, "quick", where, _QUICK_KEYS)
-    if not quick:
-        # validate the quick size now, so a bad [quick] table fails at load time too
-        _build(_merge_quick(data, quick_table, where), f"{where}: [quick]", text, path, quick=True)
 
     experiment = Experiment(
         name=name,
@@ -422,6 +426,10 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
             base.with_overrides({str(k): v for k, v in point.items()}, origin=f"{where}: design point {point_id} {point}")
         except ScenarioError as exc:
             raise ExperimentError(str(exc)) from None
+    if not quick:
+        # then the quick size, so a bad [quick] table fails at load time too; after the full design,
+        # so a problem of the full design is reported as such, not as one of [quick]
+        _build(_merge_quick(data, quick_table, where), f"{where}: [quick]", text, path, quick=True)
     return experiment
 
 

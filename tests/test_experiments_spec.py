@@ -144,3 +144,36 @@ def test_every_design_point_is_checked_as_a_whole(tmp_path: Path) -> None:
                         "[parameters.volatility]\nvalues = [0.02, 0.25]\n[parameters.initial_front]\nvalues = [0.1, 0.5]")
     with pytest.raises(ExperimentError, match=r"design point \d+ .*initial_front: expected a share strictly inside"):
         load_experiment(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "a/b", "with space", "dots.too", "", "ümlaut"])
+def test_name_cannot_escape_the_results_folder(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, GOOD.replace('name = "tiny"', f"name = {name!r}".replace("'", '"')), name="named.toml")
+    with pytest.raises(ExperimentError) as info:
+        load_experiment(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: name: ")
+    assert "letters, digits, '_' or '-'" in message or "expected a string" in message
+
+
+def test_name_defaults_to_the_file_name_and_is_checked_too(tmp_path: Path) -> None:
+    assert load_experiment(write(tmp_path, GOOD.replace('name = "tiny"\n', ""), name="my-exp_2.toml")).name == "my-exp_2"
+    with pytest.raises(ExperimentError, match=r"name: expected letters, digits"):
+        load_experiment(write(tmp_path, GOOD.replace('name = "tiny"\n', ""), name="my exp.toml"))
+
+
+def test_a_full_design_problem_is_not_reported_as_quick(tmp_path: Path) -> None:
+    # the full design is checked first: its Sobol size and its design points are its own problems
+    sobol = GOOD.replace("[fixed]", '[design]\nmethod = "sobol"\nsamples = 10\n[fixed]').replace("levels = 3\n", "")
+    with pytest.raises(ExperimentError) as info:
+        load_experiment(write(tmp_path, sobol))
+    assert "[quick]" not in str(info.value) and "samples: a Sobol design needs a power of two" in str(info.value)
+    clash = GOOD.replace("[parameters.momentum]\nlow = -0.01\nhigh = 0.01\nlevels = 3",
+                         "[parameters.volatility]\nvalues = [0.02, 0.25]\n[parameters.initial_front]\nvalues = [0.1, 0.5]")
+    with pytest.raises(ExperimentError) as info:
+        load_experiment(write(tmp_path, clash))
+    assert "[quick]" not in str(info.value) and "design point" in str(info.value)
+    # a problem of the quick size alone is still reported as [quick]
+    quick_only = GOOD.replace("[quick]\nreplicates = 1", '[quick]\nreplicates = 1\nsamples = 8')
+    with pytest.raises(ExperimentError, match=r"\[quick\]: \[design\] samples: not used by a grid"):
+        load_experiment(write(tmp_path, quick_only))
