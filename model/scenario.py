@@ -160,6 +160,8 @@ def scenario_path(name_or_path: str | Path) -> Path:
     text = str(name_or_path)
     if text.endswith(".toml") or "/" in text or "\\" in text:
         path = Path(text)
+        if path.is_dir():
+            raise ScenarioError(f"{text}: a folder, not a scenario file (expected a .toml file)")
         if not path.is_file():
             raise ScenarioError(f"{text}: no such scenario file")
         return path
@@ -196,8 +198,17 @@ def _load_file(resolved: str, mtime_ns: int, _seen: tuple[str, ...]) -> Scenario
     path = Path(resolved)
     where = path.name if str(path).startswith(str(resources.files(_SCENARIO_PACKAGE))) else str(path)
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"{where}: cannot read the scenario file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{where}: not UTF-8 text (byte {exc.start} cannot be decoded); a scenario file must be UTF-8 encoded TOML"
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{where}: not valid TOML: {exc}") from None
 

@@ -278,6 +278,50 @@ def test_missing_file() -> None:
         load_scenario("/nonexistent/x.toml")
 
 
+def test_a_file_that_is_not_utf8_is_rejected_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "probe.toml"
+    path.write_bytes(VALID.replace("A valid file", "Un fichier valide, déjà").encode("latin-1"))
+    message = error_of(path)
+    assert "probe.toml" in message and "UTF-8" in message
+    assert "\n" not in message
+
+
+def test_an_extended_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    base = tmp_path / "base.toml"
+    base.write_bytes('description = "café"\n'.encode("latin-1"))
+    message = error_of(write(tmp_path, f'extends = "{base}"\n'))
+    assert "base.toml" in message and "UTF-8" in message
+
+
+def test_a_folder_is_not_a_scenario_file(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    message = error_of(folder)
+    assert message == f"{folder}: a folder, not a scenario file (expected a .toml file)"
+
+
+def test_an_unreadable_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, VALID, "locked.toml")
+    original = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self.name == "locked.toml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    # a test run as root reads a chmod 000 file anyway, so the refusal is simulated
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    message = error_of(path)
+    assert "locked.toml" in message and "cannot read" in message and "Permission denied" in message
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux's /proc")
+def test_a_file_that_fails_to_read_is_named() -> None:
+    # /proc/self/mem opens but reading it from offset 0 fails (EIO), even for root
+    message = error_of(Path("/proc/self/mem"))
+    assert "/mem: cannot read the scenario file: " in message  # the resolved path, /proc/PID/mem
+
+
 # --------------------------------------------------------------------------
 # Overrides
 # --------------------------------------------------------------------------
