@@ -162,8 +162,8 @@ def summarise(runs: pd.DataFrame, design_points: pd.DataFrame | None = None, out
     Columns: the varied parameters; ``n`` (runs without error) and ``errors``;
     for each of :data:`PROPORTIONS`, ``p_<name>`` with ``p_<name>_lo`` and
     ``p_<name>_hi`` (Wilson 95%); ``p_any_ceasefire`` (a ceasefire at some
-    point); ``ceasefire_round_q25``, ``_median``, ``_q75`` (Kaplan-Meier,
-    censored at the horizon); ``mean_rounds``, ``mean_breakdowns``,
+    point) with ``_lo`` and ``_hi`` likewise; ``ceasefire_round_q25``,
+    ``_median``, ``_q75`` (Kaplan-Meier, censored at the horizon); ``mean_rounds``, ``mean_breakdowns``,
     ``mean_cost_<side>``, ``mean_term_<issue>`` (over negotiated ends where
     the issue was agreed) and ``mean_<outcome>`` for each requested outcome.
 
@@ -179,7 +179,7 @@ def summarise(runs: pd.DataFrame, design_points: pd.DataFrame | None = None, out
     frame = pd.DataFrame({"point_id": runs["point_id"], "ok": ok.astype(int), "errors": (~ok).astype(int)})
     for name in PROPORTIONS:
         frame[f"k_{name}"] = outcome_values(runs, name).fillna(0.0)
-    frame["k_any"] = (runs["first_ceasefire_round"].notna() & ok).astype(float)
+    frame["k_any_ceasefire"] = (runs["first_ceasefire_round"].notna() & ok).astype(float)
     means = {
         "mean_rounds": runs["rounds"],
         "mean_breakdowns": runs["breakdowns"],
@@ -203,14 +203,12 @@ def summarise(runs: pd.DataFrame, design_points: pd.DataFrame | None = None, out
     table["n"] = sums["ok"].astype(int)
     table["errors"] = sums["errors"].astype(int)
     n = table["n"].to_numpy(dtype=float)
-    for name in PROPORTIONS:
+    for name in (*PROPORTIONS, "any_ceasefire"):
         k = sums[f"k_{name}"].to_numpy()
         lo, hi = wilson_interval(k, n)
         with np.errstate(divide="ignore", invalid="ignore"):
             table[f"p_{name}"] = np.where(n > 0, k / n, np.nan)
         table[f"p_{name}_lo"], table[f"p_{name}_hi"] = lo, hi
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["p_any_ceasefire"] = np.where(n > 0, sums["k_any"].to_numpy() / n, np.nan)
 
     quartiles = []
     valid = runs[ok]

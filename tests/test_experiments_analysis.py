@@ -100,3 +100,14 @@ def test_summary_hand_computed() -> None:
     assert first["momentum"] == 0.0 and second["momentum"] == 0.01
     lo, hi = wilson_interval(3, 4)
     assert first["p_negotiated_lo"] == pytest.approx(lo) and first["p_negotiated_hi"] == pytest.approx(hi)
+    lo, hi = wilson_interval(1, 2)
+    assert second["p_any_ceasefire_lo"] == pytest.approx(lo) and second["p_any_ceasefire_hi"] == pytest.approx(hi)
+
+
+def test_every_probability_has_a_wilson_interval() -> None:
+    table = summarise(_runs())
+    shares = [c for c in table.columns if c.startswith("p_") and not c.endswith(("_lo", "_hi"))]
+    assert "p_any_ceasefire" in shares
+    for column in shares:
+        assert {f"{column}_lo", f"{column}_hi"} <= set(table.columns), column
+        assert (table[f"{column}_lo"] <= table[column]).all() and (table[column] <= table[f"{column}_hi"]).all()
