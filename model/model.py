@@ -146,6 +146,7 @@ class WarTerminationModel(mesa.Model):
         self.reservations = {Side.RUSSIA: 0.0, Side.UKRAINE: 0.0}
         self.proposal_values = {Side.RUSSIA: math.nan, Side.UKRAINE: math.nan}
         self.proposal: dict[str, float] = {}
+        self.on_table: tuple[Step, ...] = ()  # the steps the protocol put on the table this round
         self.range_exists = False
         self._value_war()
 
@@ -347,10 +348,8 @@ class WarTerminationModel(mesa.Model):
         penalised = self._agreed_issues()
         values: dict[Side, tuple[float, float]] = {}
         for side in self.belligerents:
-            guarded = self._guarded_war_value(side)
-            keep = self._state_value(side, terms, open_steps, penalised, guarded)
-            resume = guarded if side.side is Side.RUSSIA else self.war_values[side.side]
-            values[side.side] = (keep, resume)
+            keep = self._state_value(side, terms, open_steps, penalised, self._guarded_war_value(side))
+            values[side.side] = (keep, self._resume_value(side))
         return values
 
     def _guarded_war_value(self, side: Belligerent, anticipated_shift: float = 0.0) -> float:
@@ -359,6 +358,18 @@ class WarTerminationModel(mesa.Model):
         if not deterrence and not anticipated_shift:
             return self.war_values[side.side]
         return self._war_value(side, deterrence, anticipated_shift)
+
+    def _resume_value(self, side: Belligerent, anticipated_shift: float = 0.0) -> float:
+        """What ``side`` gets by breaking the ceasefire itself.
+
+        Russia resumes a war the guarantors join (as far as they are
+        credible); Ukraine gets no guarantee for a war it restarts.
+        """
+        if side.side is Side.RUSSIA:
+            return self._guarded_war_value(side, anticipated_shift)
+        if not anticipated_shift:
+            return self.war_values[side.side]
+        return self._war_value(side, 0.0, anticipated_shift)
 
     def _break_down(self) -> None:
         self.ceasefire = False
@@ -375,6 +386,7 @@ class WarTerminationModel(mesa.Model):
     # ------------------------------------------------------------------
     def _clear_table(self) -> None:
         self.proposal = {}
+        self.on_table = ()
         self.proposal_values = {Side.RUSSIA: math.nan, Side.UKRAINE: math.nan}
         self.range_exists = False
         self.reservations = dict(self.war_values)
@@ -393,6 +405,7 @@ class WarTerminationModel(mesa.Model):
     def _negotiate(self) -> None:
         state = self.table_state()
         steps = self.protocol.agenda(state)
+        self.on_table = steps
         if not steps:
             return
         agenda = [ISSUE_INDEX[i] for s in steps for i in STEP_ISSUES[s] if ISSUE_INDEX[i] != _CEASEFIRE_LINE]
@@ -421,7 +434,15 @@ class WarTerminationModel(mesa.Model):
             future = self._guarded_war_value(side, anticipated) if open_after > 0 else 0.0
             future_war[side.side] = future
             cost_after = side.cost_of_round(True) if open_after > 0 else 0.0
-            utility_floor[side.side] = (d - h_after * future) / (1.0 - h_after) + cost_after - self._inducement
+            floor = (d - h_after * future) / (1.0 - h_after) + cost_after - self._inducement
+            if open_after > 0:
+                # Self-enforcing (Powell 2006; Fearon 1995's commitment problem): a side accepts
+                # only terms it would not itself break once the anticipated shift has happened,
+                # the test its ceasefire check will apply (keep >= resume, i.e. flow + inducement
+                # - ceasefire cost >= value of resuming). Without it a side accepts terms worth
+                # barely its war value today and defects a week later, as soon as the balance moves.
+                floor = max(floor, self._resume_value(side, anticipated) + cost_after - self._inducement)
+            utility_floor[side.side] = floor
 
         stakes_r, stakes_u = russia.stakes(), ukraine.stakes()
         frontier = maths.build_frontier(agenda, stakes_r, stakes_u)

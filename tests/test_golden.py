@@ -192,6 +192,101 @@ ITALIAN_1_CEASEFIRE = "........................................."
 ITALIAN_1_STEPS = "00000000000000000000000000000000000000000"
 ITALIAN_1_RANGE = "........................................."
 
+ITALIAN_17_OUTCOME = {
+    "kind": "war",
+    "winner": None,
+    "rounds": 104,
+    "step_reached": 1,
+    "first_ceasefire_round": 34,
+    "breakdowns": 1,
+    "violations_detected": 14,
+    "final_front": 0.26,
+    "final_balance": 0.5797563805307441,
+    "term_ceasefire_line": None,
+    "term_demilitarised_zone": None,
+    "term_monitors": None,
+    "term_alignment": None,
+    "term_eu_membership": None,
+    "term_security_guarantees": None,
+    "term_crimea": None,
+    "term_donbas": None,
+    "term_withdrawal": None,
+    "term_arms_control": None,
+    "term_sanctions": None,
+    "cost_russia": 0.6539999999999991,
+    "cost_ukraine": 0.5852348993288595,
+}
+ITALIAN_17_ROUNDS = {
+    33: {
+        "front": 0.23,
+        "balance": 0.4607741207781666,
+        "belief_russia": 0.5004483203707407,
+        "belief_ukraine": 0.47943281012810735,
+        "war_value_russia": 0.42316970332645354,
+        "war_value_ukraine": 0.6007975075001261,
+        "proposal_value_russia": 0.4191740670098726,
+        "proposal_value_ukraine": 0.5968018711835451,
+        "cost_russia": 0.3960000000000002,
+        "cost_ukraine": 0.3543624161073823,
+        "confidence": 0.0,
+    },
+    34: {
+        "front": 0.22,
+        "balance": 0.4605256692142027,
+        "belief_russia": 0.49108526756014104,
+        "belief_ukraine": 0.4713681130305245,
+        "war_value_russia": 0.38895799330962816,
+        "war_value_ukraine": 0.6377246560708412,
+        "proposal_value_russia": 0.3894114880728816,
+        "proposal_value_ukraine": 0.6388143952009007,
+        "cost_russia": 0.4080000000000002,
+        "cost_ukraine": 0.3651006711409393,
+        "confidence": 0.0,
+    },
+    35: {
+        "front": 0.22,
+        "balance": 0.4627624247608592,
+        "belief_russia": 0.4929528763441833,
+        "belief_ukraine": 0.4741119782401101,
+        "war_value_russia": 0.39467624886219055,
+        "war_value_ukraine": 0.6283801869733426,
+        "proposal_value_russia": NAN,
+        "proposal_value_ukraine": NAN,
+        "cost_russia": 0.4092000000000002,
+        "cost_ukraine": 0.366174496644295,
+        "confidence": 0.05,
+    },
+    60: {
+        "front": 0.23,
+        "balance": 0.5189342894951869,
+        "belief_russia": 0.5425503924108368,
+        "belief_ukraine": 0.5358847116244859,
+        "war_value_russia": 0.5062276642881363,
+        "war_value_ukraine": 0.4490268780371776,
+        "proposal_value_russia": NAN,
+        "proposal_value_ukraine": NAN,
+        "cost_russia": 0.43919999999999965,
+        "cost_ukraine": 0.393020134228188,
+        "confidence": 0.1,
+    },
+    104: {
+        "front": 0.26,
+        "balance": 0.5797563805307441,
+        "belief_russia": 0.5998355972731676,
+        "belief_ukraine": 0.5989694442190331,
+        "war_value_russia": 0.6039499822959009,
+        "war_value_ukraine": 0.34274192101053963,
+        "proposal_value_russia": 0.51297148616207,
+        "proposal_value_ukraine": 0.46036768924385923,
+        "cost_russia": 0.6539999999999991,
+        "cost_ukraine": 0.5852348993288595,
+        "confidence": 0.0,
+    },
+}
+ITALIAN_17_CEASEFIRE = "..................................CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC................"
+ITALIAN_17_STEPS = "000000000000000000000000000000000011111111111111111111111111111111111111111111111111111110000000000000000"
+ITALIAN_17_RANGE = "..................................R......................................................................"
+
 COLUMNS = (
     "front",
     "balance",
@@ -205,6 +300,13 @@ COLUMNS = (
     "cost_ukraine",
     "confidence",
 )
+
+GENERATE = [
+    ("ITALIAN_7", 7, 30, [1, 10, 20, 30]),
+    ("ITALIAN_1", 1, 40, [1, 29, 30, 31, 40]),
+    # a ceasefire, violations, a breakdown and the war again: the paths the other two never reach
+    ("ITALIAN_17", 17, 104, [33, 34, 35, 60, 104]),
+]
 
 CASES = {
     "italian_plan_2022, rng 7, 30 rounds": (
@@ -224,6 +326,15 @@ CASES = {
         ITALIAN_1_CEASEFIRE,
         ITALIAN_1_STEPS,
         ITALIAN_1_RANGE,
+    ),
+    "italian_plan_2022, rng 17, 104 rounds (ceasefire, violations, breakdown)": (
+        17,
+        104,
+        ITALIAN_17_OUTCOME,
+        ITALIAN_17_ROUNDS,
+        ITALIAN_17_CEASEFIRE,
+        ITALIAN_17_STEPS,
+        ITALIAN_17_RANGE,
     ),
 }
 
@@ -255,7 +366,7 @@ def test_golden_run(case: str) -> None:
 
 
 if __name__ == "__main__":  # print fresh values to paste above
-    for name, seed, rounds, pick in [("ITALIAN_7", 7, 30, [1, 10, 20, 30]), ("ITALIAN_1", 1, 40, [1, 29, 30, 31, 40])]:
+    for name, seed, rounds, pick in GENERATE:
         m = WarTerminationModel("italian_plan_2022", rng=seed, max_rounds=rounds)
         o = m.run()
         df = m.datacollector.get_model_vars_dataframe()

@@ -274,9 +274,19 @@ def test_without_optimism_the_same_sides_settle_at_once() -> None:
 # --------------------------------------------------------------------------
 # 4. Commitment: a power shift breaks a ceasefire, credible guarantees restore it
 # --------------------------------------------------------------------------
+# Powell (2006): when the balance will shift fast, no deal the rising side would keep exists,
+# so an anticipated shift leaves the sides fighting, and a shift nobody anticipated (or one
+# that outlasts what they anticipated) breaks the ceasefire in force. Walter (1997, 2002):
+# credible third-party guarantees make the deal self-enforcing again.
 
 GUARANTEED = {"guarantee_un": 1.0, "guarantee_effect": 10.0, "mediator_guarantees": True, "interim_guarantee": 1.0}
 COMMITMENT_SEEDS = range(40)
+
+
+def share(results: list, event) -> tuple[float, float]:
+    """Share of runs with ``event`` and its standard error."""
+    p = sum(1 for o in results if event(o)) / len(results)
+    return p, math.sqrt(max(p * (1.0 - p), 1.0 / len(results)) / len(results))
 
 
 @pytest.mark.parametrize("rearmament", [0.0, 1e-5])
@@ -288,8 +298,25 @@ def test_without_a_large_power_shift_the_ceasefire_holds_to_a_settlement(rearmam
 
 
 @pytest.mark.parametrize("rearmament", [0.05, 0.15])
-def test_a_large_power_shift_breaks_the_ceasefire(rearmament: float) -> None:
-    results = outcomes("theory_commitment", COMMITMENT_SEEDS, rearmament=rearmament)
+def test_an_anticipated_large_power_shift_leaves_no_ceasefire_to_agree(rearmament: float) -> None:
+    # the same sides that agree at once without the shift never find terms Russia would keep
+    for o in outcomes("theory_commitment", COMMITMENT_SEEDS, rearmament=rearmament):
+        assert o.first_ceasefire_round is None
+        assert o.kind in (OutcomeKind.WAR, OutcomeKind.VICTORY)
+
+
+@pytest.mark.parametrize("shock_size", [0.3, 1.0])
+def test_an_unanticipated_shift_during_the_ceasefire_breaks_it(shock_size: float) -> None:
+    # agreed in round 1 with no shift in sight; the balance jumps toward Russia in round 5
+    for o in outcomes("theory_commitment", COMMITMENT_SEEDS, rearmament=0.0, shock_round=5, shock_size=shock_size):
+        assert o.first_ceasefire_round == 1
+        assert o.breakdowns >= 1
+
+
+def test_a_shift_that_outlasts_weak_guarantees_breaks_the_ceasefire() -> None:
+    # weak guarantees make the ceasefire worth keeping over the weeks the sides anticipate,
+    # but rearmament goes on while the next step waits, and the ceasefire breaks
+    results = outcomes("theory_commitment", COMMITMENT_SEEDS, rearmament=0.05, **{**GUARANTEED, "guarantee_effect": 0.5})
     with_ceasefire = [o for o in results if o.first_ceasefire_round is not None]
     assert len(with_ceasefire) >= len(results) / 2
     assert all(o.breakdowns > 0 for o in with_ceasefire)
@@ -303,6 +330,20 @@ def test_credible_guarantees_restore_the_ceasefire(rearmament: float) -> None:
     assert len(with_ceasefire) >= len(results) / 2
     assert all(o.breakdowns == 0 for o in results)
     assert all(o.kind in (OutcomeKind.CEASEFIRE, OutcomeKind.SETTLEMENT) for o in with_ceasefire)
+
+
+def test_stronger_guarantees_make_breakdowns_rarer() -> None:
+    # dose and response: the share of runs whose ceasefire breaks falls as the guarantee grows
+    broke = {
+        effect: share(
+            outcomes("theory_commitment", range(80), rearmament=0.05, **{**GUARANTEED, "guarantee_effect": effect}),
+            lambda o: o.breakdowns > 0,
+        )
+        for effect in (0.5, 2.0, 3.0)
+    }
+    for weaker, stronger in ((0.5, 2.0), (2.0, 3.0)):
+        (p_weak, se_weak), (p_strong, se_strong) = broke[weaker], broke[stronger]
+        assert p_weak - p_strong > Z * math.hypot(se_weak, se_strong), broke
 
 
 def test_guarantees_that_are_not_credible_do_not_help() -> None:
