@@ -6,8 +6,8 @@ returns the exit code. Modules that add sub-commands (``experiments.cli``:
 ``register(subparsers) -> None`` and are picked up when they import.
 
 Bad input (an unknown scenario, a malformed or out-of-range override, an
-output file of the wrong kind) prints one line on stderr and exits with
-status 2, without a traceback. The help texts are built from
+output file of the wrong kind or in a place that cannot be written) prints
+one line on stderr and exits with status 2, without a traceback. The help texts are built from
 :func:`model.describe_parameters`, the one table of parameters.
 """
 
@@ -199,7 +199,7 @@ def run_command(args: argparse.Namespace) -> int:
         The exit code.
 
     Raises:
-        UsageError: If ``--out`` names a folder that does not exist.
+        UsageError: If ``--out`` cannot be written (checked before the run).
         ScenarioError: If the scenario or an override is not valid.
     """
     from model.model import WarTerminationModel
@@ -212,8 +212,8 @@ def run_command(args: argparse.Namespace) -> int:
         checked = checked.with_overrides({"max_rounds": args.rounds}, origin="--rounds")
     overrides = {name: checked.values[name] for name in texts}
     out: Path | None = args.out
-    if out is not None and not out.parent.is_dir():
-        raise UsageError(f"--out {out}: no such folder {str(out.parent)!r}")
+    if out is not None:
+        check_writable(out)
 
     model = WarTerminationModel(scenario=checked, rng=args.seed)
     outcome = model.run()
@@ -229,8 +229,36 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_writable(path: Path) -> None:
+    """Check, before a run, that ``--out`` can be written: its folder exists and takes a new file.
+
+    Args:
+        path: The destination as the user gave it.
+
+    Raises:
+        UsageError: Naming ``path`` and what is wrong (no such folder, not a folder, a folder
+            where the file would go, or a folder that refuses a new file).
+    """
+    parent = path.parent
+    if not parent.exists():
+        raise UsageError(f"--out {path}: no such folder {str(parent)!r}")
+    if not parent.is_dir():
+        raise UsageError(f"--out {path}: {str(parent)!r} is not a folder")
+    if path.is_dir():
+        raise UsageError(f"--out {path}: is a folder; expected a file ending in {' or '.join(TABLE_SUFFIXES)}")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise UsageError(f"--out {path}: cannot write a file in {str(parent)!r} ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
 def write_table(frame: Any, path: Path) -> None:
     """Write a data frame to ``.csv`` or ``.parquet`` atomically (temporary file, then rename).
+
+    Nothing is left behind on failure: the temporary file is removed and ``path``
+    keeps its old content, if any.
 
     Args:
         frame: A pandas DataFrame.
@@ -238,10 +266,18 @@ def write_table(frame: Any, path: Path) -> None:
 
     Raises:
         UsageError: If the suffix is neither ``.csv`` nor ``.parquet``.
+        OSError: If writing fails, naming ``path`` (not the temporary file).
     """
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise UsageError(f"--out {path}: expected a file ending in {' or '.join(TABLE_SUFFIXES)}")
+    try:
+        _write_atomically(frame, path, suffix)
+    except OSError as exc:
+        raise OSError(f"--out {path}: cannot write the table ({exc.strerror or exc})") from None
+
+
+def _write_atomically(frame: Any, path: Path, suffix: str) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)

@@ -132,6 +132,50 @@ def test_run_out_replaces_an_existing_file(capsys: pytest.CaptureFixture[str], t
     assert path.read_text().startswith("round,")
 
 
+def _unwritable_outs(tmp_path: Path) -> list[str]:
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n")
+    (tmp_path / "taken.csv").mkdir()  # a folder where the table would go
+    outs = [str(tmp_path / "notes.txt" / "rounds.csv"), str(tmp_path / "taken.csv")]
+    if Path("/proc").is_dir():
+        outs.append("/proc/rounds.csv")  # a folder that takes no new file, even for root
+    return outs
+
+
+def test_run_out_to_an_unwritable_place_is_one_line_naming_it_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import model.model
+
+    def no_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the model must not run when --out cannot be written")
+
+    monkeypatch.setattr(model.model, "WarTerminationModel", no_run)
+    for out_path in _unwritable_outs(tmp_path):
+        before = sorted(p.name for p in tmp_path.rglob("*"))
+        code, out, err = run_cli(capsys, "run", "stalemate", "--rounds", "3", "--out", out_path)
+        assert code == 2, err
+        assert out == "" and len(err.strip().splitlines()) == 1, err
+        assert err.startswith(f"war-termination: error: --out {out_path}: "), err
+        assert ".tmp" not in err and "Traceback" not in err
+        assert sorted(p.name for p in tmp_path.rglob("*")) == before  # nothing half-written
+
+
+def test_run_out_failing_while_writing_names_the_path_and_leaves_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def full_disk(self: pd.DataFrame, path: object, **kwargs: object) -> None:
+        Path(str(path)).write_text("round,fro")  # a partial write, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk)
+    path = tmp_path / "rounds.csv"
+    code, out, err = run_cli(capsys, "run", "stalemate", "--rounds", "3", "--out", str(path))
+    # the place was writable: a failure of the write itself is an I/O error (1), not bad input (2)
+    assert code == 1
+    assert err == f"war-termination: error: --out {path}: cannot write the table (No space left on device)\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 BAD_INPUTS = [
     (["run", "no_such_scenario"], "unknown scenario 'no_such_scenario'"),
     (["run", "missing/file.toml"], "no such scenario file"),
