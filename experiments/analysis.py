@@ -305,6 +305,40 @@ def sensitivity(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
 # ----------------------------------------------------------------------
 # Writing the analysis of a results folder
 # ----------------------------------------------------------------------
+_SUMMARY_COLUMNS: tuple[str, ...] = (
+    "point_id",
+    "error",
+    "kind",
+    "winner",
+    "rounds",
+    "max_rounds",
+    "first_ceasefire_round",
+    "first_breakdown_round",
+    "breakdowns",
+    "cost_russia",
+    "cost_ukraine",
+)
+
+
+def analysis_columns(experiment: Experiment) -> list[str]:
+    """The run columns the summary, the sensitivity indices and the figures read.
+
+    Everything else (the seed, the scenario, the JSON of overrides, the final
+    balance, ...) stays on disk, so the memory of a report grows with the
+    number of runs times a few numbers, not with every column of every run.
+
+    Args:
+        experiment: The experiment whose runs are analysed.
+
+    Returns:
+        Column names of :func:`experiments.store.run_schema`, without repeats.
+    """
+    outcome_names = [f.name for f in store.OUTCOME_FIELDS]
+    terms = [name for name in outcome_names if name.startswith("term_")]
+    extra = [name for name in experiment.outcomes if name in outcome_names]  # e.g. step_reached, final_front
+    return list(dict.fromkeys([*_SUMMARY_COLUMNS, *terms, *extra, *experiment.factor_names]))
+
+
 def write_analysis(out_dir: str | Path, experiment: Experiment, figures: bool = True) -> pd.DataFrame:
     """Write ``summary.csv`` (and ``sensitivity.csv``, figures) for a results folder.
 
@@ -317,7 +351,7 @@ def write_analysis(out_dir: str | Path, experiment: Experiment, figures: bool = 
         The summary table.
     """
     out = Path(out_dir)
-    runs = store.read_runs(out)
+    runs = store.read_runs(out, columns=analysis_columns(experiment))  # only what the summary needs
     design = build_design(experiment)
     summary = summarise(runs, design.points, experiment.outcomes)
     store.write_csv(out / "summary.csv", summary)

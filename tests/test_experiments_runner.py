@@ -318,3 +318,26 @@ def test_sampled_designs_run_and_analyse(tmp_path: Path, method: str) -> None:
         assert (tmp_path / "out" / "sensitivity.png").is_file()
     else:
         assert not (tmp_path / "out" / "sensitivity.csv").exists()
+
+
+def test_the_report_reads_only_the_columns_it_needs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    first = sweep(tiny(tmp_path), out, report=True)
+    import pyarrow.parquet
+
+    from experiments import store
+
+    real = pyarrow.parquet.read_table
+    requested: list[list[str] | None] = []
+
+    def spy(source: Any, *args: Any, columns: list[str] | None = None, **kwargs: Any) -> Any:
+        requested.append(columns)
+        return real(source, *args, columns=columns, **kwargs)
+
+    monkeypatch.setattr(store.pq, "read_table", spy)
+    again = report(out)
+    pd.testing.assert_frame_equal(first, again)
+    assert requested and all(columns is not None for columns in requested)  # never every column
+    read = set().union(*(set(columns or ()) for columns in requested))
+    assert not read & {"overrides", "seed", "scenario", "final_balance", "violations_detected"}
+    assert {"kind", "first_ceasefire_round", "initial_advantage", "protocol", "term_crimea"} <= read
