@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 
 from model.issues import STEP_ISSUES, Step
 from model.outcome import Outcome, OutcomeKind
-from model.parameters import PARAMETERS, Parameter, describe_parameters
+from model.parameters import PARAMETERS, Parameter, ParameterError, describe_parameters
 from model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
 
 PROG = "war-termination"
@@ -36,6 +36,12 @@ TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet")
 
 _OPTIONAL_COMMANDS: tuple[str, ...] = ("experiments.cli", "model.viz_cli")
 """Modules that add their own sub-commands when they import."""
+
+_OPTIONAL_INPUT_ERRORS: tuple[tuple[str, str], ...] = (
+    ("experiments.spec", "ExperimentError"),
+    ("experiments.design", "DesignError"),
+)
+"""The input errors of the optional sub-commands' modules (module, class), as bad input as ours."""
 
 
 class UsageError(ValueError):
@@ -444,6 +450,28 @@ def params_command(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------
 # Entry point
 # ----------------------------------------------------------------------
+def input_errors() -> tuple[type[Exception], ...]:
+    """The exceptions that mean bad input (exit 2, one line); anything else is a bug to see.
+
+    These are the project's own: :class:`~model.scenario.ScenarioError`,
+    :class:`UsageError`, :class:`~model.parameters.ParameterError`, and the
+    errors of the optional sub-commands' modules that have been imported (a
+    module that was never imported cannot have raised its error). A bare
+    ``ValueError`` (or any other) is not among them: it propagates with its
+    traceback.
+
+    Returns:
+        The exception classes.
+    """
+    found: list[type[Exception]] = [ScenarioError, UsageError, ParameterError]
+    for module_name, class_name in _OPTIONAL_INPUT_ERRORS:
+        module = sys.modules.get(module_name)
+        cls = getattr(module, class_name, None) if module is not None else None
+        if isinstance(cls, type) and issubclass(cls, Exception):
+            found.append(cls)
+    return tuple(found)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, run the sub-command and return its exit code.
 
@@ -459,8 +487,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args))
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else USAGE_ERROR)
-    except (ScenarioError, UsageError, ValueError) as exc:
-        # bad input: one line, no traceback (handlers raise ValueError subclasses for it)
+    except input_errors() as exc:  # evaluated when matched: after the sub-commands' modules imported
+        # bad input: one line, no traceback; any other exception (a bare ValueError included)
+        # is a bug and propagates with its traceback
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:

@@ -260,14 +260,50 @@ def test_other_modules_register_their_commands(capsys: pytest.CaptureFixture[str
     assert code == 2 and len(err.strip().splitlines()) == 1 and "--level" in err
 
 
-def test_a_registered_handler_s_value_error_is_bad_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_registered_handler_s_input_error_is_bad_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from experiments.design import DesignError
+    from experiments.spec import ExperimentError
+
+    for error in (ExperimentError, DesignError):
+
+        def handler(args: object, error: type[Exception] = error) -> int:
+            raise error("experiment 'x.toml': [design] kind: expected one of: grid, lhs, sobol")
+
+        monkeypatch.setitem(sys.modules, "experiments.cli", _fake_module("experiments.cli", "sweep", handler))
+        code, _, err = run_cli(capsys, "sweep")
+        assert code == 2
+        assert err == "war-termination: error: experiment 'x.toml': [design] kind: expected one of: grid, lhs, sobol\n"
+
+
+def test_a_bare_value_error_is_a_bug_not_bad_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # only the project's own input errors become one line and exit 2; an internal
+    # ValueError (e.g. from numpy or a broken invariant) must show its traceback
     def handler(args: object) -> int:
-        raise ValueError("experiment 'x.toml': [design] kind: expected one of: grid, lhs, sobol")
+        raise ValueError("math domain error")
 
     monkeypatch.setitem(sys.modules, "experiments.cli", _fake_module("experiments.cli", "sweep", handler))
-    code, _, err = run_cli(capsys, "sweep")
-    assert code == 2
-    assert err == "war-termination: error: experiment 'x.toml': [design] kind: expected one of: grid, lhs, sobol\n"
+    with pytest.raises(ValueError, match="math domain error"):
+        main(["sweep"])
+
+    from model.model import WarTerminationModel as Model
+
+    def broken_run(self: object) -> None:
+        raise ValueError("internal: a share outside [0, 1]")
+
+    monkeypatch.setattr(Model, "run", broken_run)
+    with pytest.raises(ValueError, match="internal"):
+        main(["run", "stalemate", "--rounds", "2"])
+    assert capsys.readouterr().err == ""
+
+
+def test_the_input_errors_are_the_project_s_own() -> None:
+    from experiments.spec import ExperimentError
+    from model.parameters import ParameterError
+    from model.scenario import ScenarioError
+
+    errors = cli.input_errors()
+    assert {ScenarioError, cli.UsageError, ParameterError, ExperimentError} <= set(errors)
+    assert ValueError not in errors and Exception not in errors
 
 
 def test_a_missing_optional_module_is_skipped(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
