@@ -2,23 +2,57 @@
 
 Usage (from the repository root)::
 
-    python -m experiments.reference                  # full sizes, all cores
+    python -m experiments.reference                  # full sizes, all cores, from scratch
     python -m experiments.reference --quick          # the quick sizes
     python -m experiments.reference --only sensitivity --workers 2
+    python -m experiments.reference --resume         # finish an interrupted regeneration
 
-Each experiment is run as ``war-termination sweep NAME`` would, into
-``results/NAME/`` (resuming what is already saved there); the raw runs under
+Each experiment is run as ``war-termination sweep NAME --fresh`` would, into
+``results/NAME/``: a reference result must come from one code version, so
+saved runs are deleted first unless ``--resume`` is given (and resuming
+refuses runs made by other model code). The raw runs under
 ``results/*/runs/`` are not committed, the summaries and figures are.
+Bad arguments print one line on stderr and exit with status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
+from experiments.cli import _positive_int
 from experiments.runner import run_experiment
-from experiments.spec import list_experiments
+from experiments.spec import ExperimentError, list_experiments
+
+PROG = "python -m experiments.reference"
+USAGE_ERROR = 2
+"""Exit code for bad arguments, as ``war-termination``."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ExperimentError(f"{message} (see '{self.prog} --help')")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="run the quick sizes")
+    parser.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--only", nargs="*", choices=list_experiments(), default=None, help="run only these")
+    parser.add_argument("--results", default="results", help="parent folder of the results (default: results)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--fresh", dest="resume", action="store_false", default=False, help="delete saved runs first (default)"
+    )
+    group.add_argument(
+        "--resume", dest="resume", action="store_true", help="keep saved runs made by this model code, run the rest"
+    )
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,21 +62,21 @@ def main(argv: list[str] | None = None) -> int:
         argv: Command-line arguments (``None``: ``sys.argv``).
 
     Returns:
-        The exit code.
+        The exit code: 0 on success, 2 on bad input.
     """
-    parser = argparse.ArgumentParser(prog="python -m experiments.reference", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="run the quick sizes")
-    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
-    parser.add_argument("--only", nargs="*", choices=list_experiments(), default=None, help="run only these")
-    parser.add_argument("--results", default="results", help="parent folder of the results (default: results)")
-    parser.add_argument("--fresh", action="store_true", help="delete saved runs first")
-    args = parser.parse_args(argv)
-    for name in args.only or list_experiments():
-        started = time.perf_counter()
-        summary = run_experiment(
-            name, out_dir=Path(args.results) / name, workers=args.workers, quick=args.quick, resume=not args.fresh
-        )
-        print(f"{name}: {len(summary)} points, {int(summary['n'].sum())} runs in {time.perf_counter() - started:.1f} s")
+    try:
+        args = _parser().parse_args(argv)
+        for name in args.only or list_experiments():
+            started = time.perf_counter()
+            summary = run_experiment(
+                name, out_dir=Path(args.results) / name, workers=args.workers, quick=args.quick, resume=args.resume
+            )
+            print(f"{name}: {len(summary)} points, {int(summary['n'].sum())} runs in {time.perf_counter() - started:.1f} s")
+    except SystemExit as exc:  # --help exits through argparse
+        return exc.code if isinstance(exc.code, int) else 0
+    except ExperimentError as exc:
+        print(f"{PROG}: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return USAGE_ERROR
     return 0
 
 

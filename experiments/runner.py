@@ -17,7 +17,10 @@ Streaming and resuming. The parent writes each finished chunk as a Parquet
 part file (temporary name, then rename), so at most the chunks in flight are
 held in memory, and a sweep killed at any point keeps every finished chunk.
 Restarted with the same command, it reads the run ids already saved and runs
-only the missing ones. ``resume=False`` (``--fresh``) starts over.
+only the missing ones. ``resume=False`` (``--fresh``) starts over. It refuses
+to resume when the saved runs come from another design (the manifest's
+``fingerprint``) or from other model code (``model_source_hash``, a hash of
+the model package's source): one results folder never mixes code versions.
 """
 
 from __future__ import annotations
@@ -217,6 +220,32 @@ def fingerprint(experiment: Experiment, design: Design) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+def model_source_hash() -> str:
+    """A SHA-256 of the model's code: every ``.py`` and ``.toml`` file of the installed ``model`` package.
+
+    The files (the model's modules and its bundled scenarios) are read in
+    sorted order of their path inside the package, and each path is hashed
+    with its bytes, so renaming, adding or deleting a file changes the hash
+    as editing one does. Compiled files and anything else are left out.
+
+    Returns:
+        64 hex digits.
+    """
+    import model
+
+    root = Path(model.__file__).resolve().parent
+    files = sorted(
+        (p for p in root.rglob("*") if p.suffix in (".py", ".toml") and p.is_file()),
+        key=lambda p: p.relative_to(root).as_posix(),
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
 def default_out_dir(experiment: Experiment) -> Path:
     """``results/<experiment name>`` under the working directory."""
     return Path("results") / experiment.name
@@ -261,7 +290,8 @@ def run_experiment(
 
     Raises:
         ExperimentError: For a bad experiment, backend, worker count or a
-            results folder that holds another experiment's runs.
+            results folder that holds another experiment's runs, or runs made
+            by different model code (a resumed sweep never mixes code versions).
         SweepError: If ``fail_fast`` and a run raised.
     """
     exp = load_experiment(experiment, quick=quick, scenario=scenario)
@@ -278,15 +308,13 @@ def run_experiment(
     out = Path(out_dir) if out_dir is not None else default_out_dir(exp)
     design = build_design(exp)
     print_ = fingerprint(exp, design)
+    source_hash = model_source_hash()
     store.clean_temporaries(out)
     previous = store.read_manifest(out)
     if not resume:
         _clear(out)
-    elif store.part_files(out) and previous.get("fingerprint") not in (None, print_):
-        raise ExperimentError(
-            f"{out}: holds runs of a different experiment or size ({previous.get('experiment')!r}, "
-            f"{'quick' if previous.get('quick') else 'full'} size); use --fresh to start over or another --out"
-        )
+    elif store.part_files(out):
+        _check_resumable(out, previous, print_, source_hash)
 
     seeds, values = _plan(exp, design)
     n_runs = len(seeds)
@@ -296,7 +324,7 @@ def run_experiment(
     size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(pending) / (n_workers * 8)) if pending else 1))
 
     started = time.perf_counter()
-    manifest = _manifest(exp, design, print_, backend, scheduler, n_workers, n_runs, previous)
+    manifest = _manifest(exp, design, print_, source_hash, backend, scheduler, n_workers, n_runs, previous)
     store.write_csv(out / store.DESIGN, design.points, index=True)
     store.write_json(out / store.MANIFEST, {**manifest, "status": "running", "runs_done": len(done)})
 
@@ -337,6 +365,22 @@ def run_experiment(
     from experiments.analysis import write_analysis
 
     return write_analysis(out, exp, figures=report)
+
+
+def _check_resumable(out: Path, previous: Mapping[str, Any], print_: str, source_hash: str) -> None:
+    """Refuse to add runs to a folder whose saved runs come from another design or other model code."""
+    if previous.get("fingerprint") not in (None, print_):
+        raise ExperimentError(
+            f"{out}: holds runs of a different experiment or size ({previous.get('experiment')!r}, "
+            f"{'quick' if previous.get('quick') else 'full'} size); use --fresh to start over or another --out"
+        )
+    saved = previous.get("model_source_hash")
+    if saved != source_hash:
+        made_by = f"model source {str(saved)[:12]}" if saved else "model code its manifest does not record"
+        raise ExperimentError(
+            f"{out}: holds runs made by different model code ({made_by}; this model's source is {source_hash[:12]}), "
+            "and one sweep must not mix code versions; use --fresh to start over or another --out"
+        )
 
 
 def _clear(out: Path) -> None:
@@ -427,15 +471,34 @@ def _execute_dask(chunks: Iterator[Chunk], workers: int, scheduler: str | None) 
             cluster.close()
 
 
-def _git_commit() -> str | None:
+def _git(*args: str) -> str | None:
+    """Output of a git command run in this project's checkout; ``None`` without git or outside one.
+
+    The package must sit at the top of the work tree: an install inside some
+    other repository (a virtual environment in a clone, say) has no commit of its own.
+    """
+    root = Path(__file__).resolve().parent.parent
     try:
-        root = Path(__file__).resolve().parent.parent
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10, check=True
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True, timeout=10, check=True
         )
-        return done.stdout.strip() or None
+        if Path(top.stdout.strip()).resolve() != root:
+            return None
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=30, check=True)
     except (OSError, subprocess.SubprocessError):
         return None
+    return done.stdout
+
+
+def _git_commit() -> str | None:
+    out = _git("rev-parse", "HEAD")
+    return (out.strip() or None) if out is not None else None
+
+
+def _git_dirty() -> bool | None:
+    """True if tracked files (outside ``results/``, which sweeps write) differ from the commit; ``None`` without git."""
+    out = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)results")
+    return None if out is None else bool(out.strip())
 
 
 def _package_versions() -> dict[str, str | None]:
@@ -456,6 +519,7 @@ def _manifest(
     exp: Experiment,
     design: Design,
     print_: str,
+    source_hash: str,
     backend: str,
     scheduler: str | None,
     workers: int,
@@ -479,7 +543,9 @@ def _manifest(
         "master_seed": exp.master_seed,
         "fingerprint": print_,
         "model_version": getattr(model, "__version__", None),
+        "model_source_hash": source_hash,
         "git_commit": _git_commit(),
+        "git_dirty": _git_dirty(),
         "packages": _package_versions(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),

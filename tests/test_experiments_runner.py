@@ -341,3 +341,55 @@ def test_the_report_reads_only_the_columns_it_needs(tmp_path: Path, monkeypatch:
     read = set().union(*(set(columns or ()) for columns in requested))
     assert not read & {"overrides", "seed", "scenario", "final_balance", "violations_detected"}
     assert {"kind", "first_ceasefire_round", "initial_advantage", "protocol", "term_crimea"} <= read
+
+
+def test_manifest_records_the_model_source_and_the_git_state(tmp_path: Path) -> None:
+    from experiments.runner import model_source_hash
+
+    sweep(tiny(tmp_path), tmp_path / "out")
+    manifest = read_manifest(tmp_path / "out")
+    assert manifest["model_source_hash"] == model_source_hash() and len(manifest["model_source_hash"]) == 64
+    assert manifest["git_dirty"] in (True, False, None)
+    assert (manifest["git_dirty"] is None) == (manifest["git_commit"] is None)
+
+
+def test_model_source_hash_covers_every_py_and_toml_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from experiments.runner import model_source_hash
+
+    copy = tmp_path / "model"
+    shutil.copytree(Path(model.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(model, "__file__", str(copy / "__init__.py"))
+    original = model_source_hash()
+    (copy / "notes.txt").write_text("not source", encoding="utf-8")
+    (copy / "__pycache__").mkdir()
+    (copy / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"compiled")
+    assert model_source_hash() == original
+    scenario = copy / "scenarios" / "stalemate.toml"
+    scenario.write_text(scenario.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    edited = model_source_hash()
+    assert edited != original
+    (copy / "extra.py").write_text("", encoding="utf-8")
+    assert model_source_hash() not in (original, edited)
+
+
+def test_resume_refuses_runs_made_by_other_model_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from experiments import runner
+
+    exp, out = tiny(tmp_path), tmp_path / "out"
+    sweep(exp, out, chunk_size=4)
+    for lost in part_files(out)[1:]:
+        lost.unlink()  # an interrupted sweep ...
+    monkeypatch.setattr(runner, "model_source_hash", lambda: "f" * 64)  # ... restarted after the model changed
+    with pytest.raises(ExperimentError, match=r"holds runs made by different model code .*use --fresh .* or another --out"):
+        sweep(exp, out)
+    assert len(read_runs(out)) == 4  # nothing was added
+    sweep(exp, out, resume=False)
+    assert read_manifest(out)["model_source_hash"] == "f" * 64 and len(read_runs(out)) == 20
+
+    manifest = read_manifest(out)
+    del manifest["model_source_hash"]  # a folder from before the hash was recorded: its code is unknown
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ExperimentError, match="model code its manifest does not record"):
+        sweep(exp, out)
