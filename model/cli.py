@@ -62,6 +62,10 @@ class _Parser(argparse.ArgumentParser):
 def parse_assignments(items: Iterable[str]) -> dict[str, str]:
     """Split ``NAME=VALUE`` texts into a mapping (a later name wins).
 
+    An empty value (``third_parties=``) is passed on: whether it is allowed is
+    the parameter's to say (an empty subset of third parties is; an empty
+    number is not, and its validation says what is expected).
+
     Args:
         items: The texts, as given after ``--set``.
 
@@ -69,13 +73,13 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
         Parameter names and their values, still as text.
 
     Raises:
-        UsageError: If an item is not ``NAME=VALUE``.
+        UsageError: If an item is not ``NAME=VALUE`` (no ``=``, or no name).
     """
     out: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip()
-        if not sep or not name or not value.strip():
+        if not sep or not name:
             raise UsageError(f"--set {item!r}: expected NAME=VALUE, e.g. initial_advantage=0.6")
         out[name] = value.strip()
     return out

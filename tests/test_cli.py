@@ -13,6 +13,7 @@ import pytest
 
 from model import WarTerminationModel, cli, describe_parameters, list_scenarios
 from model.cli import main
+from model.parameters import PARAMETERS
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -104,6 +105,17 @@ def test_run_repeated_set_and_rounds(capsys: pytest.CaptureFixture[str]) -> None
     assert record["rounds"] <= 7
 
 
+def test_run_with_no_third_parties(capsys: pytest.CaptureFixture[str]) -> None:
+    # an empty subset is an allowed value of third_parties (describe_parameters: "a comma-separated subset")
+    assert PARAMETERS["third_parties"].parse("") == ""
+    code, out, err = run_cli(capsys, "run", "stalemate", "--seed", "2", "--rounds", "5", "--set", "third_parties=", "--json")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["overrides"] == {"third_parties": "", "max_rounds": 5}
+    expected = WarTerminationModel("stalemate", rng=2, max_rounds=5, third_parties="").run().to_dict()
+    assert {k: record[k] for k in expected} == pytest.approx(expected, nan_ok=True)
+
+
 def test_run_same_seed_same_output(capsys: pytest.CaptureFixture[str]) -> None:
     first = run_cli(capsys, "run", "counteroffensive", "--seed", "5", "--json")
     second = run_cli(capsys, "run", "counteroffensive", "--seed", "5", "--json")
@@ -181,6 +193,7 @@ BAD_INPUTS = [
     (["run", "missing/file.toml"], "no such scenario file"),
     (["run", "italian_plan_2022", "--set", "initial_advantage"], "expected NAME=VALUE"),
     (["run", "italian_plan_2022", "--set", "=0.5"], "expected NAME=VALUE"),
+    (["run", "italian_plan_2022", "--set", "initial_advantage="], "initial_advantage: expected a number in [0.01, 0.99], got ''"),
     (["run", "italian_plan_2022", "--set", "no_such_parameter=1"], "unknown parameter 'no_such_parameter'"),
     (["run", "italian_plan_2022", "--set", "initial_advantage=1.5"], "initial_advantage: expected a number in [0.01, 0.99]"),
     (["run", "italian_plan_2022", "--set", "initial_advantage=high"], "initial_advantage: expected a number"),
