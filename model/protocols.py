@@ -102,7 +102,20 @@ class Package(Protocol):
 
 @register
 class Bilateral(Protocol):
-    """No mediator: the belligerents alternate take-it-or-leave-it offers on every issue."""
+    """No mediator: the belligerents alternate take-it-or-leave-it offers on every issue.
+
+    Each round one side proposes and the other accepts any terms at least as
+    good as its no-agreement value (war, or the ceasefire in force). The
+    proposer therefore offers the point of the range best for itself and keeps
+    the whole surplus: the subgame-perfect offer of the one-shot ultimatum game
+    (Guth, Schmittberger and Schwarze 1982), made afresh each round by the side
+    whose turn it is. This is not Rubinstein's (1982) alternating-offers
+    equilibrium, in which the responder also counts its own turn to propose
+    next round: there the proposer's share of the surplus is
+    ``(1 - delta) / (1 - delta**2) = 1 / (1 + delta)`` for a per-round discount
+    factor ``delta``, close to an even split at weekly discount factors
+    (0.501 at ``delta = 0.995``). The model's responders are myopic.
+    """
 
     name = "bilateral"
     mediated = False
@@ -112,7 +125,7 @@ class Bilateral(Protocol):
         return tuple(Step)
 
     def weight_ukraine(self, state: TableState) -> float:  # noqa: D102
-        # the proposer keeps the whole surplus (Rubinstein's limit with one-round offers)
+        # the proposer keeps the whole surplus: a take-it-or-leave-it (ultimatum) offer, not Rubinstein's split
         return 1.0 if state.round % 2 == 0 else 0.0
 
 
