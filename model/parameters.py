@@ -210,7 +210,8 @@ def _core_parameters() -> Iterator[Parameter]:
     yield _p("confidence_threshold", 0.5, "negotiation", "Confidence needed before the next step opens", 0.0, 1.0)
     yield _p("confidence_gain", 0.05, "negotiation", "Confidence gained per compliant ceasefire round", 0.0, 1.0)
     yield _p("confidence_loss", 0.25, "negotiation", "Confidence lost per detected violation", 0.0, 1.0)
-    yield _p("unresolved_risk", 0.3, "negotiation", "Weight of war in the value of a ceasefire with all later steps open", 0.0, 1.0)
+    # below 1: an agreement's floor divides by (1 - unresolved_risk), and a ceasefire that is all war is no ceasefire
+    yield _p("unresolved_risk", 0.3, "negotiation", "Weight of war in the value of a ceasefire with all later steps open", 0.0, 0.95)
     yield _p("pressure_effect", 0.0, "negotiation", "Shift of a patron's value of war per unit of its patrons' stance", 0.0, 1.0)
 
     yield _p("rearmament", 0.0, "ceasefire", "Log-odds the balance shifts toward Russia per ceasefire round", -1.0, 1.0)

@@ -174,6 +174,10 @@ BROKEN = {
         VALID.replace("value = -1.0", "value = -2.0"),
         ["probe.toml", "third_parties.uk", "stance", "[-1, 1]", "-2.0"],
     ),
+    "unresolved_risk of 1 (a ceasefire that is all war; the model would divide by zero)": (
+        VALID + "\n[negotiation]\nunresolved_risk = 1.0\n",
+        ["probe.toml", "[negotiation] unresolved_risk", "expected a number in [0, 0.95]", "got 1.0"],
+    ),
     "not one of the choices": (
         VALID.replace('value = "package"', 'value = "shuttle"'),
         ["probe.toml", "protocol", "ifg_sequential", "package", "bilateral", "none", "shuttle"],
@@ -337,6 +341,7 @@ BAD_OVERRIDES = {
     "unknown third party": ({"third_parties": "us,xx"}, ["third_parties", "subset", "xx"]),
     "NaN": ({"momentum": float("nan")}, ["momentum", "[-0.5, 0.5]"]),
     "front on an edge": ({"initial_front": 1.0}, ["initial_front", "strictly inside"]),
+    "unresolved_risk of 1": ({"unresolved_risk": 1.0}, ["unresolved_risk", "[0, 0.95]", "1.0"]),
 }
 
 
@@ -380,6 +385,15 @@ def test_model_uses_the_overrides() -> None:
     assert type(model.protocol) is PROTOCOLS["none"]
     model.run()
     assert model.steps == 3
+
+
+@pytest.mark.parametrize("name", ["italian_plan_2022", "stalemate"])
+def test_the_largest_unresolved_risk_allowed_runs(name: str) -> None:
+    high = PARAMETERS["unresolved_risk"].high
+    assert high is not None and high < 1.0
+    model = WarTerminationModel(scenario=name, rng=0, unresolved_risk=high, max_rounds=20)
+    model.run()
+    assert model.steps >= 1
 
 
 def test_every_parameter_describes_itself() -> None:
