@@ -51,5 +51,3 @@ ceasefire freezes it where the front stands (DESIGN section 3)."""
 
 TERRITORY_ISSUES: tuple[str, ...] = ("crimea", "donbas")
 """Issues that the belligerents' red lines (and so their audience costs) bind."""
-
-NEGOTIABLE: frozenset[str] = frozenset(ISSUES) - {"ceasefire_line"}
