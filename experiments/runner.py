@@ -26,6 +26,7 @@ the model package's source): one results folder never mixes code versions.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -38,10 +39,11 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -60,6 +62,9 @@ MAX_CHUNK = 64
 TASKS_PER_CHILD = 200
 """Chunks a worker process runs before it is replaced (a guard against model leaks)."""
 
+DASK_TIMEOUT = 20.0
+"""Seconds to try to reach a Dask scheduler, and to wait for its first worker."""
+
 _PACKAGES = ("war-termination", "mesa", "numpy", "pandas", "pyarrow", "SALib", "dask", "distributed", "tqdm", "matplotlib")
 
 
@@ -68,15 +73,34 @@ class SweepError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class ScenarioValues:
+    """A scenario file's validated values, sent to the workers instead of its path.
+
+    A worker on another machine (Dask) cannot read a scenario file on this
+    one, so the parent loads it (resolving ``extends``) and sends every value;
+    the worker validates them again (:meth:`model.Scenario.with_overrides`).
+
+    Attributes:
+        name: The scenario's name.
+        values: Every parameter's value, sorted by name.
+    """
+
+    name: str
+    values: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A batch of runs for one worker.
 
     Attributes:
-        scenario: The scenario every run starts from (bundled name or path).
+        scenario: The scenario every run starts from (bundled name or path), as the rows record it.
         fixed: Overrides shared by every run.
         factor_names: Names of the varied parameters, in the order of ``tasks`` values.
         tasks: (run id, point id, replicate, seed, varied values) of each run.
         fail_fast: Stop the chunk at the first run that raises.
+        scenario_values: For a scenario file (not a bundled name), its values:
+            the worker rebuilds the scenario from them and never reads the file.
     """
 
     scenario: str
@@ -84,17 +108,24 @@ class Chunk:
     factor_names: tuple[str, ...]
     tasks: tuple[tuple[int, int, int, int, tuple[Any, ...]], ...]
     fail_fast: bool = False
+    scenario_values: ScenarioValues | None = None
 
 
 # ----------------------------------------------------------------------
 # The worker side
 # ----------------------------------------------------------------------
 @functools.lru_cache(maxsize=8)
-def _base_scenario(scenario: str, fixed: tuple[tuple[str, Any], ...]) -> Any:
-    """The scenario with the fixed overrides, parsed once per worker process."""
-    from model import load_scenario
+def _base_scenario(scenario: str, fixed: tuple[tuple[str, Any], ...], sent: ScenarioValues | None = None) -> Any:
+    """The scenario with the fixed overrides, built once per worker process."""
+    from model import Scenario, load_scenario
 
-    return load_scenario(scenario).with_overrides(dict(fixed), origin="experiment [fixed]")
+    if sent is None:
+        base = load_scenario(scenario)
+    else:
+        values = dict(sent.values)
+        # validated again here, value by value and as a whole, as a file would be
+        base = Scenario(sent.name, "", MappingProxyType(values)).with_overrides(values, origin=f"scenario {scenario}")
+    return base.with_overrides(dict(fixed), origin="experiment [fixed]")
 
 
 def _first_breakdown(model: Any) -> int | None:
@@ -123,7 +154,7 @@ def run_chunk(chunk: Chunk) -> list[dict[str, Any]]:
     fixed = dict(chunk.fixed)
     rows: list[dict[str, Any]] = []
     try:
-        base = _base_scenario(chunk.scenario, chunk.fixed)
+        base = _base_scenario(chunk.scenario, chunk.fixed, chunk.scenario_values)
         horizon = int(base.values["max_rounds"])
         setup_error = None
     except Exception as exc:  # noqa: BLE001 - recorded per run, like a failing run
@@ -188,8 +219,19 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _scenario_payload(scenario: str) -> ScenarioValues | None:
+    """``None`` for a bundled scenario (every worker has it); a scenario file's validated values otherwise."""
+    from model import list_scenarios, load_scenario
+
+    if scenario in list_scenarios():
+        return None
+    loaded = load_scenario(scenario)
+    return ScenarioValues(loaded.name, tuple(sorted((k, _plain(v)) for k, v in loaded.values.items())))
+
+
 def _chunks(
     experiment: Experiment,
+    scenario_values: ScenarioValues | None,
     pending: Sequence[int],
     seeds: np.ndarray,
     values: Sequence[tuple[Any, ...]],
@@ -201,7 +243,7 @@ def _chunks(
     for start in range(0, len(pending), size):
         ids = pending[start : start + size]
         tasks = tuple((rid, rid // reps, rid % reps, int(seeds[rid]), values[rid // reps]) for rid in ids)
-        yield Chunk(experiment.scenario, fixed, experiment.factor_names, tasks, fail_fast)
+        yield Chunk(experiment.scenario, fixed, experiment.factor_names, tasks, fail_fast, scenario_values)
 
 
 def fingerprint(experiment: Experiment, design: Design) -> str:
@@ -309,58 +351,64 @@ def run_experiment(
     design = build_design(exp)
     print_ = fingerprint(exp, design)
     source_hash = model_source_hash()
-    store.clean_temporaries(out)
     previous = store.read_manifest(out)
-    if not resume:
-        _clear(out)
-    elif store.part_files(out):
+    if resume and store.part_files(out):
         _check_resumable(out, previous, print_, source_hash)
-
     seeds, values = _plan(exp, design)
     n_runs = len(seeds)
-    done = store.done_run_ids(out) if resume else set()
-    pending = [rid for rid in range(n_runs) if rid not in done]
     schema = store.run_schema([(f.name, f.kind) for f in exp.factors])
-    size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(pending) / (n_workers * 8)) if pending else 1))
+    payload = _scenario_payload(exp.scenario)
 
-    started = time.perf_counter()
-    manifest = _manifest(exp, design, print_, source_hash, backend, scheduler, n_workers, n_runs, previous)
-    store.write_csv(out / store.DESIGN, design.points, index=True)
-    store.write_json(out / store.MANIFEST, {**manifest, "status": "running", "runs_done": len(done)})
+    # start or reach the workers before touching the folder: a scheduler that cannot be reached
+    # (or whose workers run other model code) leaves the folder as it was
+    with _open_backend(backend, n_workers, scheduler, source_hash) as (execute, pool):
+        store.clean_temporaries(out)
+        if not resume:
+            _clear(out)
+            previous = {}
+        done = store.done_run_ids(out) if resume else set()
+        pending = [rid for rid in range(n_runs) if rid not in done]
+        slots = pool.threads
+        size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(pending) / (slots * 8)) if pending else 1))
 
-    bar = _progress_bar(n_runs, len(done), exp.name, progress)
-    errors = 0
-    try:
-        chunks = _chunks(exp, pending, seeds, values, size, fail_fast)
-        for rows in _execute(backend, chunks, n_workers, scheduler):
-            store.write_part(out, rows, schema)
-            bar.update(len(rows))
-            failed = [r for r in rows if r.get("error")]
-            errors += len(failed)
-            if fail_fast and failed:
-                r = failed[0]
-                raise SweepError(
-                    f"run {r['run_id']} (point {r['point_id']}, replicate {r['replicate']}, seed {r['seed']}, "
-                    f"overrides {r['overrides']}) raised: {r['error']}"
-                )
-    finally:
-        bar.close()
-        wall = time.perf_counter() - started
-        saved = len(store.done_run_ids(out))
-        status = "complete" if saved >= n_runs else "interrupted"
-        store.write_json(
-            out / store.MANIFEST,
-            {
-                **manifest,
-                "status": status,
-                "runs_done": saved,
-                "wall_time_s": round(wall, 3),
-                "wall_time_total_s": round(wall + float(previous.get("wall_time_total_s", 0.0) if resume else 0.0), 3),
-                "runs_this_session": saved - len(done),
-                "errors_this_session": errors,
-                "finished": _now(),
-            },
-        )
+        started = time.perf_counter()
+        manifest = _manifest(exp, design, print_, source_hash, backend, scheduler, pool, n_runs, previous)
+        store.write_csv(out / store.DESIGN, design.points, index=True)
+        store.write_json(out / store.MANIFEST, {**manifest, "status": "running", "runs_done": len(done)})
+
+        bar = _progress_bar(n_runs, len(done), exp.name, progress)
+        errors = 0
+        try:
+            chunks = _chunks(exp, payload, pending, seeds, values, size, fail_fast)
+            for rows in execute(chunks):
+                store.write_part(out, rows, schema)
+                bar.update(len(rows))
+                failed = [r for r in rows if r.get("error")]
+                errors += len(failed)
+                if fail_fast and failed:
+                    r = failed[0]
+                    raise SweepError(
+                        f"run {r['run_id']} (point {r['point_id']}, replicate {r['replicate']}, seed {r['seed']}, "
+                        f"overrides {r['overrides']}) raised: {r['error']}"
+                    )
+        finally:
+            bar.close()
+            wall = time.perf_counter() - started
+            saved = len(store.done_run_ids(out))
+            status = "complete" if saved >= n_runs else "interrupted"
+            store.write_json(
+                out / store.MANIFEST,
+                {
+                    **manifest,
+                    "status": status,
+                    "runs_done": saved,
+                    "wall_time_s": round(wall, 3),
+                    "wall_time_total_s": round(wall + float(previous.get("wall_time_total_s", 0.0)), 3),
+                    "runs_this_session": saved - len(done),
+                    "errors_this_session": errors,
+                    "finished": _now(),
+                },
+            )
 
     from experiments.analysis import write_analysis
 
@@ -401,15 +449,37 @@ def _progress_bar(total: int, initial: int, name: str, enabled: bool) -> Any:
     return tqdm(total=total, initial=initial, desc=name, unit="run", disable=not enabled, dynamic_ncols=True)
 
 
-def _execute(backend: str, chunks: Iterator[Chunk], workers: int, scheduler: str | None) -> Iterator[list[dict[str, Any]]]:
-    """Run chunks on a backend, yielding each chunk's rows as it finishes."""
+@dataclass(frozen=True)
+class _Pool:
+    """The workers a sweep runs on, as recorded in the manifest.
+
+    Attributes:
+        workers: Worker processes (Dask: the workers the scheduler had when the sweep started).
+        threads: Runs that can execute at once (Dask workers may have several threads each).
+    """
+
+    workers: int
+    threads: int
+
+
+_Execute = Callable[[Iterator[Chunk]], Iterator[list[dict[str, Any]]]]
+
+
+@contextlib.contextmanager
+def _open_backend(backend: str, workers: int, scheduler: str | None, source_hash: str) -> Iterator[tuple[_Execute, _Pool]]:
+    """Start (or reach) the backend's workers; yield how to run chunks on them and how many there are.
+
+    Raises:
+        ExperimentError: If the Dask scheduler cannot be reached, has no
+            workers, or its workers run other model code.
+    """
     if backend == "serial":
-        for chunk in chunks:
-            yield run_chunk(chunk)
+        yield (lambda chunks: (run_chunk(chunk) for chunk in chunks)), _Pool(1, 1)
     elif backend == "processes":
-        yield from _execute_processes(chunks, workers)
+        yield (lambda chunks: _execute_processes(chunks, workers)), _Pool(workers, workers)
     else:
-        yield from _execute_dask(chunks, workers, scheduler)
+        with _dask_client(workers, scheduler, source_hash) as (client, pool):
+            yield (lambda chunks: _execute_dask(client, chunks, pool.threads)), pool
 
 
 def _execute_processes(chunks: Iterator[Chunk], workers: int) -> Iterator[list[dict[str, Any]]]:
@@ -435,10 +505,13 @@ def _execute_processes(chunks: Iterator[Chunk], workers: int) -> Iterator[list[d
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _execute_dask(chunks: Iterator[Chunk], workers: int, scheduler: str | None) -> Iterator[list[dict[str, Any]]]:
-    from distributed import Client, LocalCluster, as_completed
+@contextlib.contextmanager
+def _dask_client(workers: int, scheduler: str | None, source_hash: str) -> Iterator[tuple[Any, _Pool]]:
+    """A Dask client (on a new local cluster of ``workers`` processes without a scheduler address)."""
+    from distributed import Client, LocalCluster
 
     cluster = None
+    where = f"the Dask scheduler at {scheduler!r}"
     if scheduler is None:
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
@@ -446,29 +519,49 @@ def _execute_dask(chunks: Iterator[Chunk], workers: int, scheduler: str | None) 
         client = Client(cluster)
     else:
         try:
-            client = Client(scheduler, timeout="20s")
-        except OSError as exc:
-            raise ExperimentError(f"scheduler: cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
+            client = Client(scheduler, timeout=DASK_TIMEOUT)
+        except (OSError, ValueError, TypeError) as exc:
+            raise ExperimentError(f"scheduler: cannot reach {where}: {' '.join(str(exc).split())}") from None
     try:
-        window = 2 * max(workers, len(client.scheduler_info().get("workers", {})) or 1)
-        pending = as_completed()
-        n_in_flight = 0
-        for chunk in chunks:
-            # pure=False: every chunk is its own task, even if two were equal
-            pending.add(client.submit(run_chunk, chunk, pure=False))
-            n_in_flight += 1
-            if n_in_flight >= window:
-                future = next(pending)
-                n_in_flight -= 1
-                yield future.result()
-                future.release()
-        for future in pending:
-            yield future.result()
-            future.release()
+        try:
+            client.wait_for_workers(1, timeout=DASK_TIMEOUT)
+        except (TimeoutError, OSError):
+            raise ExperimentError(f"scheduler: {where} has no workers (waited {DASK_TIMEOUT:g} s)") from None
+        info = client.scheduler_info().get("workers", {})
+        pool = _Pool(len(info), max(1, sum(int(w.get("nthreads", 1)) for w in info.values())))
+        # every worker must run this model's code, or the sweep would mix code versions
+        others = {address: h for address, h in client.run(model_source_hash).items() if h != source_hash}
+        if others:
+            address, other = sorted(others.items())[0]
+            raise ExperimentError(
+                f"scheduler: {len(others)} of the {pool.workers} Dask workers run different model code "
+                f"({address}: model source {str(other)[:12]}, here {source_hash[:12]}); install this model on every worker"
+            )
+        yield client, pool
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _execute_dask(client: Any, chunks: Iterator[Chunk], slots: int) -> Iterator[list[dict[str, Any]]]:
+    from distributed import as_completed
+
+    window = 2 * slots
+    pending = as_completed()
+    n_in_flight = 0
+    for chunk in chunks:
+        # pure=False: every chunk is its own task, even if two were equal
+        pending.add(client.submit(run_chunk, chunk, pure=False))
+        n_in_flight += 1
+        if n_in_flight >= window:
+            future = next(pending)
+            n_in_flight -= 1
+            yield future.result()
+            future.release()
+    for future in pending:
+        yield future.result()
+        future.release()
 
 
 def _git(*args: str) -> str | None:
@@ -522,7 +615,7 @@ def _manifest(
     source_hash: str,
     backend: str,
     scheduler: str | None,
-    workers: int,
+    pool: _Pool,
     n_runs: int,
     previous: Mapping[str, Any],
 ) -> dict[str, Any]:
@@ -551,7 +644,8 @@ def _manifest(
         "platform": platform.platform(),
         "backend": backend,
         "scheduler": scheduler,
-        "workers": workers,
+        "workers": pool.workers,
+        "worker_threads": pool.threads,
         "first_started": previous.get("first_started", _now()) if previous.get("fingerprint") == print_ else _now(),
         "started": _now(),
     }

@@ -393,3 +393,87 @@ def test_resume_refuses_runs_made_by_other_model_code(tmp_path: Path, monkeypatc
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ExperimentError, match="model code its manifest does not record"):
         sweep(exp, out)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_an_unreachable_scheduler_leaves_the_folder_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from experiments import runner
+
+    monkeypatch.setattr(runner, "DASK_TIMEOUT", 1.0)
+    exp, address = tiny(tmp_path), f"tcp://127.0.0.1:{_free_port()}"
+    with pytest.raises(ExperimentError, match=r"scheduler: cannot reach the Dask scheduler at 'tcp://127\.0\.0\.1:\d+'"):
+        sweep(exp, tmp_path / "new", backend="dask", scheduler=address)
+    assert not (tmp_path / "new" / "design.csv").exists() and not (tmp_path / "new" / "manifest.json").exists()
+    out = tmp_path / "old"
+    sweep(exp, out)
+    before = {p.name: p.read_bytes() for p in [*out.iterdir(), *part_files(out)] if p.is_file()}
+    with pytest.raises(ExperimentError, match="cannot reach"):
+        sweep(exp, out, backend="dask", scheduler=address, resume=False)  # --fresh: nothing deleted before connecting
+    assert {p.name: p.read_bytes() for p in [*out.iterdir(), *part_files(out)] if p.is_file()} == before
+
+
+SCENARIO = """
+name = "my_trend"
+extends = "severodonetsk"
+[battlefield]
+momentum = -0.006
+"""
+
+
+def test_a_scenario_file_travels_with_the_chunks(tmp_path: Path) -> None:
+    import pickle
+
+    from experiments import load_experiment, runner, store
+    from experiments.design import build_design
+
+    scenario = tmp_path / "my_trend.toml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    exp_path = tiny(tmp_path)
+    exp_path.write_text(exp_path.read_text(encoding="utf-8").replace("italian_plan_2022", str(scenario)), encoding="utf-8")
+    out = tmp_path / "out"
+    sweep(exp_path, out)
+    saved = read_runs(out)
+    assert (saved["scenario"] == str(scenario)).all() and saved["error"].isna().all()
+
+    exp = load_experiment(exp_path)
+    design = build_design(exp)
+    seeds, values = runner._plan(exp, design)
+    chunks = list(runner._chunks(exp, runner._scenario_payload(exp.scenario), range(len(seeds)), seeds, values, 20, False))
+    sent = chunks[0].scenario_values
+    assert sent is not None and sent.name == "my_trend" and dict(sent.values)["momentum"] == -0.006
+    chunk = pickle.loads(pickle.dumps(chunks[0]))  # what a worker elsewhere receives
+    scenario.unlink()  # ... and that worker cannot see this file
+    runner._base_scenario.cache_clear()
+    rows = runner.run_chunk(chunk)
+    store.write_part(tmp_path / "again", rows, store.run_schema([(f.name, f.kind) for f in exp.factors]))
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "again"), saved)  # the same runs, without the file
+    # a bundled scenario is sent by name: every worker has it
+    assert runner._scenario_payload("severodonetsk") is None
+
+
+@pytest.mark.slow
+def test_dask_records_the_real_worker_count_and_checks_their_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        with monkeypatch.context() as patch:  # this process's model differs from the workers' model
+            copy = tmp_path / "model"
+            shutil.copytree(Path(model.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+            (copy / "edited.py").write_text("", encoding="utf-8")
+            patch.setattr(model, "__file__", str(copy / "__init__.py"))
+            with pytest.raises(ExperimentError, match="1 of the 1 Dask workers run different model code"):
+                sweep(tiny(tmp_path), tmp_path / "mixed", backend="dask", scheduler=cluster.scheduler_address)
+        assert not (tmp_path / "mixed").exists()
+        monkeypatch.setattr(os, "cpu_count", lambda: 64)  # not the machine's cores: the scheduler's workers
+        sweep(tiny(tmp_path), tmp_path / "out", backend="dask", scheduler=cluster.scheduler_address)
+    manifest = read_manifest(tmp_path / "out")
+    assert manifest["workers"] == 1 and manifest["worker_threads"] == 1 and manifest["status"] == "complete"
