@@ -6,6 +6,7 @@ name the file, the field and what is allowed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,68 @@ def test_italian_plan_gives_a_source_for_every_parameter() -> None:
     scenario = load_scenario("italian_plan_2022")
     missing = [p.name for p in describe_parameters() if not scenario.sources.get(p.name, "").strip()]
     assert missing == []
+
+
+SOURCE_KINDS = re.compile(r"^(seed 000|seed 001|public figure|public record|DESIGN section [1-9]|assumption): \S")
+"""How every source of italian_plan_2022 starts: a seed article, a public figure or record, the design, or an assumption."""
+_CITATION = re.compile(r"\([^()]*\b(19|20)\d\d\)")
+_PART = re.compile(r"(assumption|public figure|public record)(:?)([^;]*)")
+
+
+def source_problems(source: str) -> list[str]:
+    """What is wrong with one source string (empty if nothing).
+
+    It must start with one of :data:`SOURCE_KINDS`; every ``assumption`` in it
+    must be ``assumption: <reason>`` with a reason of at least three words; every
+    ``public figure`` or ``public record`` must carry, before the next ``;``, a
+    citation in parentheses with its year (outlet and date).
+    """
+    problems = []
+    if not SOURCE_KINDS.match(source):
+        problems.append("does not start with seed 000:, seed 001:, public figure:, public record:, DESIGN section N: or assumption:")
+    for kind, colon, rest in _PART.findall(source):
+        if not colon:
+            problems.append(f"{kind!r} without a colon and what it stands on")
+        elif kind == "assumption" and len(rest.split()) < 3:
+            problems.append(f"assumption without a reason: {rest.strip()!r}")
+        elif kind != "assumption" and not _CITATION.search(rest):
+            problems.append(f"{kind} without a citation (outlet, date) in parentheses: {rest.strip()!r}")
+    return problems
+
+
+def test_italian_plan_sources_say_what_they_stand_on() -> None:
+    scenario = load_scenario("italian_plan_2022")
+    bad = {name: problems for name, source in scenario.sources.items() if (problems := source_problems(source))}
+    assert bad == {}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "assumption",
+        "assumption: impartial",
+        "seed 000",
+        "seed 002: a seed that does not exist",
+        "the UN gives no military aid",
+        "assumption calibrated to seed 001: a slow advance",
+        "public figure: Russia occupies about 20% of Ukraine",
+        "public record: Ukraine applied to join the EU; assumption: a reason of words (Reuters, 2022)",
+        "seed 001: a quote; assumption",
+    ],
+)
+def test_the_source_rule_rejects(source: str) -> None:
+    assert source_problems(source)
+
+
+def test_the_source_rule_accepts() -> None:
+    for source in (
+        "seed 000: the IFG comprises EU countries and the UN",
+        "assumption: a third of Russia's rate",
+        "public figure: about 20% occupied (Reuters, 2 June 2022); the contested territory is Ukraine",
+        "seed 001: a quote; assumption: Russia's rate, as for Russia",
+        "DESIGN section 3: 0 is Russia's maximal demand",
+    ):
+        assert source_problems(source) == [], source
 
 
 # --------------------------------------------------------------------------
@@ -330,7 +393,7 @@ def test_a_file_that_fails_to_read_is_named() -> None:
 # Overrides
 # --------------------------------------------------------------------------
 
-BAD_OVERRIDES = {
+BAD_OVERRIDES: dict[str, tuple[dict[str, object], list[str]]] = {
     "unknown name": ({"momentun": 0.1}, ["momentun", "unknown"]),
     "out of range": ({"momentum": 2.0}, ["momentum", "[-0.5, 0.5]", "2.0"]),
     "wrong type": ({"volatility": [0.1]}, ["volatility", "a number"]),
