@@ -11,7 +11,9 @@ Chunks. Workers run chunks of runs to amortise the cost of sending work to
 them, and return only plain rows (``Outcome.to_dict()`` plus identity and
 replay columns), never a model. Each model is dropped right after its run.
 As a backstop against Mesa 3.3.1's model leak, process workers are replaced
-after a fixed number of chunks (``max_tasks_per_child``).
+after a fixed number of chunks (``max_tasks_per_child``). Process workers
+watch their parent and exit when it is gone, so a sweep killed with SIGKILL
+leaves no orphaned workers behind.
 
 Streaming and resuming. The parent writes each finished chunk as a Parquet
 part file (temporary name, then rename), so at most the chunks in flight are
@@ -38,6 +40,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -61,6 +64,9 @@ MAX_CHUNK = 64
 
 TASKS_PER_CHILD = 200
 """Chunks a worker process runs before it is replaced (a guard against model leaks)."""
+
+PARENT_CHECK_S = 0.5
+"""How often a worker process checks that the sweep's process is still there."""
 
 DASK_TIMEOUT = 20.0
 """Seconds to try to reach a Dask scheduler, and to wait for its first worker."""
@@ -482,10 +488,41 @@ def _open_backend(backend: str, workers: int, scheduler: str | None, source_hash
             yield (lambda chunks: _execute_dask(client, chunks, pool.threads)), pool
 
 
+def watch_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker as soon as the sweep's process is gone.
+
+    A sweep killed with SIGKILL cannot stop its workers, and a pool worker
+    waiting for work would wait forever (it holds its own end of the task
+    queue). A daemon thread checks every :data:`PARENT_CHECK_S` seconds that
+    the parent still exists (its pid is still this process's parent, and
+    :func:`multiprocessing.parent_process` is alive) and otherwise leaves at
+    once with :func:`os._exit`; a run cut short is simply not saved, and the
+    sweep, started again, runs it.
+
+    Args:
+        parent_pid: The process id of the sweep's process.
+    """
+    parent = multiprocessing.parent_process()
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid or (parent is not None and not parent.is_alive()):
+                os._exit(1)
+            time.sleep(PARENT_CHECK_S)
+
+    threading.Thread(target=watch, name="watch-sweep-parent", daemon=True).start()
+
+
 def _execute_processes(chunks: Iterator[Chunk], workers: int) -> Iterator[list[dict[str, Any]]]:
     # spawn: the same start method on every platform, and safe after `import mesa`
     context = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=TASKS_PER_CHILD)
+    pool = cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        max_tasks_per_child=TASKS_PER_CHILD,
+        initializer=watch_parent,  # no orphans: a worker outlives a killed sweep by at most PARENT_CHECK_S
+        initargs=(os.getpid(),),
+    )
     in_flight: set[cf.Future[list[dict[str, Any]]]] = set()
     window = 2 * workers  # bounded: at most this many chunks' rows exist at once
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -477,3 +478,31 @@ def test_dask_records_the_real_worker_count_and_checks_their_model(tmp_path: Pat
         sweep(tiny(tmp_path), tmp_path / "out", backend="dask", scheduler=cluster.scheduler_address)
     manifest = read_manifest(tmp_path / "out")
     assert manifest["workers"] == 1 and manifest["worker_threads"] == 1 and manifest["status"] == "complete"
+
+
+@pytest.mark.slow
+def test_workers_do_not_outlive_a_killed_sweep(tmp_path: Path) -> None:
+    import psutil
+
+    exp = tiny(tmp_path, rounds=104, replicates=100)  # 400 runs: long enough to be killed mid-way
+    out = tmp_path / "orphans"
+    command = [sys.executable, "-m", "model", "sweep", str(exp), "--out", str(out), "--workers", "2", "--no-progress"]
+    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 120
+        while not part_files(out) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # the workers are running chunks once the first part is saved
+        assert proc.poll() is None, "the sweep finished before it could be killed"
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert len([c for c in children if "spawn_main" in " ".join(c.cmdline())]) >= 2
+        proc.kill()  # SIGKILL the parent only: it cannot stop its workers
+        proc.wait()
+        _, alive = psutil.wait_procs(children, timeout=5)
+        assert not alive, f"orphaned after 5 s: {[c.pid for c in alive]}"
+    finally:
+        for child in children:  # clean up what this test started, by pid
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
+        if proc.poll() is None:
+            proc.kill()
