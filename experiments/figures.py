@@ -2,6 +2,11 @@
 
 - ``heatmap.png``: outcome shares over the two factors named in ``[report]
   heatmap``, averaged over the other factors.
+- ``heatmap_timing_terms.png``: over the same two factors, pooling the runs
+  of the other factors, the timing and the terms of a negotiated end: the
+  Kaplan-Meier median round of the first ceasefire, and for each step of the
+  plan the mean terms of the negotiated ends that agreed it (0 is Russia's
+  demand, 1 Ukraine's).
 - ``km_first_ceasefire.png``: Kaplan-Meier share of runs with a ceasefire by
   round t (``1 - S(t)``, censored at the horizon), one curve per level of
   ``[report] group``.
@@ -25,8 +30,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from experiments import store  # noqa: E402
-from experiments.analysis import _ceasefire_durations, _ceasefire_times, kaplan_meier  # noqa: E402
+from experiments.analysis import _ceasefire_durations, _ceasefire_times, kaplan_meier, km_quantile  # noqa: E402
 from experiments.spec import Experiment  # noqa: E402
+from model import STEP_ISSUES  # noqa: E402
 
 HEATMAP_PANELS: tuple[tuple[str, str], ...] = (
     ("p_negotiated", "P(negotiated end)"),
@@ -59,6 +65,7 @@ def draw_all(out_dir: Path, experiment: Experiment, runs: pd.DataFrame, summary:
     if len(experiment.report.heatmap) == 2:
         x, y = experiment.report.heatmap
         written.append(heatmap(summary, x, y, out_dir / "heatmap.png", experiment.name))
+        written.append(heatmap_timing_terms(runs, x, y, out_dir / "heatmap_timing_terms.png", experiment.name))
     group = experiment.report.group or None
     ok = runs[runs["error"].isna()]
     written.append(km_first_ceasefire(ok, group, out_dir / "km_first_ceasefire.png", experiment.name))
@@ -100,6 +107,105 @@ def heatmap(summary: pd.DataFrame, x: str, y: str, path: Path, title: str) -> Pa
     fig.suptitle(f"{title}: outcome shares{note}")
     _save(fig, path)
     return path
+
+
+def _label(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _grid_panel(ax: Any, grid: pd.DataFrame, x: str, y: str, title: str, cmap: str, vmax: float, fmt: str) -> Any:
+    """Draw one heatmap panel (rows: ``y`` levels, top to bottom; columns: ``x`` levels); NaN cells stay blank."""
+    values = grid.to_numpy(dtype=float)
+    image = ax.imshow(np.ma.masked_invalid(values), vmin=0.0, vmax=vmax, cmap=cmap, aspect="auto")
+    ax.set_facecolor("#eeeeee")
+    ax.set_xticks(range(grid.shape[1]), [_label(v) for v in grid.columns], rotation=45)
+    ax.set_yticks(range(grid.shape[0]), [_label(v) for v in grid.index])
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.set_title(title, fontsize=9)
+    for (i, j), value in np.ndenumerate(values):
+        text = fmt.format(value) if np.isfinite(value) else "–"
+        ax.text(j, i, text, ha="center", va="center", fontsize=7, color="grey" if not np.isfinite(value) else "black",
+                bbox=None if not np.isfinite(value) else {"facecolor": "white", "alpha": 0.55, "lw": 0, "pad": 0.6})
+    return image
+
+
+def heatmap_timing_terms(runs: pd.DataFrame, x: str, y: str, path: Path, title: str) -> Path:
+    """Timing and terms of a negotiated end over two factors, pooling the runs of the other factors.
+
+    Panels: the Kaplan-Meier median round of the first ceasefire (censored
+    at the horizon; blank where fewer than half the runs reach one), and
+    for each step of the plan the mean terms of the negotiated ends that
+    agreed it (each run's mean over the step's agreed issues; blank where no
+    negotiated end agreed the step).
+
+    Args:
+        runs: Saved runs (failed runs are left out).
+        x: Factor on the horizontal axis.
+        y: Factor on the vertical axis.
+        path: Where to write the PNG.
+        title: The figure's title.
+
+    Returns:
+        ``path``.
+    """
+    ok = runs[runs["error"].isna()]
+    xs = sorted(ok[x].unique())
+    ys = sorted(ok[y].unique(), reverse=True)
+    cells = {key: part for key, part in ok.groupby([y, x], sort=False)}
+    negotiated = ok["kind"].isin(["settlement", "ceasefire"])
+
+    def grid(value: Any) -> pd.DataFrame:
+        table = [[value(cells[(yv, xv)]) if (yv, xv) in cells else np.nan for xv in xs] for yv in ys]
+        return pd.DataFrame(table, index=ys, columns=xs, dtype=float)
+
+    def median_round(part: pd.DataFrame) -> float:
+        times, events = _ceasefire_times(part)
+        t, s = kaplan_meier(times, events)
+        return km_quantile(t, s, 0.5)
+
+    step_terms = {}
+    for step, issues in STEP_ISSUES.items():
+        columns = [f"term_{issue}" for issue in issues if f"term_{issue}" in ok.columns]
+        # a run's terms for the step: the mean over the step's issues it agreed, for negotiated ends only
+        step_terms[step] = ok[columns].astype(float).mean(axis=1).where(negotiated) if columns else None
+
+    horizon = float(ok["max_rounds"].max()) if len(ok) else 1.0
+    n_panels = 1 + len(STEP_ISSUES)
+    fig, axes = plt.subplots(1, n_panels, figsize=(4.2 * n_panels, 3.9), constrained_layout=True)
+    axes = np.atleast_1d(axes)
+    timing = _grid_panel(
+        axes[0], grid(median_round), x, y, "median round of the first ceasefire\n(Kaplan-Meier; – : under half reach one)",
+        "magma_r", horizon, "{:.0f}",
+    )
+    fig.colorbar(timing, ax=axes[0], shrink=0.8, label="round (week)")
+    image = None
+    for ax, (step, issues) in zip(axes[1:], STEP_ISSUES.items(), strict=True):
+        terms = step_terms[step]
+        name = step.name.lower().replace("_", " ")
+        label = f"mean terms, step {int(step)} ({name}):\n{', '.join(issues)}"
+        if terms is None:
+            ax.set_axis_off()
+            continue
+        values = grid(lambda part, t=terms: float(t.loc[part.index].mean()))
+        image = _grid_panel(ax, values, x, y, label, "RdBu", 1.0, "{:.2f}")
+        if values.isna().all().all():
+            ax.text(0.5, 0.5, "no negotiated end\nagreed this step", ha="center", va="center", transform=ax.transAxes,
+                    fontsize=9, bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
+    if image is not None:
+        fig.colorbar(image, ax=axes[1:].tolist(), shrink=0.8, label="0 Russia's demand … 1 Ukraine's")
+    averaged = [c for c in ok.columns if c not in (x, y) and c in _factor_columns(ok)]
+    note = f" (pooled over {', '.join(averaged)})" if averaged else ""
+    fig.suptitle(f"{title}: when a ceasefire comes and the terms of negotiated ends{note}")
+    _save(fig, path)
+    return path
+
+
+def _factor_columns(runs: pd.DataFrame) -> list[str]:
+    """The varied parameters among a run table's columns."""
+    from experiments.analysis import _RUN_COLUMNS
+
+    return [c for c in runs.columns if c not in _RUN_COLUMNS]
 
 
 def _factor_like(summary: pd.DataFrame, x: str, y: str) -> list[str]:

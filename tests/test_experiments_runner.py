@@ -205,7 +205,7 @@ def test_bad_runner_arguments(tmp_path: Path) -> None:
 def test_report_renders_from_saved_results(tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = sweep(tiny(tmp_path), out, report=True)
-    figures = {"heatmap.png", "km_first_ceasefire.png", "km_ceasefire_survival.png"}
+    figures = {"heatmap.png", "heatmap_timing_terms.png", "km_first_ceasefire.png", "km_ceasefire_survival.png"}
     assert figures <= {p.name for p in out.glob("*.png")}
     for name in [*figures, "summary.csv"]:
         (out / name).unlink()
