@@ -5,6 +5,7 @@ The public API::
     from experiments import load_experiment, run_experiment
 
     exp = load_experiment("severodonetsk_trend")          # a bundled name or a path
+    small = exp.resized(replicates=12)                    # another size, validated (or load_experiment(..., replicates=12))
     summary = run_experiment(exp, out_dir="results/severodonetsk_trend", workers=2)
 
 See ``docs/experiments.md``.

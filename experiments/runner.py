@@ -54,7 +54,7 @@ import pandas as pd
 
 from experiments import store
 from experiments.design import Design, build_design
-from experiments.spec import Experiment, ExperimentError, load_experiment
+from experiments.spec import Experiment, ExperimentError, load_experiment, size_mismatch
 
 BACKENDS: tuple[str, ...] = ("serial", "processes", "dask")
 """Where runs execute: in this process, in a pool of local processes, or on a Dask cluster."""
@@ -343,6 +343,13 @@ def run_experiment(
         SweepError: If ``fail_fast`` and a run raised.
     """
     exp = load_experiment(experiment, quick=quick, scenario=scenario)
+    mismatch = size_mismatch(exp)
+    if mismatch is not None:
+        # the manifest keeps the text, and report() rebuilds the experiment from it: it must be what runs
+        raise ExperimentError(
+            f"{exp.name}: {mismatch}; resize with Experiment.resized(replicates=..., samples=...) or "
+            "load_experiment(..., replicates=..., samples=...), not dataclasses.replace"
+        )
     if backend not in BACKENDS:
         raise ExperimentError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
     n_workers = 1 if backend == "serial" else (workers or os.cpu_count() or 1)

@@ -44,6 +44,9 @@ allowed.
 
 from __future__ import annotations
 
+import copy
+import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -217,6 +220,45 @@ class Experiment:
         data["scenario"] = scenario
         return _build(data, self.path or self.name, self.text, self.path, quick=self.quick)
 
+    def resized(self, *, replicates: int | None = None, samples: int | None = None) -> Experiment:
+        """The same experiment at another size, validated again, its text rewritten to match.
+
+        Use this (or ``load_experiment(..., replicates=..., samples=...)``),
+        not :func:`dataclasses.replace`: the text is what a results manifest
+        keeps and what ``report()`` rebuilds the experiment from, so it must
+        say the size that actually ran.
+
+        Args:
+            replicates: Runs per design point (``None``: unchanged).
+            samples: Design size of a sampled design: ``lhs`` points, ``sobol``
+                base N (a power of two), ``morris`` trajectories (``None``: unchanged).
+
+        Returns:
+            The validated experiment; its ``text`` is the experiment as it now
+            stands, as TOML (the original comments are not kept).
+
+        Raises:
+            ExperimentError: If a size is not a positive integer, or ``samples``
+                is given for a grid (its size is the product of the levels).
+        """
+        if replicates is None and samples is None:
+            return self
+        where = self.path or self.name
+        data = copy.deepcopy(dict(self._data))
+        changes = []
+        if replicates is not None:
+            data["replicates"] = _positive_int(replicates, f"{where}: replicates")
+            changes.append(f"replicates = {replicates}")
+        if samples is not None:
+            if self.method == "grid":
+                raise ExperimentError(f"{where}: samples: not used by a grid (its size is the product of the levels)")
+            data["design"] = {**dict(data.get("design", {})), "samples": _positive_int(samples, f"{where}: samples")}
+            changes.append(f"samples = {samples}")
+        size = "quick size, " if self.quick else ""
+        header = f"# {self.name}: resized ({size}{', '.join(changes)}) from {where}; the experiment as run\n"
+        text = header + _to_toml(data, where)
+        return _build(data, where, text, self.path, quick=self.quick)
+
 
 def list_experiments() -> list[str]:
     """Names of the bundled experiments, sorted.
@@ -255,7 +297,12 @@ def experiment_path(name_or_path: str | Path) -> Path:
 
 
 def load_experiment(
-    experiment: str | Path | Experiment, *, quick: bool = False, scenario: str | None = None
+    experiment: str | Path | Experiment,
+    *,
+    quick: bool = False,
+    scenario: str | None = None,
+    replicates: int | None = None,
+    samples: int | None = None,
 ) -> Experiment:
     """Load and validate an experiment.
 
@@ -264,6 +311,8 @@ def load_experiment(
             an :class:`Experiment` (returned as is, resized if asked).
         quick: Return the ``[quick]`` size.
         scenario: Run on this scenario instead of the file's (validated again).
+        replicates: Run this many replicates per design point instead (see :meth:`Experiment.resized`).
+        samples: Use this design size instead (sampled designs only; see :meth:`Experiment.resized`).
 
     Returns:
         The validated experiment.
@@ -287,7 +336,36 @@ def load_experiment(
         loaded = _build(data, where, text, str(path), quick=False)
     if scenario is not None:
         loaded = loaded.with_scenario(scenario)
-    return loaded.quick_version() if quick else loaded
+    if quick:
+        loaded = loaded.quick_version()
+    return loaded.resized(replicates=replicates, samples=samples)
+
+
+def size_mismatch(experiment: Experiment) -> str | None:
+    """What the experiment's text says of its size, if that is not its size (e.g. after :func:`dataclasses.replace`).
+
+    Args:
+        experiment: A loaded experiment.
+
+    Returns:
+        ``None`` if the text declares the experiment's replicates and design
+        size (or there is no text), otherwise a sentence saying what differs.
+    """
+    if not experiment.text:
+        return None
+    try:
+        data = tomllib.loads(experiment.text)
+    except tomllib.TOMLDecodeError:
+        return "its text is not valid TOML"
+    if experiment.quick:
+        data = _merge_quick(data, _table(data, "quick", experiment.name, _QUICK_KEYS), experiment.name)
+    declared = (data.get("replicates", 1), dict(data.get("design", {})).get("samples"))
+    if declared == (experiment.replicates, experiment.samples):
+        return None
+    return (
+        f"its text declares replicates = {declared[0]}, samples = {declared[1]} but it has replicates = "
+        f"{experiment.replicates}, samples = {experiment.samples}"
+    )
 
 
 def experiment_from_text(text: str, where: str, *, quick: bool = False, scenario: str | None = None) -> Experiment:
@@ -431,6 +509,50 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
         # so a problem of the full design is reported as such, not as one of [quick]
         _build(_merge_quick(data, quick_table, where), f"{where}: [quick]", text, path, quick=True)
     return experiment
+
+
+def _to_toml(data: Mapping[str, Any], where: str) -> str:
+    """An experiment's table as TOML text that :func:`tomllib.loads` reads back to the same table."""
+    lines: list[str] = []
+
+    def key(name: str) -> str:
+        return name if _NAME.fullmatch(name) else _toml_string(name)
+
+    def value(item: object) -> str:
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        if isinstance(item, int):
+            return str(item)
+        if isinstance(item, float):
+            return repr(item) if math.isfinite(item) else ("nan" if math.isnan(item) else ("inf" if item > 0 else "-inf"))
+        if isinstance(item, str):
+            return _toml_string(item)
+        if isinstance(item, list):
+            return "[" + ", ".join(value(x) for x in item) + "]"
+        if isinstance(item, dict):
+            return "{ " + ", ".join(f"{key(k)} = {value(v)}" for k, v in item.items()) + " }"
+        raise ExperimentError(f"{where}: cannot write {item!r} back as TOML")
+
+    def table(path: tuple[str, ...], mapping: Mapping[str, Any]) -> None:
+        scalars = [(k, v) for k, v in mapping.items() if not isinstance(v, dict)]
+        tables = [(k, v) for k, v in mapping.items() if isinstance(v, dict)]
+        if path and (scalars or not tables):
+            lines.append("")
+            lines.append(f"[{'.'.join(key(p) for p in path)}]")
+        lines.extend(f"{key(k)} = {value(v)}" for k, v in scalars)
+        for k, v in tables:
+            table((*path, k), v)
+
+    table((), data)
+    text = "\n".join(lines) + "\n"
+    if tomllib.loads(text) != dict(data):  # pragma: no cover - a guard on the writer above
+        raise ExperimentError(f"{where}: could not write the resized experiment back as TOML")
+    return text
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's, bar DEL, which TOML wants escaped too)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _merge_quick(data: Mapping[str, Any], quick_table: Mapping[str, Any], where: str) -> dict[str, Any]:

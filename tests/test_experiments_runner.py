@@ -506,3 +506,30 @@ def test_workers_do_not_outlive_a_killed_sweep(tmp_path: Path) -> None:
                 child.kill()
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_resized_sweep_reports_what_it_ran(tmp_path: Path) -> None:
+    import dataclasses
+
+    from experiments import load_experiment
+    from experiments.spec import experiment_from_text
+
+    text = TINY.replace("{rounds}", "20").replace(
+        "[fixed]", '[design]\nmethod = "lhs"\nsamples = 4\n[fixed]'
+    ).replace('values = [0.5, 0.62]', "low = 0.45\nhigh = 0.7").replace('heatmap = ["initial_advantage", "protocol"]\n', "")
+    path = tmp_path / "sampled.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    exp = load_experiment(path, replicates=2, samples=3)
+    out = tmp_path / "out"
+    summary = sweep(exp, out, report=True)
+    assert len(summary) == 3 and (summary["n"] == 2).all() and len(read_runs(out)) == 6
+    manifest = read_manifest(out)
+    kept = experiment_from_text(manifest["experiment_text"], where="manifest")
+    assert (kept.replicates, kept.samples) == (2, 3) == (manifest["replicates"], len(summary))
+    assert manifest["status"] == "complete"
+    path.unlink()
+    pd.testing.assert_frame_equal(report(out), summary)  # rebuilt from the manifest: the same design and runs
+    # a size changed behind the text's back would make the manifest lie: refused before anything runs
+    with pytest.raises(ExperimentError, match=r"text declares replicates = 2, samples = 3 but it has replicates = 5.*resized"):
+        sweep(dataclasses.replace(exp, replicates=5), tmp_path / "lying")
+    assert not (tmp_path / "lying").exists()

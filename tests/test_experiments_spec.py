@@ -177,3 +177,38 @@ def test_a_full_design_problem_is_not_reported_as_quick(tmp_path: Path) -> None:
     quick_only = GOOD.replace("[quick]\nreplicates = 1", '[quick]\nreplicates = 1\nsamples = 8')
     with pytest.raises(ExperimentError, match=r"\[quick\]: \[design\] samples: not used by a grid"):
         load_experiment(write(tmp_path, quick_only))
+
+
+def test_resized_is_validated_and_its_text_says_the_new_size(tmp_path: Path) -> None:
+    import tomllib
+
+    path = write(tmp_path, GOOD)
+    exp = load_experiment(path, replicates=7)
+    assert exp.replicates == 7 and len(build_design(exp)) == 6
+    assert tomllib.loads(exp.text)["replicates"] == 7 and exp.text.startswith("# tiny: resized (replicates = 7)")
+    assert load_experiment(path).resized(replicates=7) == exp
+    assert exp.resized() is exp
+    quick = load_experiment(path, quick=True, replicates=3)
+    assert quick.quick and quick.replicates == 3 and len(build_design(quick)) == 6
+    with pytest.raises(ExperimentError, match=r"replicates: expected a positive integer, got 0"):
+        exp.resized(replicates=0)
+    with pytest.raises(ExperimentError, match=r"replicates: expected a positive integer, got 2.5"):
+        exp.resized(replicates=2.5)  # type: ignore[arg-type]
+    with pytest.raises(ExperimentError, match=r"samples: not used by a grid"):
+        load_experiment(path, samples=8)
+    sobol = GOOD.replace("[fixed]", '[design]\nmethod = "sobol"\nsamples = 4\n[fixed]').replace("levels = 3\n", "")
+    sobol_exp = load_experiment(write(tmp_path, sobol, name="sobol.toml"))
+    assert len(build_design(sobol_exp.resized(samples=8))) == 8 * (2 + 2)
+    with pytest.raises(ExperimentError, match=r"samples: a Sobol design needs a power of two, got 6"):
+        sobol_exp.resized(samples=6)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_resized_shipped_experiments_round_trip_through_their_text(name: str) -> None:
+    from experiments.spec import experiment_from_text, size_mismatch
+
+    exp = load_experiment(name)
+    smaller = exp.resized(replicates=2, samples=8 if exp.method != "grid" else None)
+    again = experiment_from_text(smaller.text, where="manifest")
+    assert (again.replicates, again.samples, again.factors, again.fixed) == (2, smaller.samples, exp.factors, exp.fixed)
+    assert size_mismatch(smaller) is None
