@@ -69,7 +69,7 @@ def test_counteroffensive_ukraine_gains() -> None:
     fronts, kinds, winners, _, _ = _runs("counteroffensive")
     mean, se = _mean_and_se(fronts)
     assert mean + 3 * se < start  # the front moves east, beyond Monte-Carlo error
-    assert Side.UKRAINE in winners and Side.RUSSIA not in winners
+    assert Side.RUSSIA not in winners
     # the shock comes early and turns the balance Ukraine's way
     model = WarTerminationModel("counteroffensive", rng=0, protocol="none")
     shock = int(model.war_scenario.values["shock_round"])
@@ -106,3 +106,20 @@ def test_a_stalemate_opens_more_room_for_talks_than_an_advance() -> None:
     assert sum(k is OutcomeKind.CEASEFIRE for k in _runs("stalemate")[1]) > sum(
         k is OutcomeKind.CEASEFIRE for k in _runs("counteroffensive")[1]
     )
+
+
+def test_the_default_scenario_keeps_to_the_record_of_2022_to_2024() -> None:
+    # what is known of the two years after 26 May 2022 (docs/ODD.md, section 1): neither army
+    # won, the front moved slowly (Russia held 17-20% of Ukraine throughout), and no quick
+    # settlement came. The plan in force may bring a ceasefire the record never had, but not
+    # before the fighting of 2022 has taught both sides something.
+    fronts, kinds, winners, _, _ = _runs("italian_plan_2022")
+    assert set(winners) == {None}
+    assert OutcomeKind.SETTLEMENT not in kinds
+    assert all(0.0 < f < 0.4 for f in fronts)
+    assert 0.15 < statistics.median(fronts) < 0.27
+    firsts = [WarTerminationModel("italian_plan_2022", rng=seed).run().first_ceasefire_round for seed in SEEDS]
+    shock = int(load_scenario("italian_plan_2022").values["shock_round"])
+    assert all(r is None or r > shock for r in firsts)  # none before the Kharkiv counteroffensive
+    later = sorted(r if r is not None else math.inf for r in firsts)
+    assert statistics.median(later) > 27  # and most after November 2022
