@@ -10,7 +10,9 @@ history. The policy, described in the README's "Notebooks" section:
 - a notebook is named ``NN_topic.ipynb`` and its first code cell sets the one
   scaling switch, ``FULL = False`` (fast by default, full experiment on demand);
 - a notebook uses the package's public API only: ``model``, ``experiments`` and
-  the browser page ``model.app``, never internal modules, and defines no
+  the browser page ``model.app``, never internal modules, and of those only
+  the names each lists in its ``__all__`` (``from experiments import runner``
+  and ``experiments.runner.run_chunk`` are internal too), and defines no
   classes (model code lives in the package, where worker processes can import it).
 
 Usage::
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import json
 import re
 import sys
@@ -38,6 +41,12 @@ ALLOWED_NOTEBOOK_METADATA = frozenset({"kernelspec", "language_info"})
 ALLOWED_CELL_METADATA = frozenset({"tags"})
 PUBLIC_MODULES = frozenset({"model", "experiments", "model.app"})
 PROJECT_PACKAGES = frozenset({"model", "experiments"})
+EXTRA_PUBLIC: dict[str, frozenset[str]] = {
+    # model.app's __all__ lists what `solara run` and notebooks display; resolve_run (imported there from
+    # model.viz_run) is how notebook 07 shows the command that replays the page's run, as its text says
+    "model.app": frozenset({"resolve_run"}),
+}
+"""Names a public module does not list in ``__all__`` but notebooks may use, each with its reason."""
 SWITCH = re.compile(r"^FULL\s*=\s*False\b", re.MULTILINE)
 
 
@@ -51,19 +60,106 @@ def _code_without_magics(source: str) -> str:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
 
 
-def _import_violations(tree: ast.AST) -> Iterable[str]:
+@functools.cache
+def public_names(module: str) -> frozenset[str]:
+    """What a public module offers a notebook: its ``__all__``, its public sub-modules and :data:`EXTRA_PUBLIC`.
+
+    ``__all__`` is read from the module's source in this repository (parsed,
+    not imported: checking must not need the page's dependencies).
+
+    Args:
+        module: One of :data:`PUBLIC_MODULES`.
+
+    Returns:
+        The names; empty if the module has no literal ``__all__``.
+    """
+    base = REPO.joinpath(*module.split("."))
+    path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+    names: set[str] = set()
+    if path.is_file():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and node.value is not None:
+                try:
+                    names.update(str(n) for n in ast.literal_eval(node.value))
+                except ValueError:
+                    pass
+    submodules = {m.rsplit(".", 1)[1] for m in PUBLIC_MODULES if m.rsplit(".", 1)[0] == module and "." in m}
+    return frozenset(names | submodules | EXTRA_PUBLIC.get(module, frozenset()))
+
+
+def _not_public(module: str, name: str) -> str:
+    return f"uses {module}.{name}, which is not public ({name!r} is not in {module}.__all__)"
+
+
+def _attribute_chain(node: ast.Attribute) -> tuple[str, list[str]] | None:
+    """``a.b.c`` as (``a``, [``b``, ``c``]); ``None`` unless it starts from a plain name."""
+    attrs: list[str] = []
+    current: ast.expr = node
+    while isinstance(current, ast.Attribute):
+        attrs.append(current.attr)
+        current = current.value
+    return (current.id, attrs[::-1]) if isinstance(current, ast.Name) else None
+
+
+def _import_violations(tree: ast.AST, bound: dict[str, str]) -> Iterable[str]:
+    """Violations of the public-API rule in one cell.
+
+    Args:
+        tree: The cell's syntax tree.
+        bound: Names bound to project modules by earlier cells (updated with this cell's imports).
+    """
+    allowed_modules = ", ".join(sorted(PUBLIC_MODULES))
+    attributes: list[ast.Attribute] = []
     for node in ast.walk(tree):
-        modules: list[str] = []
         if isinstance(node, ast.Import):
-            modules = [alias.name for alias in node.names]
+            for alias in node.names:
+                if alias.name.split(".")[0] not in PROJECT_PACKAGES:
+                    continue
+                if alias.name not in PUBLIC_MODULES:
+                    yield f"imports internal module {alias.name!r} (allowed from the project: {allowed_modules})"
+                elif alias.asname:
+                    bound[alias.asname] = alias.name
+                else:
+                    bound[alias.name.split(".")[0]] = alias.name.split(".")[0]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            modules = [node.module]
-        for module in modules:
-            if module.split(".")[0] in PROJECT_PACKAGES and module not in PUBLIC_MODULES:
-                allowed = ", ".join(sorted(PUBLIC_MODULES))
-                yield f"imports internal module {module!r} (allowed from the project: {allowed})"
-        if isinstance(node, ast.ClassDef):
+            if node.module.split(".")[0] not in PROJECT_PACKAGES:
+                continue
+            if node.module not in PUBLIC_MODULES:
+                yield f"imports internal module {node.module!r} (allowed from the project: {allowed_modules})"
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    yield f"imports * from {node.module} (name what you use, from {node.module}.__all__)"
+                elif alias.name not in public_names(node.module):
+                    yield f"imports {alias.name!r} from {node.module}, which is not public (not in {node.module}.__all__)"
+                elif f"{node.module}.{alias.name}" in PUBLIC_MODULES:
+                    bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Attribute):
+            attributes.append(node)
+        elif isinstance(node, ast.ClassDef):
             yield f"defines class {node.name!r} (model code belongs in the package)"
+    # a name assigned in this cell (`model = WarTerminationModel()`, a parameter `def f(model)`) is no longer a module
+    rebound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    rebound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+    for name in rebound:
+        bound.pop(name, None)
+    reported: set[str] = set()
+    for node in attributes:  # model.maths.logit, experiments.runner.run_chunk after `import model` ...
+        chain = _attribute_chain(node)
+        if chain is None or chain[0] not in bound:
+            continue
+        module = bound[chain[0]]
+        for attr in chain[1]:
+            if f"{module}.{attr}" in PUBLIC_MODULES:
+                module = f"{module}.{attr}"
+                continue
+            if not (attr.startswith("__") and attr.endswith("__")) and attr not in public_names(module):
+                message = _not_public(module, attr)
+                if message not in reported:
+                    reported.add(message)
+                    yield message
+            break
 
 
 def check_notebook(path: Path) -> list[str]:
@@ -93,6 +189,7 @@ def check_notebook(path: Path) -> list[str]:
         problems.append("has no code cell")
     elif not SWITCH.search(_source(code_cells[0])):
         problems.append("first code cell must set the scaling switch 'FULL = False'")
+    bound: dict[str, str] = {}  # names bound to project modules, across cells as in the kernel
     for number, cell in enumerate(nb.get("cells", []), start=1):
         where = f"cell {number}"
         meta = sorted(set(cell.get("metadata", {})) - ALLOWED_CELL_METADATA)
@@ -111,7 +208,7 @@ def check_notebook(path: Path) -> list[str]:
         except SyntaxError as err:
             problems.append(f"{where}: does not parse as Python ({err.msg}, line {err.lineno})")
             continue
-        problems.extend(f"{where}: {text}" for text in _import_violations(tree))
+        problems.extend(f"{where}: {text}" for text in _import_violations(tree, bound))
     return [f"{name}: {text}" for text in problems]
 
 
