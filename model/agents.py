@@ -161,6 +161,7 @@ class Belligerent(mesa.Agent):
         win_value: float,
         loss_value: float,
         deterrence: float = 0.0,
+        shift: float = 0.0,
     ) -> float:
         """Value of fighting on, from this side's belief (see :func:`model.maths.value_of_war`).
 
@@ -172,13 +173,16 @@ class Belligerent(mesa.Agent):
             win_value: Utility of this side's own victory.
             loss_value: Utility of the other side's victory.
             deterrence: Log-odds taken from Russia's chances by guarantors' intervention.
+            shift: A public shift of the balance (log-odds, positive favours Russia)
+                the side anticipates, as :meth:`see_shift` would apply it. Scoring
+                only: the belief itself does not move.
 
         Returns:
             The value, in per-round utility, including patrons' pressure.
         """
         p = self.believed_balance
-        if deterrence:
-            p = maths.sigmoid(maths.logit(p) - deterrence)
+        if shift or deterrence:
+            p = maths.sigmoid(maths.logit(p) + shift - deterrence)
         russia = self.side is Side.RUSSIA
         value = maths.value_of_war(
             p=p,

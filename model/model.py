@@ -46,7 +46,7 @@ class WarTerminationModel(mesa.Model):
 
     Args:
         scenario: A bundled scenario name, a path to a ``.toml`` file, or a
-            loaded :class:`~model.scenarios.Scenario`.
+            loaded :class:`~model.scenario.Scenario`.
         rng: Seed or ``numpy.random.Generator`` (Mesa 3's convention).
         **overrides: Any parameter of :func:`model.describe_parameters` by
             its flat name.
@@ -254,12 +254,9 @@ class WarTerminationModel(mesa.Model):
         return terms
 
     def _war_value(self, side: Belligerent, deterrence: float = 0.0, shift: float = 0.0) -> float:
-        if shift:
-            a, b = side.belief_a, side.belief_b
-            side.see_shift(shift)
         base, slope = self._war_flows[side.side]
         values = self._victory_values[side.side]
-        value = side.value_of_war(
+        return side.value_of_war(
             self.battlefield.position,
             self.battlefield.cells,
             base,
@@ -267,10 +264,8 @@ class WarTerminationModel(mesa.Model):
             values[side.side],
             values[side.side.other],
             deterrence,
+            shift,
         )
-        if shift:
-            side.belief_a, side.belief_b = a, b
-        return value
 
     def _value_war(self) -> None:
         for side in self.belligerents:
