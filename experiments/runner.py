@@ -253,10 +253,17 @@ def _chunks(
 
 
 def fingerprint(experiment: Experiment, design: Design) -> str:
-    """A hash of everything that fixes the runs: scenario, overrides, design points, replicates, seed."""
+    """A hash of everything that fixes the runs: scenario, overrides, design points, replicates, seed.
+
+    The scenario counts by its values, not only its name or path, so a
+    scenario file edited between two sessions is not resumed into.
+    """
+    from model import load_scenario
+
     payload = json.dumps(
         {
             "scenario": experiment.scenario,
+            "scenario_values": sorted(load_scenario(experiment.scenario).values.items()),
             "fixed": sorted(experiment.fixed.items()),
             "points": design.points.to_csv(),
             "replicates": experiment.replicates,

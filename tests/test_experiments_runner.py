@@ -533,3 +533,16 @@ def test_a_resized_sweep_reports_what_it_ran(tmp_path: Path) -> None:
     with pytest.raises(ExperimentError, match=r"text declares replicates = 2, samples = 3 but it has replicates = 5.*resized"):
         sweep(dataclasses.replace(exp, replicates=5), tmp_path / "lying")
     assert not (tmp_path / "lying").exists()
+
+
+def test_resume_refuses_runs_of_a_scenario_file_edited_since(tmp_path: Path) -> None:
+    scenario = tmp_path / "mine.toml"
+    scenario.write_text('name = "mine"\nextends = "theory_random_walk"\n[battlefield]\ninitial_advantage = 0.5\n', encoding="utf-8")
+    exp, out = tiny(tmp_path), tmp_path / "out"
+    sweep(exp, out, chunk_size=4, scenario=str(scenario))
+    for lost in part_files(out)[1:]:
+        lost.unlink()  # an interrupted sweep ...
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("0.5", "0.6"), encoding="utf-8")  # ... and an edit
+    with pytest.raises(ExperimentError, match="different experiment"):
+        sweep(exp, out, scenario=str(scenario))
+    assert len(read_runs(out)) == 4
