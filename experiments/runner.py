@@ -37,6 +37,7 @@ import math
 import multiprocessing
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -702,18 +703,23 @@ def _manifest(
     }
 
 
-def replay_command(row: Mapping[str, Any]) -> str:
-    """The command line that replays one saved run.
+def replay_command(row: Mapping[str, Any], page: bool = False) -> str:
+    """The command line that replays one saved run, in the terminal or in the browser page.
 
     Args:
         row: A run row (from :func:`experiments.store.read_runs`).
+        page: Open the run in the browser page (``war-termination viz``) to step through it.
 
     Returns:
-        ``war-termination run SCENARIO --seed SEED --set NAME=VALUE ...``.
+        ``war-termination run SCENARIO --seed SEED --set NAME=VALUE ...``, or
+        ``war-termination viz --scenario SCENARIO --seed SEED --set NAME=VALUE ...``.
     """
     overrides = json.loads(str(row["overrides"]))
-    sets = " ".join(f"--set {k}={_cli_value(v)}" for k, v in overrides.items())
-    return f"war-termination run {row['scenario']} --seed {int(row['seed'])} {sets}".strip()
+    start = ["viz", "--scenario"] if page else ["run"]
+    parts = ["war-termination", *start, str(row["scenario"]), "--seed", str(int(row["seed"]))]
+    for name, value in overrides.items():
+        parts += ["--set", f"{name}={_cli_value(value)}"]
+    return shlex.join(parts)
 
 
 def _cli_value(value: Any) -> str:

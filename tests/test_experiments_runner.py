@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -22,6 +23,8 @@ import model
 from experiments import ExperimentError, SweepError, read_manifest, read_runs, replay_command, report, run_experiment
 from experiments.runner import run_seeds
 from experiments.store import OUTCOME_FIELDS, part_files
+from model.cli import build_parser, parse_assignments
+from model.viz_run import resolve_run
 
 TINY = """
 name = "tiny"
@@ -81,6 +84,12 @@ def test_rows_replay_with_their_seed_and_overrides(tmp_path: Path) -> None:
         command = replay_command(row)
         assert command.startswith(f"war-termination run italian_plan_2022 --seed {row['seed']} ")
         assert "--set max_rounds=30" in command
+        # the same row opened in the browser page: the page's own parsing gives the same run
+        page = build_parser().parse_args(shlex.split(replay_command(row, page=True))[1:])
+        assert page.command == "viz"
+        spec = resolve_run(page.scenario, page.seed, parse_assignments(page.overrides))
+        shown = model.WarTerminationModel(spec.scenario, rng=spec.seed, **spec.overrides).run().to_dict()
+        assert shown == again
 
 
 def test_parquet_schema(tmp_path: Path) -> None:
