@@ -239,6 +239,32 @@ _RUN_COLUMNS = {f.name for f in (*store.ID_FIELDS, *store.OUTCOME_FIELDS)} | {"r
 # ----------------------------------------------------------------------
 # Sensitivity indices
 # ----------------------------------------------------------------------
+def noise_share(values: pd.Series, point_ids: pd.Series) -> float:
+    """Share of the variance of the design points' means that is replicate noise.
+
+    The response of a Sobol design is each point's mean over its ``R``
+    replicates, ``f(x_i) + e_i`` with ``Var(e_i) = s_i^2 / R``. Jansen's
+    estimator of a total index averages squared differences of two points'
+    responses, so the noise adds about ``mean(s_i^2 / R) / Var(y)`` to every
+    total index (and to nothing else). That ratio is returned; it is the floor
+    below which a total index cannot be told from noise.
+
+    Args:
+        values: One outcome value per run.
+        point_ids: The design point of each run.
+
+    Returns:
+        The noise share, in [0, 1] (0 with one replicate per point, where it cannot be estimated).
+    """
+    grouped = values.groupby(point_ids)
+    counts = grouped.count()
+    if (counts < 2).all():
+        return 0.0
+    noise = float((grouped.var(ddof=1) / counts).mean())
+    total = float(np.var(grouped.mean().to_numpy(dtype=float)))
+    return min(1.0, noise / total) if total > 0 else 0.0
+
+
 def sensitivity(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
     """Sobol or Morris indices of each requested outcome's mean per design point.
 
@@ -248,7 +274,10 @@ def sensitivity(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
 
     Returns:
         For Sobol: ``outcome, parameter, S1, S1_conf, ST, ST_conf`` (95%
-        bootstrap half-widths). For Morris: ``outcome, parameter, mu, mu_star,
+        bootstrap half-widths) and ``noise``, the replicate-noise share of the
+        outcome (see :func:`noise_share`): every total index is inflated by
+        about that much, so a total index below it is indistinguishable
+        from noise. For Morris: ``outcome, parameter, mu, mu_star,
         mu_star_conf, sigma``. Empty for other designs.
 
     Raises:
@@ -263,7 +292,8 @@ def sensitivity(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
     seed = experiment.master_seed % 2**32
     rows: list[dict[str, Any]] = []
     for name in experiment.outcomes:
-        per_point = outcome_values(runs, name).groupby(runs["point_id"]).mean()
+        values = outcome_values(runs, name)
+        per_point = values.groupby(runs["point_id"]).mean()
         y = per_point.reindex(range(len(design))).to_numpy(dtype=float)
         if np.isnan(y).any():
             missing = int(np.isnan(y).sum())
@@ -273,6 +303,7 @@ def sensitivity(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
             res = sobol.analyze(
                 design.problem, y, calc_second_order=experiment.second_order, conf_level=0.95, seed=seed
             )
+            noise = noise_share(values, runs["point_id"])
             for j, param in enumerate(names):
                 rows.append(
                     {
@@ -282,6 +313,7 @@ def sensitivity(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
                         "S1_conf": res["S1_conf"][j],
                         "ST": res["ST"][j],
                         "ST_conf": res["ST_conf"][j],
+                        "noise": noise,
                     }
                 )
         else:

@@ -308,6 +308,9 @@ def sensitivity_plot(indices: pd.DataFrame, path: Path, title: str) -> Path:
         if "S1" in part:
             ax.barh(y - 0.2, part["S1"], height=0.4, xerr=part["S1_conf"], label="first order S1", capsize=2)
             ax.barh(y + 0.2, part["ST"], height=0.4, xerr=part["ST_conf"], label="total ST", capsize=2)
+            if "noise" in part and float(part["noise"].iloc[0]) > 0:
+                # replicate noise inflates every total index by about this much
+                ax.axvline(float(part["noise"].iloc[0]), color="black", ls="--", lw=1, label="replicate noise")
             ax.set_xlabel("Sobol index (95% bootstrap interval)")
         else:
             ax.barh(y, part["mu_star"], xerr=part["mu_star_conf"], label="mu*", capsize=2)

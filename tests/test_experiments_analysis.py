@@ -111,3 +111,15 @@ def test_every_probability_has_a_wilson_interval() -> None:
     for column in shares:
         assert {f"{column}_lo", f"{column}_hi"} <= set(table.columns), column
         assert (table[f"{column}_lo"] <= table[column]).all() and (table[column] <= table[f"{column}_hi"]).all()
+
+
+def test_noise_share_hand_computed() -> None:
+    from experiments.analysis import noise_share
+
+    points = pd.Series([0] * 4 + [1] * 4 + [2] * 4)
+    values = pd.Series([0.0, 0.0, 1.0, 1.0] + [1.0] * 4 + [0.0] * 4)
+    # point variances 1/3, 0, 0 over 4 replicates: noise (1/12) / 3 = 1/36; means 0.5, 1, 0: variance 1/6
+    assert noise_share(values, points) == pytest.approx((1 / 36) / (1 / 6))
+    # noise larger than the spread of the means is all noise; one replicate a point cannot say
+    assert noise_share(pd.Series([0.0, 1.0, 1.0, 1.0]), pd.Series([0, 0, 1, 1])) == 1.0
+    assert noise_share(pd.Series([0.0, 1.0]), pd.Series([0, 1])) == 0.0
