@@ -271,10 +271,19 @@ class WarTerminationModel(mesa.Model):
         for side in self.belligerents:
             self.war_values[side.side] = self._war_value(side)
 
-    def guarantee_credibility(self) -> float:
-        """How credible the guarantee behind the current ceasefire is, in [0, 1]."""
+    def guarantee_credibility(self, terms: list[float] | None = None) -> float:
+        """How credible the guarantee behind the ceasefire is, in [0, 1].
+
+        Args:
+            terms: Terms of an agreement under consideration (with step 2, the
+                international status, agreed or on the table); ``None`` for the
+                ceasefire in force.
+        """
         status = self.agreed.get(Step.STATUS)
-        scale = status[_GUARANTEES] if status is not None else self.interim_guarantee
+        if terms is not None:
+            scale = terms[_GUARANTEES]
+        else:
+            scale = status[_GUARANTEES] if status is not None else self.interim_guarantee
         return self.mediator.guarantee_credibility * scale
 
     def _risk(self, open_steps: int) -> float:
@@ -321,10 +330,11 @@ class WarTerminationModel(mesa.Model):
     def _ceasefire_breaks(self) -> bool:
         """A side defects when resuming war is worth more than keeping the ceasefire.
 
-        The war that follows a breakdown is fought with the guarantors (as
-        far as they are credible) on Ukraine's side, so it is what Russia
-        gets by defecting and what either side fears from a collapse. Ukraine
-        gets no guarantee for a war it restarts itself.
+        Guarantees deter a deliberate attack (Walter 1997): a war Russia
+        restarts is fought with the guarantors (as far as they are credible)
+        on Ukraine's side, and Ukraine gets no guarantee for a war it restarts
+        itself. A collapse that neither side chooses (the risk an unresolved
+        ceasefire carries) brings the plain war back.
         """
         return any(resume > keep + _TOLERANCE for keep, resume in self.ceasefire_values().values())
 
@@ -343,12 +353,12 @@ class WarTerminationModel(mesa.Model):
         penalised = self._agreed_issues()
         values: dict[Side, tuple[float, float]] = {}
         for side in self.belligerents:
-            keep = self._state_value(side, terms, open_steps, penalised, self._guarded_war_value(side))
+            keep = self._state_value(side, terms, open_steps, penalised, self.war_values[side.side])
             values[side.side] = (keep, self._resume_value(side))
         return values
 
     def _guarded_war_value(self, side: Belligerent, anticipated_shift: float = 0.0) -> float:
-        """Value of a war after a breakdown, with the guarantors deterring Russia."""
+        """Value of a war Russia restarts, with the guarantors deterring it."""
         deterrence = self.guarantee_effect * self.guarantee_credibility()
         if not deterrence and not anticipated_shift:
             return self.war_values[side.side]
@@ -411,8 +421,9 @@ class WarTerminationModel(mesa.Model):
         on_table = frozenset(agenda) | ({_CEASEFIRE_LINE} if Step.CEASEFIRE in steps else frozenset())
         penalised = agreed_before | on_table
         h_after = self._risk(open_after)
-        # what a breakdown of the coming ceasefire would bring: the balance shifted by
-        # rearmament over the window before the next step, less the guarantors' deterrence
+        # what a collapse of the coming ceasefire would bring: the war at the balance shifted
+        # by rearmament over the window before the next step (the guarantors' deterrence
+        # enters where Russia would restart the war itself: the self-enforcement floor below)
         window = self.confidence_threshold / self.confidence_gain if self.confidence_gain > 0 else float(self.max_rounds)
         anticipated = self.battlefield.rearmament * min(window, float(self.max_rounds))
 
@@ -422,11 +433,11 @@ class WarTerminationModel(mesa.Model):
         utility_floor: dict[Side, float] = {}
         for side in self.belligerents:
             if self.ceasefire:
-                d = self._state_value(side, now, open_before, agreed_before, self._guarded_war_value(side))
+                d = self._state_value(side, now, open_before, agreed_before, self.war_values[side.side])
             else:
                 d = self.war_values[side.side]
             reservations[side.side] = d
-            future = self._guarded_war_value(side, anticipated) if open_after > 0 else 0.0
+            future = self._war_value(side, 0.0, anticipated) if open_after > 0 else 0.0
             future_war[side.side] = future
             cost_after = side.cost_of_round(True) if open_after > 0 else 0.0
             floor = (d - h_after * future) / (1.0 - h_after) + cost_after - self._inducement
@@ -461,6 +472,14 @@ class WarTerminationModel(mesa.Model):
             value = self._agreement_value(side, flow, open_after, future_war[side.side])
             self.proposal_values[side.side] = value
             accepted &= flow >= utility_floor[side.side] - _TOLERANCE
+        if accepted and open_after > 0 and (Step.STATUS in steps or Step.STATUS in self.agreed):
+            # the guarantees after the agreement are the ones its own terms set: Russia must
+            # still keep a ceasefire backed only by them (terms that strip the guarantees would
+            # otherwise be accepted under the interim guarantee and broken at once)
+            deterrence = self.guarantee_effect * self.guarantee_credibility(proposal)
+            flow = _effective_flow(russia, proposal, penalised)
+            resume = self._war_value(russia, deterrence, anticipated)
+            accepted = flow + self._inducement - russia.cost_of_round(True) >= resume - _TOLERANCE
         self.reservations = reservations
         self.proposal = {ISSUES[j]: proposal[j] for j in sorted(on_table)}
         if accepted:
