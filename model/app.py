@@ -15,29 +15,33 @@ over its allowed range, a select per choice, a check box per switch, and a
 text box for the seed. Mesa's Reset builds a new model from them; choosing
 another scenario loads it at once, with its own values on the sliders, and a
 new seed loads the run on screen with that seed.
+
+Start-up: Mesa's visualization (and the Altair and Matplotlib it imports) is
+imported on first use (:func:`mesa_viz`), not with this module, so the server
+answers sooner; the server that ``war-termination viz`` starts imports it in
+the background while the browser loads the page (``WAR_TERMINATION_PRELOAD``).
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import math
+import os
+import socket
+import threading
+import time
 import warnings
 from pathlib import Path
 from typing import Any, ClassVar
 
 import solara
 
-with warnings.catch_warnings():
-    # Mesa's own ComponentsView trips Solara's hook checker at import (harmless; fixed in later Mesa)
-    warnings.filterwarnings("ignore", message=".*found despite early return", category=UserWarning)
-    from mesa.visualization import SolaraViz
-    from mesa.visualization.utils import update_counter
-
 from model.model import WarTerminationModel
 from model.parameters import PARAMETERS, Parameter, Value
 from model.scenario import ScenarioError, list_scenarios, load_scenario
 from model.viz_components import VIEWS, banner_view
-from model.viz_run import DEFAULT_SCENARIO, RunSpec, parse_seed, resolve_run, run_from_environment
+from model.viz_run import DEFAULT_SCENARIO, ENV_PRELOAD, RunSpec, parse_seed, resolve_run, run_from_environment
 
 TITLE = "War termination: the Italian peace plan of May 2022"
 
@@ -65,6 +69,61 @@ Every other parameter keeps the scenario's value (or the one given with ``--set`
 
 _ROUND_VALUED = ("shock_round",)
 """Integer parameters counted in rounds: their slider stops at the round limit (later values never act)."""
+
+
+@functools.cache
+def mesa_viz() -> tuple[Any, Any]:
+    """Mesa's ``SolaraViz`` and its step counter, imported on first use.
+
+    ``mesa.visualization`` brings in Altair and Matplotlib (the page uses
+    neither), about 0.7 s of a server's start-up. Importing it here instead of
+    at the top of the module lets the server answer first; with
+    :data:`ENV_PRELOAD` set it is imported while the browser loads the page's
+    JavaScript (:func:`preload_in_background`).
+
+    Returns:
+        ``(SolaraViz, update_counter)``.
+    """
+    with warnings.catch_warnings():
+        # Mesa's own ComponentsView trips Solara's hook checker at import (harmless; fixed in later Mesa)
+        warnings.filterwarnings("ignore", message=".*found despite early return", category=UserWarning)
+        from mesa.visualization import SolaraViz
+        from mesa.visualization.utils import update_counter
+    return SolaraViz, update_counter
+
+
+def _server_listening(timeout: float) -> None:
+    """Wait (at most ``timeout`` s) until the Solara server in this process accepts connections."""
+    host, port = os.environ.get("SERVER_NAME", ""), os.environ.get("SERVER_PORT", "")
+    if not host or not port.isdecimal():
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, int(port)), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+
+
+def preload_in_background() -> threading.Thread:
+    """Import Mesa's visualization in a daemon thread once the server in this process answers.
+
+    Started (by the import of this module) only when :data:`ENV_PRELOAD` is ``1``:
+    the server then answers without waiting for the import, and the import
+    overlaps the browser's loading of the page.
+
+    Returns:
+        The started thread.
+    """
+
+    def load() -> None:
+        _server_listening(timeout=5.0)
+        mesa_viz()
+
+    thread = threading.Thread(target=load, name="war-termination-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 class PageModel(WarTerminationModel):
@@ -184,7 +243,7 @@ def model_params(run: RunSpec) -> dict[str, Any]:
 @solara.component
 def Banner(model: solara.Reactive[WarTerminationModel]) -> None:
     """The outcome so far and the round, refreshed after every Step."""
-    update_counter.get()
+    mesa_viz()[1].get()
     current = model.value
     replay = current.run_spec.command() if isinstance(current, PageModel) else ""
     solara.HTML(tag="div", unsafe_innerHTML=banner_view(current, replay))
@@ -268,14 +327,21 @@ def WarPage(run: RunSpec) -> None:
     with solara.Sidebar():
         RunPicker(current, model)
     Banner(model)
-    SolaraViz(
-        model,
-        components=list(VIEWS),
-        model_params=model_params(current.value),
-        name=TITLE,
-        play_interval=150,
-    ).key(f"viz-{current.value}")
+    solara.Style(_CSS)
+    solara_viz, _ = mesa_viz()
+    with solara.Div(classes=["war-termination-views"]):
+        solara_viz(
+            model,
+            components=list(VIEWS),
+            model_params=model_params(current.value),
+            name=TITLE,
+            play_interval=150,
+        ).key(f"viz-{current.value}")
     ValuesInForce(model)
+
+
+_CSS = ".war-termination-views .v-tabs { display: none; }"
+"""Mesa draws a tab bar ("Page 0") even for a single page of components; the page has one."""
 
 
 def page(scenario: str | Path = DEFAULT_SCENARIO, seed: int = 0, **overrides: Any) -> solara.Element:
@@ -302,4 +368,7 @@ def Page() -> None:
     WarPage(run)
 
 
-__all__ = ["Page", "PageModel", "build_model", "model_params", "page"]
+if os.environ.get(ENV_PRELOAD) == "1":
+    preload_in_background()
+
+__all__ = ["Page", "PageModel", "build_model", "mesa_viz", "model_params", "page"]

@@ -1,7 +1,8 @@
 """The ``viz`` sub-command: serve the browser page (``model.app``) with Solara.
 
 ``war-termination viz --scenario X --seed N --set name=value`` validates the
-run first (bad input: one line on stderr, exit 2), then runs
+run, checks that the page's packages are installed and that the address can be
+listened on (any of these wrong: one line on stderr, exit 2), then runs
 ``solara run model.app --production --no-open`` in a subprocess, passing the
 run through the environment variables that :mod:`model.app` reads. The page
 then opens exactly that run, so a row of a sweep can be replayed in the browser.
@@ -10,9 +11,13 @@ then opens exactly that run, so a row of a sweep can be replayed in the browser.
 from __future__ import annotations
 
 import argparse
+import errno
+import importlib.util
+import ipaddress
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -20,7 +25,7 @@ from typing import Any
 
 from model.parameters import PARAMETERS
 from model.scenario import list_scenarios
-from model.viz_run import ENV_SCENARIO, ENV_SEED, ENV_SET, resolve_run
+from model.viz_run import ENV_PRELOAD, ENV_SCENARIO, ENV_SEED, ENV_SET, resolve_run
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -30,6 +35,16 @@ DEFAULT_PORT = 8765
 # builds a parser grammar at import, about 2 s of the server's start-up. The page never
 # validates IRIs; blocking it in the server process alone leaves every other process alone.
 _LAUNCH = "import sys; sys.modules.setdefault('rfc3987_syntax', None); from solara.__main__ import main; main()"
+
+PAGE_MODULES: tuple[str, ...] = ("solara", "altair", "matplotlib", "networkx")
+"""What the page imports beyond the model (Solara, and what ``mesa.visualization`` needs): the ``viz`` extra."""
+ASSETS_MODULE = "solara_assets"
+"""The package that serves the page's JavaScript and CSS from this machine (the ``offline`` extra)."""
+
+
+def offline_assets() -> bool:
+    """True if the page's JavaScript and CSS are installed (``solara-assets``), so the page needs no internet."""
+    return importlib.util.find_spec(ASSETS_MODULE) is not None
 
 
 def _port(text: str) -> int:
@@ -54,7 +69,9 @@ def register(subparsers: Any) -> None:
         help="serve the browser page (Mesa's SolaraViz) for one run",
         description="Serve the browser page: the front and beliefs, the bargaining range, the plan's progress and "
         "the costs, stepped from the browser. With --scenario, --seed and --set the page opens exactly that run "
-        "(e.g. a row of a sweep). Works offline: the page's JavaScript and CSS come from the solara-assets package.",
+        "(e.g. a row of a sweep). The page works offline only with the solara-assets package (the offline extra, "
+        "pip install 'war-termination[offline]'), which serves its JavaScript and CSS from this machine"
+        + (" (installed here)." if offline_assets() else "; it is not installed here, so the server fetches them from a CDN."),
     )
     cmd.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}, this machine only)")
     cmd.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
@@ -92,7 +109,7 @@ def server_environment(scenario: str, seed: object, overrides: dict[str, str]) -
     """
     run = resolve_run(scenario, seed, overrides)
     scenario_text = os.path.abspath(run.scenario) if run.scenario.endswith(".toml") else run.scenario
-    return {ENV_SCENARIO: scenario_text, ENV_SEED: str(run.seed), ENV_SET: json.dumps(dict(run.overrides))}
+    return {ENV_SCENARIO: scenario_text, ENV_SEED: str(run.seed), ENV_SET: json.dumps(dict(run.overrides)), ENV_PRELOAD: "1"}
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -105,12 +122,38 @@ def server_command(host: str, port: int) -> list[str]:
     Returns:
         The argument list for :func:`subprocess.run`.
     """
-    return [sys.executable, "-c", _LAUNCH, "run", "model.app", "--host", host, "--port", str(port), "--production", "--no-open"]
+    # --no-check-version: Solara otherwise asks PyPI for its latest version, synchronously, before it serves
+    options = ["--production", "--no-open", "--no-check-version"]
+    return [sys.executable, "-c", _LAUNCH, "run", "model.app", "--host", host, "--port", str(port), *options]
 
 
-def quiet_environment() -> dict[str, str]:
-    """Settings that keep the server from reaching the network: no telemetry, assets served locally."""
-    return {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_PROXY": "True"}
+def quiet_environment(host: str = DEFAULT_HOST) -> dict[str, str]:
+    """Solara's settings for the server: nothing sent over the network, assets served from this machine.
+
+    No telemetry; Solara's JavaScript and CSS served by the server itself (from
+    ``solara-assets`` when installed). On a loopback address the files are not
+    gzipped: compressing them costs the server CPU time on the first page load
+    (Solara compresses each file once, at level 9) and saves nothing on this machine.
+
+    Args:
+        host: The address the server listens on.
+
+    Returns:
+        Environment variables for the server process.
+    """
+    env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_PROXY": "True"}
+    if _is_loopback(host):
+        env["SOLARA_SERVER_HTTP_GZIP"] = "False"
+    return env
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def viz_command(args: argparse.Namespace) -> int:
@@ -128,9 +171,72 @@ def viz_command(args: argparse.Namespace) -> int:
     """
     from model.cli import parse_assignments
 
-    env = {**os.environ, **quiet_environment(), **server_environment(args.scenario, args.seed, parse_assignments(args.overrides))}
-    print(f"Serving the page on http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    run_env = server_environment(args.scenario, args.seed, parse_assignments(args.overrides))
+    env = {**os.environ, **quiet_environment(args.host), **run_env}
+    check_page_modules()
+    check_address(args.host, args.port)
+    if not offline_assets():
+        print(
+            f"war-termination viz: warning: {ASSETS_MODULE} is not installed, so the page's JavaScript and CSS come "
+            "from a CDN and the page needs internet; pip install 'war-termination[offline]' to serve them from this machine",
+            file=sys.stderr,
+        )
+    print(f"Serving the page on http://{_url_host(args.host)}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
     return serve(server_command(args.host, args.port), env)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def check_page_modules() -> None:
+    """Check that the packages the page imports are installed (before any server starts).
+
+    Raises:
+        UsageError: Naming the missing packages and the extra that installs them.
+    """
+    from model.cli import UsageError
+
+    missing = [name for name in PAGE_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(f"viz: the browser page needs {', '.join(missing)}, not installed: pip install 'war-termination[viz]'")
+
+
+def check_address(host: str, port: int) -> None:
+    """Check that the server can listen on ``host``:``port``: the name resolves and the port is free.
+
+    Binds every address the name resolves to, as the server will (with
+    ``SO_REUSEADDR``, so a port left in TIME_WAIT by an earlier server counts
+    as free), and releases them at once.
+
+    Args:
+        host: Address or name to listen on.
+        port: Port to listen on.
+
+    Raises:
+        UsageError: If the name does not resolve, or an address cannot be bound (port in use, not this machine's).
+    """
+    from model.cli import UsageError
+
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"viz --host {host!r}: cannot resolve the name ({_reason(exc)})") from None
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise UsageError(f"viz --port {port}: port {port} on {host} is in use; choose another with --port") from None
+                raise UsageError(f"viz --host {host!r}: cannot listen on {address[0]} port {port} ({_reason(exc)})") from None
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "strerror", None) or exc)
 
 
 def serve(command: list[str], env: dict[str, str]) -> int:

@@ -6,17 +6,19 @@ Step cheap (a few kilobytes of text per view, no plotting library, nothing
 fetched from the network) and the functions are testable without a browser.
 
 The views read the model's public state (``battlefield``, ``russia``,
-``ukraine``, ``agreed``, ``open_step``, ``confidence``, ``ceasefire``,
-``proposal``, ``status``, ...) and the per-round record its DataCollector
+``ukraine``, ``agreed``, ``on_table``, ``open_step``, ``confidence``,
+``ceasefire``, ``proposal``, ``status``, ``table_state()``, ...) and the per-round record its DataCollector
 keeps (``model.datacollector.model_vars``, the columns of ``_REPORTERS``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import solara
@@ -41,6 +43,31 @@ STEP_NAMES: dict[Step, str] = {
     Step.STATUS: "International status",
     Step.TERRITORY: "Territory",
     Step.EUROPEAN_SECURITY: "European security",
+}
+
+STEP_SHORT: dict[Step, str] = {
+    Step.CEASEFIRE: "Ceasefire",
+    Step.STATUS: "Intl. status",
+    Step.TERRITORY: "Territory",
+    Step.EUROPEAN_SECURITY: "Eur. security",
+}
+"""The names that fit a step's box in the plan view (the full name shows on hover)."""
+
+
+class StepState(StrEnum):
+    """Where a step of the plan stands after the round on screen (the plan view draws each differently)."""
+
+    AGREED = "agreed"
+    ON_TABLE = "on-table"
+    WAITING = "waiting"
+    NOT_YET = "not-yet"
+
+
+STEP_STATE_TEXT: dict[StepState, str] = {
+    StepState.AGREED: "agreed ✓",
+    StepState.ON_TABLE: "on the table",
+    StepState.WAITING: "waits for confidence",
+    StepState.NOT_YET: "not yet",
 }
 
 STATUS_COLOURS: dict[str, str] = {
@@ -373,17 +400,62 @@ def bargaining_view(model: WarTerminationModel) -> str:
     return _card("bargaining-view", "Bargaining range", subtitle, _svg("".join(panels)), model)
 
 
-def _step_box(model: WarTerminationModel, step: Step, x: float, width: float) -> str:
+def waits_for_confidence(model: WarTerminationModel, step: Step) -> bool:
+    """True if ``step`` is the next step and the protocol will table it once confidence reaches the threshold.
+
+    Under ``ifg_sequential`` this is the step after the agreed ones while a
+    ceasefire holds and confidence is below the threshold; the protocol's own
+    agenda decides, so any protocol that gates a step on confidence is drawn alike.
+
+    Args:
+        model: The running model.
+        step: A step of the plan.
+
+    Returns:
+        Whether the step waits for confidence.
+    """
+    if model.outcome is not None or not model.ceasefire or step != model.open_step or step in model.agreed:
+        return False
+    if model.confidence >= model.confidence_threshold:
+        return False
+    confident = dataclasses.replace(model.table_state(), confidence=model.confidence_threshold)
+    return step in model.protocol.agenda(confident)
+
+
+def step_state(model: WarTerminationModel, step: Step) -> StepState:
+    """Where a step stands: agreed, on the table this round, waiting for confidence, or not yet.
+
+    Args:
+        model: The running model.
+        step: A step of the plan.
+
+    Returns:
+        The step's state.
+    """
     if step in model.agreed:
-        state, fill, stroke, text = "agreed", "#d9f0d3", PROPOSAL, "agreed ✓"
-    elif step == model.open_step and model.outcome is None:
-        state, fill, stroke, text = "open", "#fee8c8", VIOLATION, "open"
-    else:
-        state, fill, stroke, text = "closed", "#f2f2f2", "#bbb", "not yet"
-    out = [f'<g class="step step-{int(step)} {state}">']
-    out.append(_el("rect", x=x, y=6, width=width, height=78, rx=6, fill=fill, stroke=stroke, stroke_width=1.6))
-    out.append(_label(x + 8, 24, f"{int(step)} {STEP_NAMES[step]}", size=12, fill="#222", font_weight=600))
-    out.append(_label(x + 8, 40, text, size=11, fill=stroke))
+        return StepState.AGREED
+    if step in model.on_table:
+        return StepState.ON_TABLE
+    if waits_for_confidence(model, step):
+        return StepState.WAITING
+    return StepState.NOT_YET
+
+
+_STEP_STYLE: dict[StepState, dict[str, object]] = {
+    StepState.AGREED: {"fill": "#d9f0d3", "stroke": PROPOSAL},
+    StepState.ON_TABLE: {"fill": "#fee8c8", "stroke": VIOLATION},
+    StepState.WAITING: {"fill": "#deebf7", "stroke": UKRAINE, "stroke_dasharray": "5 3"},
+    StepState.NOT_YET: {"fill": "#f2f2f2", "stroke": "#bbb"},
+}
+
+
+def _step_box(model: WarTerminationModel, step: Step, x: float, width: float) -> str:
+    state = step_state(model, step)
+    style = _STEP_STYLE[state]
+    out = [f'<g class="step step-{int(step)} {state.value}">', f"<title>{html.escape(STEP_NAMES[step])}</title>"]
+    out.append(_el("rect", x=x, y=6, width=width, height=78, rx=6, stroke_width=1.6, **style))
+    out.append(_label(x + 8, 24, f"{int(step)} {STEP_SHORT[step]}", size=12, fill="#222", font_weight=600))
+    out.append(_label(x + 8, 40, STEP_STATE_TEXT[state], size=11, fill=str(style["stroke"])))
     terms = model.agreed.get(step)
     for k, issue in enumerate(STEP_ISSUES[step]):
         value = f" {terms[ISSUE_INDEX[issue]]:.2f}" if terms is not None else ""
@@ -491,11 +563,10 @@ def outcome_text(model: WarTerminationModel) -> tuple[str, str]:
     round_text = f"Round {model.steps} of {model.max_rounds}"
     outcome = model.outcome
     if outcome is None:
-        agreed, step = len(model.agreed), int(model.open_step)
         if model.ceasefire:
-            return f"{round_text}: ceasefire", f"steps agreed {agreed}/4; step {step} opens once confidence is built"
+            return f"{round_text}: ceasefire", f"steps agreed {len(model.agreed)}/4; {talks_text(model)}"
         held = f"Russia holds {model.battlefield.share:.0%} of the contested territory"
-        return f"{round_text}: war", f"talks on step {step}; {held}"
+        return f"{round_text}: war", f"{talks_text(model)}; {held}"
     if outcome.kind is OutcomeKind.VICTORY:
         winner = "Russia" if outcome.winner is Side.RUSSIA else "Ukraine"
         return f"{round_text}: victory for {winner}", f"the war ended in round {outcome.rounds} with a military victory"
@@ -504,6 +575,45 @@ def outcome_text(model: WarTerminationModel) -> tuple[str, str]:
     if outcome.kind is OutcomeKind.CEASEFIRE:
         return f"{round_text}: ceasefire (frozen conflict)", f"a ceasefire holds at the round limit; steps agreed {len(model.agreed)}/4"
     return f"{round_text}: war at the round limit", "no agreement held at the end"
+
+
+def _steps_text(steps: Sequence[Step]) -> str:
+    numbers = sorted(int(s) for s in steps)
+    if len(numbers) == len(Step):
+        return "all four steps"
+    if len(numbers) == 1:
+        return f"step {numbers[0]}"
+    return "steps " + ", ".join(str(n) for n in numbers)
+
+
+def talks_text(model: WarTerminationModel) -> str:
+    """What the talks are about, as the protocol set them: e.g. ``talks on step 1`` or ``no talks``.
+
+    Args:
+        model: The running model (its outcome not yet known).
+
+    Returns:
+        A phrase for the banner.
+    """
+    parts = []
+    agreed_now = [step for step in model.on_table if step in model.agreed]
+    if agreed_now:
+        parts.append(f"{_steps_text(agreed_now)} agreed this round")
+    talking = [step for step in model.on_table if step not in model.agreed]
+    if talking:
+        parts.append(f"talks on {_steps_text(talking)}")
+    waiting = [step for step in Step if waits_for_confidence(model, step)]
+    if waiting:
+        parts.append(f"{_steps_text(waiting)} waits for confidence ({model.confidence:.2f} of {model.confidence_threshold:.2f})")
+    if parts:
+        return "; ".join(parts)
+    # what the protocol would table next round, were confidence no obstacle
+    upcoming = model.protocol.agenda(dataclasses.replace(model.table_state(), confidence=model.confidence_threshold))
+    if not upcoming:
+        return f"no talks (protocol {model.protocol.name})"
+    if model.steps == 0:
+        return f"talks on {_steps_text(upcoming)} from round 1"
+    return "no talks this round"
 
 
 def banner_view(model: WarTerminationModel, replay: str = "") -> str:
@@ -518,7 +628,9 @@ def banner_view(model: WarTerminationModel, replay: str = "") -> str:
     """
     headline, detail = outcome_text(model)
     colour = STATUS_COLOURS.get(model.status, "#333")
-    replay_html = f'<div style="font-size:11px;opacity:0.85;font-family:monospace">{html.escape(replay)}</div>' if replay else ""
+    replay_html = (
+        f'<div data-testid="replay" style="font-size:11px;opacity:0.85;font-family:monospace">{html.escape(replay)}</div>' if replay else ""
+    )
     return (
         f'<div data-testid="banner" data-status="{model.status}" data-round="{model.steps}" '
         f'style="background:{colour};color:white;padding:8px 16px;border-radius:6px;margin:4px 0 8px 0">'

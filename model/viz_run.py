@@ -22,6 +22,9 @@ DEFAULT_SCENARIO = "italian_plan_2022"
 ENV_SCENARIO = "WAR_TERMINATION_SCENARIO"
 ENV_SEED = "WAR_TERMINATION_SEED"
 ENV_SET = "WAR_TERMINATION_SET"
+ENV_PRELOAD = "WAR_TERMINATION_PRELOAD"
+"""``1`` (``war-termination viz`` sets it): the server imports Mesa's visualization in the
+background once it answers, instead of before it answers (see :func:`model.app.mesa_viz`)."""
 
 
 def parse_seed(value: object) -> int:
@@ -37,9 +40,18 @@ def parse_seed(value: object) -> int:
         ScenarioError: If the value is not a non-negative integer.
     """
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit():
-        raise ScenarioError(f"seed: expected a non-negative integer, got {value!r}")
-    return int(text)
+    # ASCII digits only: str.isdigit() also accepts superscripts such as "²", which int() rejects
+    if isinstance(value, bool) or not (text.isascii() and text.isdecimal()):
+        raise ScenarioError(f"seed: expected a non-negative integer, got {_short(value)}")
+    try:
+        return int(text)
+    except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits())
+        raise ScenarioError(f"seed: expected a non-negative integer of at most a few thousand digits, got {_short(value)}") from None
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 @dataclass(frozen=True)

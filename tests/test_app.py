@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +24,9 @@ from model import ScenarioError, WarTerminationModel, describe_parameters, list_
 from model import app as viz_app
 from model.app import CONTROLS, PageModel, build_model, model_params, page
 from model.cli import main
-from model.viz_run import ENV_SCENARIO, ENV_SEED, ENV_SET, RunSpec, parse_seed, resolve_run, run_from_environment
+from model.issues import Step
+from model.protocols import PROTOCOLS
+from model.viz_run import ENV_PRELOAD, ENV_SCENARIO, ENV_SEED, ENV_SET, RunSpec, parse_seed, resolve_run, run_from_environment
 
 
 # ----------------------------------------------------------------------
@@ -46,6 +49,12 @@ def banner_round(rc: Any) -> int:
     match = re.search(r"Round (\d+) of \d+", html_of(rc, "banner"))
     assert match is not None
     return int(match.group(1))
+
+
+def step_states(rc: Any) -> list[str]:
+    """The state the plan view draws for steps 1 to 4."""
+    found = dict(re.findall(r'class="step step-(\d) ([a-z-]+)"', html_of(rc, "plan-view")))
+    return [found[str(int(step))] for step in Step]
 
 
 def click(rc: Any, label: str) -> None:
@@ -148,6 +157,14 @@ def test_a_new_seed_loads_the_run_on_screen_with_that_seed() -> None:
     box = rc.find(v.TextField, label="seed").widget
     assert box.error and "non-negative integer" in str(box.messages)
     assert banner_round(rc) == 1 and "--seed 12 " in html_of(rc, "banner")
+    # nothing typed in the box raises: digits that are not ASCII, or too many for int()
+    for text in ("²", "١٢", "1" * 5000, "-0", " "):
+        box = rc.find(v.TextField, label="seed").widget
+        box.v_model = text
+        box.fire_event("focusout", None)
+        box = rc.find(v.TextField, label="seed").widget
+        assert box.error and "non-negative integer" in str(box.messages), text
+        assert banner_round(rc) == 1
 
 
 @pytest.mark.parametrize("change", ["seed", "scenario"])
@@ -235,7 +252,7 @@ def test_the_replay_command_runs_the_same_model(capsys: pytest.CaptureFixture[st
 # ----------------------------------------------------------------------
 # the run handed to the server
 # ----------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["-1", "1.5", "abc", "", "True"])
+@pytest.mark.parametrize("text", ["-1", "1.5", "abc", "", "True", "²", "1²", "١٢", "１２", "1" * 5000])
 def test_parse_seed_rejects_what_is_not_a_non_negative_integer(text: str) -> None:
     with pytest.raises(ScenarioError, match="non-negative integer"):
         parse_seed(text)
@@ -282,19 +299,117 @@ def test_viz_bad_input_is_one_line_and_exit_2(
     assert len(err.splitlines()) == 1 and fragment in err and "Traceback" not in err
 
 
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def test_viz_serves_the_chosen_run_on_loopback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     calls: list[tuple[list[str], dict[str, str]]] = []
     monkeypatch.setattr(subprocess, "Popen", lambda command, env: calls.append((command, env)) or FinishedServer())
-    assert main(["viz", "--scenario", "stalemate", "--seed", "11", "--set", "aid_scale=3", "--port", "9123"]) == 0
+    port = str(_free_port())
+    assert main(["viz", "--scenario", "stalemate", "--seed", "11", "--set", "aid_scale=3", "--port", port]) == 0
     ((command, env),) = calls
     assert command[command.index("--host") + 1] == "127.0.0.1"
-    assert command[command.index("--port") + 1] == "9123"
-    assert {"run", "model.app", "--production", "--no-open"} <= set(command)
+    assert command[command.index("--port") + 1] == port
+    # production mode, and no request to PyPI for Solara's latest version before serving
+    assert {"run", "model.app", "--production", "--no-open", "--no-check-version"} <= set(command)
     assert (env[ENV_SCENARIO], env[ENV_SEED], json.loads(env[ENV_SET])) == ("stalemate", "11", {"aid_scale": 3.0})
-    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False" and env[ENV_PRELOAD] == "1"
     # what the server process reads back is the run that was asked for
     assert run_from_environment(env) == RunSpec("stalemate", 11, {"aid_scale": 3.0})
-    assert "http://127.0.0.1:9123/" in capsys.readouterr().err
+    assert f"http://127.0.0.1:{port}/" in capsys.readouterr().err
+
+
+def test_quiet_environment_skips_gzip_only_on_loopback() -> None:
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        assert viz_cli.quiet_environment(host)["SOLARA_SERVER_HTTP_GZIP"] == "False", host
+    for host in ("0.0.0.0", "192.0.2.1", "example.org"):
+        assert "SOLARA_SERVER_HTTP_GZIP" not in viz_cli.quiet_environment(host), host
+        assert viz_cli.quiet_environment(host)["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+
+
+def _no_server(*args: Any, **kwargs: Any) -> None:
+    raise AssertionError("the server must not start")
+
+
+def _one_line_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert "Serving" not in err
+    return err
+
+
+def test_viz_port_in_use_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(subprocess, "Popen", _no_server)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        err = _one_line_exit_2(["viz", "--port", str(port)], capsys)
+    assert f"port {port}" in err and "in use" in err
+
+
+@pytest.mark.parametrize(("host", "fragment"), [("no-such-host.invalid", "cannot resolve"), ("192.0.2.1", "cannot listen")])
+def test_viz_bad_host_is_one_line_and_exit_2(
+    host: str, fragment: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a name that does not resolve (.invalid is reserved), an address that is not this machine's (TEST-NET-1)
+    monkeypatch.setattr(subprocess, "Popen", _no_server)
+    err = _one_line_exit_2(["viz", "--host", host, "--port", str(_free_port())], capsys)
+    assert host in err and fragment in err
+
+
+def _without(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    """Make ``importlib.util.find_spec`` report these top-level modules as not installed."""
+    real = viz_cli.importlib.util.find_spec
+    monkeypatch.setattr(viz_cli.importlib.util, "find_spec", lambda name, *a: None if name in names else real(name, *a))
+
+
+def test_viz_without_solara_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(subprocess, "Popen", _no_server)
+    _without(monkeypatch, "solara")
+    err = _one_line_exit_2(["viz", "--port", str(_free_port())], capsys)
+    assert "solara" in err and "war-termination[viz]" in err
+
+
+def test_viz_without_solara_assets_warns_that_the_page_needs_internet(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "Popen", lambda command, env: started.append(command) or FinishedServer())
+    _without(monkeypatch, "solara_assets")
+    assert main(["viz", "--port", str(_free_port())]) == 0
+    err = capsys.readouterr().err
+    assert len(started) == 1
+    assert "warning: solara_assets is not installed" in err and "needs internet" in err
+    # with the package there is no warning
+    monkeypatch.undo()
+    monkeypatch.setattr(subprocess, "Popen", lambda command, env: started.append(command) or FinishedServer())
+    assert main(["viz", "--port", str(_free_port())]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_viz_help_says_offline_only_with_solara_assets(
+    installed: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(viz_cli, "offline_assets", lambda: installed)
+    assert main(["viz", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "works offline only with the solara-assets package" in text
+    assert ("(installed here)" in text) is installed
+    assert ("not installed here, so the server fetches them from a CDN" in text) is not installed
+
+
+def test_importing_the_page_leaves_mesa_visualization_for_later() -> None:
+    # the server answers before Mesa's visualization (Altair, Matplotlib) is imported: see model.app.mesa_viz
+    code = "import sys, model.app; print('mesa.visualization' in sys.modules, 'matplotlib.pyplot' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, ENV_PRELOAD: ""})
+    assert out.stdout.split() == ["False", "False"]
 
 
 class FinishedServer:
@@ -378,6 +493,67 @@ def test_banner_names_the_winner_of_a_victory() -> None:
     assert "victory for Russia" in banner and 'data-status="victory"' in banner
 
 
+ROUND_1_AGENDA: dict[str, tuple[list[str], str]] = {
+    "ifg_sequential": (["on-table", "not-yet", "not-yet", "not-yet"], "talks on step 1;"),
+    "package": (["on-table"] * 4, "talks on all four steps;"),
+    "bilateral": (["on-table"] * 4, "talks on all four steps;"),
+    "none": (["not-yet"] * 4, "no talks (protocol none);"),
+}
+"""What the plan view and the banner show after round 1 of italian_plan_2022 (seed 1) under each protocol."""
+
+
+def test_every_protocol_has_an_expected_plan_view() -> None:
+    assert set(ROUND_1_AGENDA) == set(PROTOCOLS)
+
+
+@pytest.mark.parametrize("protocol", sorted(PROTOCOLS))
+def test_plan_view_and_banner_follow_the_protocols_agenda(protocol: str) -> None:
+    rc = render(page("italian_plan_2022", seed=1, protocol=protocol))
+    assert step_states(rc) == ["not-yet"] * 4  # round 0: nothing tabled yet
+    click(rc, "Step")
+    states, talks = ROUND_1_AGENDA[protocol]
+    assert banner_round(rc) == 1
+    assert step_states(rc) == states
+    assert talks in html_of(rc, "banner")
+    assert f"protocol: {protocol}" in html_of(rc, "plan-view")
+    if protocol == "none":
+        for _ in range(5):
+            click(rc, "Step")
+        assert step_states(rc) == ["not-yet"] * 4 and "no talks" in html_of(rc, "banner")
+
+
+def test_plan_view_shows_the_next_step_waiting_for_confidence_during_a_ceasefire() -> None:
+    # italian_plan_2022, seed 1: the ceasefire (step 1) is agreed in round 35; step 2 then waits for confidence
+    rc = render(page("italian_plan_2022", seed=1))
+    for _ in range(60):
+        click(rc, "Step")
+        if 'data-status="ceasefire"' in html_of(rc, "banner"):
+            break
+    banner = html_of(rc, "banner")
+    assert 'data-status="ceasefire"' in banner, "no ceasefire in 60 rounds"
+    assert step_states(rc) == ["agreed", "waiting", "not-yet", "not-yet"]
+    assert "step 1 agreed this round; step 2 waits for confidence (0.00 of 0.50)" in banner
+    click(rc, "Step")
+    # confidence grows but stays below the threshold: nothing is on the table
+    assert step_states(rc) == ["agreed", "waiting", "not-yet", "not-yet"]
+    assert "talks on" not in html_of(rc, "banner") and "step 2 waits for confidence" in html_of(rc, "banner")
+
+
+def test_step_states_follow_on_table_and_the_protocols_gate() -> None:
+    model = WarTerminationModel("italian_plan_2022", rng=1)
+    while not model.ceasefire and model.running:
+        model.step()
+    assert model.ceasefire and model.confidence < model.confidence_threshold
+    assert viz_components.step_state(model, Step.STATUS) is viz_components.StepState.WAITING
+    # the same state with confidence at the threshold: the protocol would table step 2, so it no longer waits
+    model.confidence = model.confidence_threshold
+    assert not viz_components.waits_for_confidence(model, Step.STATUS)
+    model.on_table = (Step.STATUS,)
+    assert viz_components.step_state(model, Step.STATUS) is viz_components.StepState.ON_TABLE
+    assert viz_components.step_state(model, Step.CEASEFIRE) is viz_components.StepState.AGREED
+    assert viz_components.step_state(model, Step.TERRITORY) is viz_components.StepState.NOT_YET
+
+
 # ----------------------------------------------------------------------
 # the README's section on the page: its examples work as written
 # ----------------------------------------------------------------------
@@ -402,6 +578,8 @@ def test_readme_notebook_example_shows_the_page() -> None:
 def test_readme_viz_examples_start_the_server(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     started: list[list[str]] = []
     monkeypatch.setattr(subprocess, "Popen", lambda command, env: started.append(command) or FinishedServer())
+    # the examples' ports (8765, 8800) may be taken on this machine; only whether they start the server is tested here
+    monkeypatch.setattr(viz_cli, "check_address", lambda host, port: None)
     block = re.search(r"```bash\n(.*?)```", _readme_section(), re.DOTALL)
     assert block is not None
     examples = [shlex.split(line.split("#")[0]) for line in block.group(1).splitlines() if line.startswith("war-termination viz")]

@@ -1,10 +1,13 @@
 """The browser page end to end, in a real headless Chromium driven by Playwright.
 
 The server is started exactly as ``war-termination viz`` starts it, on a free
-loopback port. The test measures the start-up and the time a Step takes to
-show in every view, writes them to ``test-artifacts/browser-timings.json``
-and saves a screenshot to ``test-artifacts/app.png`` (copied to
-``docs/app.png`` for the README when ``UPDATE_DOCS_SCREENSHOT=1``).
+loopback port, with Solara's CDN pointed at a closed loopback port (so a file
+the server would fetch from the internet fails the test). The test measures the
+start-up and the time a Step takes to show in every view (early and late in a
+run), in wall-clock time and in the server's CPU time, writes them to
+``test-artifacts/browser-timings.json`` and saves a screenshot to
+``test-artifacts/app.png`` (copied to ``docs/app.png`` for the README when
+``UPDATE_DOCS_SCREENSHOT=1``).
 
 A missing browser is a failure, never a skip: install Debian's Chromium with
 ``apt-get install -y chromium`` (do not run ``playwright install``).
@@ -48,10 +51,27 @@ VIEWS = ("banner", "battlefield-view", "bargaining-view", "plan-view", "costs-vi
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SEED = 1
 
-STARTUP_LIMIT = 30.0
-"""Hard ceiling (s) for the server plus page to become usable; the target is 5 s, reported in the timings file."""
-STEP_LIMIT = 3.0
-"""Hard ceiling (s) for the median Step refresh; the target is 0.5 s, reported in the timings file."""
+CLOSED_CDN = "http://127.0.0.1:9/npm/"
+"""Where the server is told Solara's CDN is: a closed port, so any file the server fetched from the CDN would fail."""
+
+# Start-up: the target is a usable page within 5 s of the server starting. Wall-clock time
+# grows with the machine's load (other jobs on a 2-core CI machine), so the test asserts the
+# server's CPU time, which does not, against budgets that leave the rest of the 5 s to the
+# browser, and keeps a generous wall-clock limit only as a backstop.
+SERVER_CPU_TO_ANSWER = 3.5
+"""Budget (s of server CPU) until the server answers; measured 1.9-2.1 s (3.3 s on a busy machine), 3.7-4.4 s before
+Mesa's visualization was imported in the background (README)."""
+SERVER_CPU_TO_USABLE = 5.0
+"""Budget (s of server CPU) until the page is usable, the background imports and the first session included:
+the server's own work must fit the 5 s target; measured 2.8-3.4 s (4.7 s on a busy machine)."""
+STARTUP_BACKSTOP = 20.0
+"""Wall-clock ceiling (s) for the page to become usable, whatever the load."""
+
+# Step: the target is one Step with every view visible refreshed in under 0.5 s.
+STEP_TARGET = 0.5
+"""Target (s) for the median wall-clock refresh of a Step, scaled by the machine's load (see ``_step_allowance``)."""
+STEP_SERVER_CPU = 0.1
+"""Budget (s of server CPU) for a Step on average, whatever the load; measured about 0.02 s."""
 
 pytestmark = pytest.mark.slow
 
@@ -78,6 +98,17 @@ def _cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _step_allowance(load: float, cpus: int) -> float:
+    """How much longer than on an idle machine a CPU-bound refresh may take under a load average of ``load``.
+
+    With ``load`` runnable processes sharing ``cpus`` cores, each gets about
+    ``cpus / load`` of a core, so a refresh that is CPU-bound (the server's
+    render and the browser's drawing both are) stretches by ``load / cpus``;
+    below one process per core it does not stretch.
+    """
+    return max(1.0, load / max(cpus, 1))
 
 
 def _free_port() -> int:
@@ -125,14 +156,19 @@ def server() -> Iterator[Server]:
     """The page served as ``war-termination viz --seed 1`` serves it, on a free loopback port."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
-    env = {**os.environ, **viz_cli.quiet_environment(), **viz_cli.server_environment("italian_plan_2022", SEED, {})}
+    env = {
+        **os.environ,
+        **viz_cli.quiet_environment(),
+        **viz_cli.server_environment("italian_plan_2022", SEED, {}),
+        "SOLARA_ASSETS_CDN": CLOSED_CDN,
+    }
     log = ARTIFACTS / "browser-server.log"
     with log.open("wb") as out:
         started = time.perf_counter()
         process = subprocess.Popen(viz_cli.server_command("127.0.0.1", port), env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     running = Server(f"http://127.0.0.1:{port}/", process, log, started)
     try:
-        running.timings["server_answers_s"] = _wait_http(running, STARTUP_LIMIT * 2)
+        running.timings["server_answers_s"] = _wait_http(running, STARTUP_BACKSTOP)
         # CPU time does not grow with the machine's load as wall time does
         running.timings["server_cpu_to_answer_s"] = _cpu_seconds(process.pid)
         running.timings["load_average_1min"] = os.getloadavg()[0]
@@ -190,8 +226,59 @@ def _front_path(page: Any) -> str:
     return str(page.locator('[data-testid="battlefield-view"] path.front').get_attribute("d"))
 
 
-def _open(chromium: Any, server: Server, outside: list[str]) -> tuple[Any, Any]:
-    """A new browser session (own cookies, so its own Solara session) on the page; records off-machine requests."""
+def _step_states(page: Any) -> list[str]:
+    """The state the plan view draws for each of the four steps (``agreed``, ``on-table``, ``waiting``, ``not-yet``)."""
+    return page.evaluate(
+        '() => [1, 2, 3, 4].map(n => { const g = document.querySelector(`[data-testid="plan-view"] g.step-${n}`);'
+        " return g ? [...g.classList].filter(c => c !== 'step' && c !== `step-${n}`).join(' ') : ''; })"
+    )
+
+
+def _timed_steps(page: Any, server: Server, count: int) -> tuple[list[float], float | None]:
+    """Click Step ``count`` times: the wall-clock time until every view shows each new round, and the server's CPU time.
+
+    The server's CPU time is counted in clock ticks (10 ms), too coarse for one
+    Step, so it is the total over the ``count`` Steps (None where there is no /proc).
+    """
+    walls: list[float] = []
+    cpu_before = _cpu_seconds(server.process.pid)
+    for _ in range(count):
+        before = int(page.locator('[data-testid="banner"]').get_attribute("data-round") or -1)
+        start = time.perf_counter()
+        page.get_by_role("button", name="Step").click()
+        _wait_round(page, before + 1)
+        walls.append(time.perf_counter() - start)
+    cpu_after = _cpu_seconds(server.process.pid)
+    return walls, (cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None)
+
+
+def _wait_still(page: Any, timeout: float = 10.0) -> None:
+    """Wait until the round on screen stays the same for a while (several play intervals)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        rounds = _attribute_rounds(page)
+        if rounds == last and len(set(rounds)) == 1:
+            return
+        last = rounds
+        time.sleep(0.6)
+    pytest.fail(f"the page kept changing after the pause: rounds {last}")
+
+
+def _choose(page: Any, label: str, option: str) -> None:
+    """Pick ``option`` in the drop-down labelled ``label`` (a Vuetify select)."""
+    field = page.locator(".v-input").filter(has=page.locator("label", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
+    field.locator(".v-select__slot").click()
+    menu = page.locator(".menuable__content__active .v-list-item")
+    menu.filter(has_text=re.compile(rf"^\s*{re.escape(option)}\s*$")).click()
+
+
+def _open(chromium: Any, server: Server, outside: list[str], failed: list[str]) -> tuple[Any, Any]:
+    """A new browser session (own cookies, so its own Solara session) on the page.
+
+    Records requests for anything off this machine (aborted) and the server's
+    answers that are errors (e.g. a file it failed to fetch from the CDN).
+    """
     context = chromium.new_context(viewport={"width": 1500, "height": 1100})
 
     def guard(route: Any) -> None:
@@ -205,20 +292,36 @@ def _open(chromium: Any, server: Server, outside: list[str]) -> tuple[Any, Any]:
 
     context.route("**/*", guard)
     page = context.new_page()
+    page.on("response", lambda response: failed.append(f"{response.status} {response.url}") if response.status >= 400 else None)
     page.goto(server.url)
     for view in VIEWS:
         drawing = f'[data-testid="{view}"]' + (" svg" if view != "banner" else "")
-        page.locator(drawing).wait_for(state="visible", timeout=STARTUP_LIMIT * 1000)
+        page.locator(drawing).wait_for(state="visible", timeout=STARTUP_BACKSTOP * 1000)
     page.get_by_role("button", name="Step").wait_for(state="visible")
     return context, page
+
+
+def _screenshot(page: Any, path: Path) -> None:
+    """A picture of the whole page: the viewport grown until neither the sidebar nor the views scroll."""
+    heights = page.evaluate(
+        "() => [...document.querySelectorAll('.v-navigation-drawer__content, .v-main__wrap, .solara-content-main')]"
+        ".map(e => e.scrollHeight)"
+    )
+    height = min(max([1100, *heights]) + 80, 4000)
+    page.set_viewport_size({"width": 1500, "height": height})
+    page.evaluate("() => document.querySelectorAll('.v-navigation-drawer__content').forEach(e => { e.scrollTop = 0; })")
+    page.wait_for_timeout(300)  # let the grid re-lay itself out at the new size
+    page.screenshot(path=str(path), full_page=True)
 
 
 def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
     from playwright.sync_api import expect
 
     outside: list[str] = []
-    context, page = _open(chromium, server, outside)
+    failed: list[str] = []
+    context, page = _open(chromium, server, outside, failed)
     server.timings["page_usable_s"] = time.perf_counter() - server.started
+    server.timings["server_cpu_to_usable_s"] = _cpu_seconds(server.process.pid)
     try:
         # every component rendered, with a drawing of sensible size
         for view in VIEWS[1:]:
@@ -230,67 +333,104 @@ def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
 
         # Step: the counter, the banner and every view follow; time each refresh
         front_before = _front_path(page)
-        refresh: list[float] = []
-        for n in range(1, 7):
-            start = time.perf_counter()
-            page.get_by_role("button", name="Step").click()
-            _wait_round(page, n)
-            refresh.append(time.perf_counter() - start)
+        early, early_cpu = _timed_steps(page, server, 6)
         _expect_counter(page, 6)
         assert "Round 6 of 104" in banner.inner_text()
         front_after = _front_path(page)
         assert front_after != front_before and front_after.count("L") == 6
-        server.timings["step_refresh_s"] = {"median": statistics.median(refresh), "max": max(refresh), "all": refresh}
 
-        # a second session has its own model: still at round 0
-        other_context, other = _open(chromium, server, outside)
+        # a second session has its own model: still at round 0; a new protocol after Reset is the model's
+        other_context, other = _open(chromium, server, outside, failed)
         try:
             assert _attribute_rounds(other) == [0] * len(VIEWS)
+            _choose(other, "protocol", "package")
+            other.get_by_role("button", name="Reset").click()
+            expected = f"war-termination run italian_plan_2022 --seed {SEED} --set protocol=package"
+            expect(other.get_by_test_id("replay")).to_have_text(expected)
             other.get_by_role("button", name="Step").click()
             _wait_round(other, 1)
+            expect(other.get_by_test_id("plan-view")).to_contain_text("protocol: package")
+            assert _step_states(other) == ["on-table"] * 4, "under package every step is on the table"
+            assert "talks on all four steps" in other.get_by_test_id("banner").inner_text()
             assert _attribute_rounds(page) == [6] * len(VIEWS)
         finally:
             other_context.close()
 
         # a new seed loads the run with that seed at once
+        replay = page.get_by_test_id("replay")
         seed_box = page.get_by_label("seed")
         seed_box.fill("6")
         seed_box.press("Enter")
         _wait_round(page, 0)
-        expect(banner).to_contain_text("war-termination run italian_plan_2022 --seed 6", timeout=10_000)
+        expect(replay).to_have_text("war-termination run italian_plan_2022 --seed 6", timeout=10_000)
 
         # change a control, Reset: the model is rebuilt with the new value
         page.get_by_role("button", name="Step").click()
         _wait_round(page, 1)
+        assert _step_states(page) == ["on-table", "not-yet", "not-yet", "not-yet"]
         page.locator("label").filter(has_text=re.compile(r"^\s*mediator_bias\s*$")).click()
         page.get_by_role("button", name="Reset").click()
         _wait_round(page, 0)
-        expect(banner).to_contain_text("war-termination run italian_plan_2022 --seed 6 --set mediator_bias=false", timeout=10_000)
-        expect(page.locator('[data-testid="values-in-force"]')).to_contain_text("mediator_bias off")
+        expect(replay).to_have_text("war-termination run italian_plan_2022 --seed 6 --set mediator_bias=false", timeout=10_000)
+        expect(page.get_by_test_id("values-in-force")).to_contain_text("mediator_bias off")
+        expect(page.get_by_test_id("plan-view")).to_contain_text("protocol: ifg_sequential")
         _expect_counter(page, 0)
 
-        # play (to round 60 if a ceasefire then holds, else on to 90), pause, and keep a picture
+        # play (to round 60 if a ceasefire then holds, else on to 90), pause, time a few late Steps
         page.get_by_role("button", name="▶").click()
         page.wait_for_function(
             "() => { const b = document.querySelector('[data-testid=\"banner\"]'); const n = Number(b.dataset.round);"
             " return n >= 90 || (n >= 60 && b.dataset.status !== 'war') || b.dataset.status === 'victory'; }",
             timeout=120_000,
         )
-        pause = page.get_by_role("button", name="❚❚")
-        if pause.is_enabled():  # a run that has ended cannot be paused
-            pause.click()
-        page.evaluate("() => document.querySelectorAll('.v-navigation-drawer__content').forEach(e => { e.scrollTop = 0; })")
+        page.get_by_role("button", name="❚❚").click()
+        page.get_by_role("button", name="▶").wait_for(state="visible")
+        _wait_still(page)  # a Step of the play loop may still be on its way when the pause lands
+        status = banner.get_attribute("data-status")
+        assert status in ("war", "ceasefire"), f"the run ended ({status}) before the late Steps could be timed"
+        late, late_cpu = _timed_steps(page, server, 4)
+        server.timings["step_refresh_s"] = {
+            "median": statistics.median(early + late),
+            "max": max(early + late),
+            "early_rounds_1_6": early,
+            "late": late,
+            "late_from_round": int(banner.get_attribute("data-round") or 0) - len(late),
+        }
+        if early_cpu is not None and late_cpu is not None:
+            server.timings["step_server_cpu_s"] = {"mean": (early_cpu + late_cpu) / (len(early) + len(late))}
+        if status == "ceasefire":
+            # the plan view follows the agenda: agreed steps, then the next waits for confidence or is on the table
+            states = _step_states(page)
+            assert states[0] == "agreed" and any(s in ("waiting", "on-table") for s in states), states
+
         ARTIFACTS.mkdir(exist_ok=True)
         shot = ARTIFACTS / "app.png"
-        page.screenshot(path=str(shot), full_page=True)
+        _screenshot(page, shot)
         assert shot.stat().st_size > 20_000
+        expect(page.get_by_role("tab", name="Page 0")).to_be_hidden()  # Mesa's tab bar, for a single page
         if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
             shutil.copyfile(shot, ROOT / "docs" / "app.png")
     finally:
         context.close()
+        server.timings["load_average_1min_end"] = os.getloadavg()[0]
+        server.timings["cpus"] = os.cpu_count()
         (ARTIFACTS / "browser-timings.json").write_text(json.dumps(server.timings, indent=2))
 
-    # nothing the page needed came from outside this machine (works offline)
+    # nothing the page needed came from outside this machine (works offline), and nothing failed to load
     assert outside == [], f"the page asked for off-machine resources: {sorted(set(outside))}"
-    assert server.timings["page_usable_s"] < STARTUP_LIMIT
-    assert server.timings["step_refresh_s"]["median"] < STEP_LIMIT
+    assert failed == [], f"the server answered with errors: {sorted(set(failed))}"
+    assert "Could not load URL" not in server.log.read_text(errors="replace"), "the server tried to fetch from the CDN"
+
+    # start-up: the server's CPU time (load-independent) within budget; the wall clock only as a backstop
+    timings = server.timings
+    if timings["server_cpu_to_answer_s"] is not None:
+        assert timings["server_cpu_to_answer_s"] < SERVER_CPU_TO_ANSWER, timings
+        assert timings["server_cpu_to_usable_s"] < SERVER_CPU_TO_USABLE, timings
+    assert timings["page_usable_s"] < STARTUP_BACKSTOP, timings
+
+    # Step: the median refresh under 0.5 s, stretched only as far as the load explains; the server's CPU within budget
+    load = max(timings["load_average_1min"], timings["load_average_1min_end"])
+    allowance = _step_allowance(load, os.cpu_count() or 1)
+    assert timings["step_refresh_s"]["median"] < STEP_TARGET * allowance, (allowance, timings)
+    if "step_server_cpu_s" in timings:
+        assert timings["step_server_cpu_s"]["mean"] < STEP_SERVER_CPU, timings
