@@ -111,7 +111,13 @@ def preload_in_background() -> threading.Thread:
 
     Started (by the import of this module) only when :data:`ENV_PRELOAD` is ``1``:
     the server then answers without waiting for the import, and the import
-    overlaps the browser's loading of the page.
+    overlaps the browser's loading of the page. A session drawn meanwhile
+    waits for the import (Python's per-module import locks). It is safe only
+    because numpy and pandas are imported in full before the server answers
+    (the model imports them): Solara's renderer looks them up in
+    ``sys.modules`` without importing them, and would see a half-imported
+    module if the thread were still importing them (the reason the model
+    itself is not imported in the background too).
 
     Returns:
         The started thread.
