@@ -364,14 +364,18 @@ class WarTerminationModel(mesa.Model):
             return self.war_values[side.side]
         return self._war_value(side, deterrence, anticipated_shift)
 
-    def _resume_value(self, side: Belligerent, anticipated_shift: float = 0.0) -> float:
+    def _resume_value(self, side: Belligerent, anticipated_shift: float = 0.0, plain: float | None = None) -> float:
         """What ``side`` gets by breaking the ceasefire itself.
 
         Russia resumes a war the guarantors join (as far as they are
         credible); Ukraine gets no guarantee for a war it restarts.
+        ``plain`` is the side's plain value of war at ``anticipated_shift``
+        when the caller has it already (it saves Ukraine's computing it again).
         """
         if side.side is Side.RUSSIA:
             return self._guarded_war_value(side, anticipated_shift)
+        if plain is not None:
+            return plain
         if not anticipated_shift:
             return self.war_values[side.side]
         return self._war_value(side, 0.0, anticipated_shift)
@@ -447,7 +451,7 @@ class WarTerminationModel(mesa.Model):
                 # the test its ceasefire check will apply (keep >= resume, i.e. flow + inducement
                 # - ceasefire cost >= value of resuming). Without it a side accepts terms worth
                 # barely its war value today and defects a week later, as soon as the balance moves.
-                floor = max(floor, self._resume_value(side, anticipated) + cost_after - self._inducement)
+                floor = max(floor, self._resume_value(side, anticipated, plain=future) + cost_after - self._inducement)
             utility_floor[side.side] = floor
 
         stakes_r, stakes_u = russia.stakes(), ukraine.stakes()
