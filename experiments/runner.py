@@ -10,10 +10,12 @@ are always read back sorted by run id.
 Chunks. Workers run chunks of runs to amortise the cost of sending work to
 them, and return only plain rows (``Outcome.to_dict()`` plus identity and
 replay columns), never a model. Each model is dropped right after its run.
-As a backstop against Mesa 3.3.1's model leak, process workers are replaced
-after a fixed number of chunks (``max_tasks_per_child``). Process workers
-watch their parent and exit when it is gone, so a sweep killed with SIGKILL
-leaves no orphaned workers behind.
+On Linux, process workers are forked from the sweep's process after it has
+imported the model, and share those imports with it (see
+:func:`_process_context`); elsewhere they are spawned, and replaced after a
+fixed number of chunks (``max_tasks_per_child``) as a backstop against
+Mesa 3.3.1's model leak. Process workers watch their parent and exit when it
+is gone, so a sweep killed with SIGKILL leaves no orphaned workers behind.
 
 Streaming and resuming. The parent writes each finished chunk as a Parquet
 part file (temporary name, then rename), so at most the chunks in flight are
@@ -31,6 +33,7 @@ import concurrent.futures as cf
 import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
 import json
 import math
@@ -64,7 +67,7 @@ MAX_CHUNK = 64
 """Largest number of runs sent to a worker at once (about two seconds of work)."""
 
 TASKS_PER_CHILD = 200
-"""Chunks a worker process runs before it is replaced (a guard against model leaks)."""
+"""Chunks a spawned worker process runs before it is replaced (a guard against model leaks)."""
 
 PARENT_CHECK_S = 0.5
 """How often a worker process checks that the sweep's process is still there."""
@@ -277,29 +280,14 @@ def fingerprint(experiment: Experiment, design: Design) -> str:
 
 
 def model_source_hash() -> str:
-    """A SHA-256 of the model's code: every ``.py`` and ``.toml`` file of the installed ``model`` package.
-
-    The files (the model's modules and its bundled scenarios) are read in
-    sorted order of their path inside the package, and each path is hashed
-    with its bytes, so renaming, adding or deleting a file changes the hash
-    as editing one does. Compiled files and anything else are left out.
+    """A SHA-256 of the model's code as it is on disk now (:func:`model.source.source_hash`).
 
     Returns:
         64 hex digits.
     """
-    import model
+    from model.source import source_hash
 
-    root = Path(model.__file__).resolve().parent
-    files = sorted(
-        (p for p in root.rglob("*") if p.suffix in (".py", ".toml") and p.is_file()),
-        key=lambda p: p.relative_to(root).as_posix(),
-    )
-    digest = hashlib.sha256()
-    for path in files:
-        data = path.read_bytes()
-        digest.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
+    return source_hash()
 
 
 def default_out_dir(experiment: Experiment) -> Path:
@@ -398,11 +386,12 @@ def run_experiment(
         store.write_json(out / store.MANIFEST, {**manifest, "status": "running", "runs_done": len(done)})
 
         bar = _progress_bar(n_runs, len(done), exp.name, progress)
-        errors = 0
+        errors = written = 0
         try:
             chunks = _chunks(exp, payload, pending, seeds, values, size, fail_fast)
             for rows in execute(chunks):
                 store.write_part(out, rows, schema)
+                written += len(rows)  # saved: a part file is complete once it has its name
                 bar.update(len(rows))
                 failed = [r for r in rows if r.get("error")]
                 errors += len(failed)
@@ -415,7 +404,7 @@ def run_experiment(
         finally:
             bar.close()
             wall = time.perf_counter() - started
-            saved = len(store.done_run_ids(out))
+            saved = len(done) + written
             status = "complete" if saved >= n_runs else "interrupted"
             store.write_json(
                 out / store.MANIFEST,
@@ -497,47 +486,110 @@ def _open_backend(backend: str, workers: int, scheduler: str | None, source_hash
     if backend == "serial":
         yield (lambda chunks: (run_chunk(chunk) for chunk in chunks)), _Pool(1, 1)
     elif backend == "processes":
-        yield (lambda chunks: _execute_processes(chunks, workers)), _Pool(workers, workers)
+        with _process_pool(workers, source_hash) as executor:
+            yield (lambda chunks: _execute_processes(executor, chunks, workers)), _Pool(workers, workers)
     else:
         with _dask_client(workers, scheduler, source_hash) as (client, pool):
             yield (lambda chunks: _execute_dask(client, chunks, pool.threads)), pool
 
 
-def watch_parent(parent_pid: int) -> None:
-    """Worker initializer: end this worker as soon as the sweep's process is gone.
+def start_worker(parent_pid: int) -> None:
+    """Worker initializer: keep the imports shared with the sweep's process, and end as soon as it is gone.
 
-    A sweep killed with SIGKILL cannot stop its workers, and a pool worker
-    waiting for work would wait forever (it holds its own end of the task
-    queue). A daemon thread checks every :data:`PARENT_CHECK_S` seconds that
-    the parent still exists (its pid is still this process's parent, and
-    :func:`multiprocessing.parent_process` is alive) and otherwise leaves at
-    once with :func:`os._exit`; a run cut short is simply not saved, and the
-    sweep, started again, runs it.
+    Memory. A forked worker (see :func:`_process_context`) shares the
+    sweep's pages until it writes to them, and Python's cyclic garbage
+    collector would write to every imported object's header at its first
+    full collection. Freezing what is already there (:func:`gc.freeze` moves
+    the objects to a generation the collector never visits, without touching
+    them) keeps Mesa's, pandas' and SciPy's imports shared; only what the
+    runs allocate is a worker's own.
+
+    Orphans. A sweep killed with SIGKILL cannot stop its workers, and a pool
+    worker waiting for work would wait forever (it holds its own end of the
+    task queue). A daemon thread checks every :data:`PARENT_CHECK_S` seconds
+    that the sweep's process is still there (it is still this worker's
+    parent, and :func:`multiprocessing.parent_process` is alive) and
+    otherwise leaves at once with :func:`os._exit`; a run cut short is simply
+    not saved, and the sweep, started again, runs it. (The parent's pid
+    alone decides for a forked worker: a worker forked after it inherits the
+    pipe its liveness check watches.)
 
     Args:
         parent_pid: The process id of the sweep's process.
     """
+    gc.freeze()
     parent = multiprocessing.parent_process()
+    if parent is None or parent.pid != parent_pid:
+        raise RuntimeError(f"a sweep worker must be started by the sweep's process {parent_pid}, not {parent}")
 
     def watch() -> None:
-        while True:
-            if os.getppid() != parent_pid or (parent is not None and not parent.is_alive()):
-                os._exit(1)
+        while os.getppid() == parent_pid and parent.is_alive():
             time.sleep(PARENT_CHECK_S)
+        os._exit(1)
 
     threading.Thread(target=watch, name="watch-sweep-parent", daemon=True).start()
 
 
-def _execute_processes(chunks: Iterator[Chunk], workers: int) -> Iterator[list[dict[str, Any]]]:
-    # spawn: the same start method on every platform, and safe after `import mesa`
-    context = multiprocessing.get_context("spawn")
+def _process_context(source_hash: str) -> multiprocessing.context.BaseContext:
+    """How to start worker processes: fork them from this process where that is safe, else spawn them.
+
+    A spawned worker imports the model afresh: Mesa, pandas, pyarrow and
+    SciPy, about 90 MB of objects of its own before its first run. A forked
+    worker shares this process's pages until it writes to them
+    (:func:`start_worker` keeps the imported ones shared) and starts at
+    once: a sweep on two workers takes about 210 MB of memory in all instead
+    of 380 MB (``docs/performance.md``). Forking is used only
+
+    - on Linux: macOS's system libraries are not safe to use in a forked
+      child, and Windows cannot fork;
+    - from a process that runs no other Python thread: a lock another thread
+      held at the fork stays locked forever in the child. The command line
+      forks its workers before it starts the progress bar; a notebook's
+      kernel (which runs threads of its own) spawns them. The threads
+      numpy's OpenBLAS starts at import are fork-safe (it re-creates them in
+      the child), though Python 3.12+ warns of them with ``-W default``;
+    - while the model code this process has loaded is the code on disk
+      (``model.SOURCE_HASH_AT_IMPORT`` equals ``source_hash``). A session
+      that imported the model before its files were edited would otherwise
+      run the old code in every worker under the new code's hash; spawned
+      workers import the code the manifest names.
+
+    Args:
+        source_hash: The hash of the model's code on disk, as the manifest records it.
+    """
+    import model
+
+    if sys.platform != "linux" or threading.active_count() > 1 or model.SOURCE_HASH_AT_IMPORT != source_hash:
+        return multiprocessing.get_context("spawn")
+    import model.model  # noqa: F401 - Mesa and the model, imported here once for every forked worker to share
+
+    return multiprocessing.get_context("fork")
+
+
+@contextlib.contextmanager
+def _process_pool(workers: int, source_hash: str) -> Iterator[cf.ProcessPoolExecutor]:
+    """A pool of ``workers`` processes, started before the sweep does anything else."""
+    context = _process_context(source_hash)
+    forked = context.get_start_method() == "fork"
     pool = cf.ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        max_tasks_per_child=TASKS_PER_CHILD,
-        initializer=watch_parent,  # no orphans: a worker outlives a killed sweep by at most PARENT_CHECK_S
+        # a forked pool starts all its workers at once and cannot replace them (they would be forked
+        # from a process running the pool's threads); the model frees itself after each run
+        max_tasks_per_child=None if forked else TASKS_PER_CHILD,
+        initializer=start_worker,  # shared imports; no orphans: a worker outlives a killed sweep by at most PARENT_CHECK_S
         initargs=(os.getpid(),),
     )
+    try:
+        # start the workers now: forked, they are forked before the sweep starts a thread of its own
+        # (the progress bar's, Parquet's), and a worker that cannot start fails the sweep here
+        pool.submit(int).result()
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _execute_processes(pool: cf.ProcessPoolExecutor, chunks: Iterator[Chunk], workers: int) -> Iterator[list[dict[str, Any]]]:
     in_flight: set[cf.Future[list[dict[str, Any]]]] = set()
     window = 2 * workers  # bounded: at most this many chunks' rows exist at once
     try:
@@ -554,7 +606,6 @@ def _execute_processes(chunks: Iterator[Chunk], workers: int) -> Iterator[list[d
     finally:
         for future in in_flight:
             future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextlib.contextmanager

@@ -11,6 +11,15 @@ from model.outcome import Outcome, OutcomeKind, Side
 from model.parameters import Parameter, describe_parameters
 from model.protocols import PROTOCOLS
 from model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+from model.source import source_hash
+
+SOURCE_HASH_AT_IMPORT: str = source_hash()
+"""The hash of the model's code (:func:`model.source.source_hash`) when this process imported it.
+
+While the files on disk still hash to this value, the code this process
+runs is the code they hold; a sweep forks its workers from this process
+only then (``experiments.runner``).
+"""
 
 __all__ = [
     "ISSUES",

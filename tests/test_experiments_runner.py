@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -504,7 +505,7 @@ def test_workers_do_not_outlive_a_killed_sweep(tmp_path: Path) -> None:
             time.sleep(0.05)  # the workers are running chunks once the first part is saved
         assert proc.poll() is None, "the sweep finished before it could be killed"
         children = psutil.Process(proc.pid).children(recursive=True)
-        assert len([c for c in children if "spawn_main" in " ".join(c.cmdline())]) >= 2
+        assert len(children) >= 2  # the workers (forked or spawned), and perhaps multiprocessing's resource tracker
         proc.kill()  # SIGKILL the parent only: it cannot stop its workers
         proc.wait()
         _, alive = psutil.wait_procs(children, timeout=5)
@@ -555,3 +556,34 @@ def test_resume_refuses_runs_of_a_scenario_file_edited_since(tmp_path: Path) -> 
     with pytest.raises(ExperimentError, match="different experiment"):
         sweep(exp, out, scenario=str(scenario))
     assert len(read_runs(out)) == 4
+
+
+def test_workers_are_forked_only_while_this_process_runs_the_code_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from experiments.runner import _process_context, model_source_hash
+
+    on_disk = model_source_hash()
+    assert model.SOURCE_HASH_AT_IMPORT == on_disk
+    exp = tiny(tmp_path)
+    sweep(exp, tmp_path / "serial")
+    with monkeypatch.context() as patch:
+        patch.setattr(threading, "active_count", lambda: 1)  # as the command line is when it starts its workers
+        # forked workers share this process's memory (Linux); elsewhere they are spawned
+        assert _process_context(on_disk).get_start_method() == ("fork" if sys.platform == "linux" else "spawn")
+        sweep(exp, tmp_path / "forked", backend="processes", workers=2)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "forked"), read_runs(tmp_path / "serial"))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:  # a lock another thread holds would stay locked in a forked child
+        assert _process_context(on_disk).get_start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
+    # a session that imported the model before its files changed (a notebook's kernel) would fork workers that run
+    # the old code under the new code's hash: they are spawned, and import the code on disk
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(model, "SOURCE_HASH_AT_IMPORT", "0" * 64)
+    assert _process_context(on_disk).get_start_method() == "spawn"
+    sweep(exp, tmp_path / "spawned", backend="processes", workers=2)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "spawned"), read_runs(tmp_path / "serial"))
+    assert read_manifest(tmp_path / "spawned")["model_source_hash"] == on_disk
