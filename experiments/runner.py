@@ -537,7 +537,7 @@ def _process_context(source_hash: str) -> multiprocessing.context.BaseContext:
     SciPy, about 90 MB of objects of its own before its first run. A forked
     worker shares this process's pages until it writes to them
     (:func:`start_worker` keeps the imported ones shared) and starts at
-    once: a sweep on two workers takes about 210 MB of memory in all instead
+    once: a sweep on two workers takes about 190 MB of memory in all instead
     of 380 MB (``docs/performance.md``). Forking is used only
 
     - on Linux: macOS's system libraries are not safe to use in a forked
@@ -546,8 +546,9 @@ def _process_context(source_hash: str) -> multiprocessing.context.BaseContext:
       held at the fork stays locked forever in the child. The command line
       forks its workers before it starts the progress bar; a notebook's
       kernel (which runs threads of its own) spawns them. The threads
-      numpy's OpenBLAS starts at import are fork-safe (it re-creates them in
-      the child), though Python 3.12+ warns of them with ``-W default``;
+      numpy's OpenBLAS starts at import are fork-safe (OpenBLAS stops them
+      before a fork and starts them again when needed), though Python
+      3.12+ warns of them with ``-W default``;
     - while the model code this process has loaded is the code on disk
       (``model.SOURCE_HASH_AT_IMPORT`` equals ``source_hash``). A session
       that imported the model before its files were edited would otherwise
