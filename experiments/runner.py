@@ -59,6 +59,7 @@ import pandas as pd
 from experiments import store
 from experiments.design import Design, build_design
 from experiments.spec import Experiment, ExperimentError, load_experiment, size_mismatch
+from model.source import source_hash as model_source_hash  # the code on disk now, as manifests record it
 
 BACKENDS: tuple[str, ...] = ("serial", "processes", "dask")
 """Where runs execute: in this process, in a pool of local processes, or on a Dask cluster."""
@@ -277,17 +278,6 @@ def fingerprint(experiment: Experiment, design: Design) -> str:
         default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-
-def model_source_hash() -> str:
-    """A SHA-256 of the model's code as it is on disk now (:func:`model.source.source_hash`).
-
-    Returns:
-        64 hex digits.
-    """
-    from model.source import source_hash
-
-    return source_hash()
 
 
 def default_out_dir(experiment: Experiment) -> Path:
