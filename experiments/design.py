@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from model.errors import InputError
+
 if TYPE_CHECKING:
     from experiments.spec import Experiment, Factor
 
 
-class DesignError(ValueError):
+class DesignError(InputError):
     """A design that cannot be built from the experiment's factors."""
 
 

@@ -51,12 +51,13 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from model import ScenarioError, describe_parameters, load_scenario
+from model.bundled import bundled_names, is_bundled, resolve_toml
+from model.errors import InputError
 from model.parameters import Parameter, Value
 
 METHODS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
@@ -103,7 +104,7 @@ _MAX_SEED = 2**63 - 1
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
-class ExperimentError(ValueError):
+class ExperimentError(InputError):
     """An experiment file that cannot be used, with what is wrong and what is allowed."""
 
 
@@ -266,8 +267,7 @@ def list_experiments() -> list[str]:
     Returns:
         Names that :func:`load_experiment` accepts.
     """
-    folder = resources.files(_EXPERIMENT_PACKAGE)
-    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+    return bundled_names(_EXPERIMENT_PACKAGE)
 
 
 def experiment_path(name_or_path: str | Path) -> Path:
@@ -282,18 +282,7 @@ def experiment_path(name_or_path: str | Path) -> Path:
     Raises:
         ExperimentError: If neither exists.
     """
-    text = str(name_or_path)
-    if text.endswith(".toml") or "/" in text or "\\" in text:
-        path = Path(text)
-        if not path.is_file():
-            raise ExperimentError(f"{text}: no such experiment file")
-        return path
-    bundled = resources.files(_EXPERIMENT_PACKAGE) / f"{text}.toml"
-    if not bundled.is_file():
-        raise ExperimentError(
-            f"unknown experiment {text!r}: expected one of {', '.join(list_experiments())} or a path to a .toml file"
-        )
-    return Path(str(bundled))
+    return resolve_toml(name_or_path, _EXPERIMENT_PACKAGE, "experiment", ExperimentError)
 
 
 def load_experiment(
@@ -325,7 +314,7 @@ def load_experiment(
         loaded = experiment
     else:
         path = experiment_path(experiment)
-        bundled = str(path).startswith(str(resources.files(_EXPERIMENT_PACKAGE)))
+        bundled = is_bundled(path, _EXPERIMENT_PACKAGE)
         where = path.name if bundled else str(path)
         text = path.read_text(encoding="utf-8")
         try:

@@ -19,9 +19,7 @@ ignored and removed on the next start.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from model.files import atomic_write
 from model.issues import ISSUES
 
 RUNS_DIR = "runs"
@@ -79,34 +78,6 @@ def run_schema(factors: Sequence[tuple[str, type]]) -> pa.Schema:
     """
     factor_fields = [pa.field(name, _ARROW_TYPES[kind]) for name, kind in factors]
     return pa.schema([*ID_FIELDS, *factor_fields, *OUTCOME_FIELDS])
-
-
-def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write a file through a temporary name in the same folder, then rename it into place.
-
-    Args:
-        path: The final path.
-        write: Called with the temporary path; it writes the whole file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        # mkstemp makes the file private (0600); give it the permissions a plain open() would
-        os.chmod(tmp_path, 0o666 & ~_umask())
-        os.replace(tmp_path, path)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    """The process's umask (read by setting it and putting it back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def write_text(path: Path, text: str) -> None:

@@ -20,81 +20,27 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
+from model.commandline import PROG, USAGE_ERROR, Parser, UsageError, add_set_option, non_negative_int, parse_assignments
+from model.errors import InputError
 from model.issues import STEP_ISSUES, Step
 from model.outcome import Outcome, OutcomeKind
-from model.parameters import PARAMETERS, Parameter, ParameterError, describe_parameters
-from model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+from model.parameters import PARAMETERS, Parameter, describe_parameters
+from model.scenario import Scenario, list_scenarios, load_scenario
 
-PROG = "war-termination"
-USAGE_ERROR = 2
 TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet")
 """File kinds ``run --out`` writes."""
 
 _OPTIONAL_COMMANDS: tuple[str, ...] = ("experiments.cli", "model.viz_cli")
 """Modules that add their own sub-commands when they import."""
 
-_OPTIONAL_INPUT_ERRORS: tuple[tuple[str, str], ...] = (
-    ("experiments.spec", "ExperimentError"),
-    ("experiments.design", "DesignError"),
-)
-"""The input errors of the optional sub-commands' modules (module, class), as bad input as ours."""
-
-
-class UsageError(ValueError):
-    """A command line that cannot be used: wrong syntax, unknown name, value not allowed."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line on stderr, not a usage block."""
-
-    def error(self, message: str) -> NoReturn:
-        command = self.prog.removeprefix(PROG).strip()
-        raise UsageError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
-
 
 # ----------------------------------------------------------------------
 # Parsing helpers (also used by the sub-commands of other modules)
 # ----------------------------------------------------------------------
-def parse_assignments(items: Iterable[str]) -> dict[str, str]:
-    """Split ``NAME=VALUE`` texts into a mapping (a later name wins).
-
-    An empty value (``third_parties=``) is passed on: whether it is allowed is
-    the parameter's to say (an empty subset of third parties is; an empty
-    number is not, and its validation says what is expected).
-
-    Args:
-        items: The texts, as given after ``--set``.
-
-    Returns:
-        Parameter names and their values, still as text.
-
-    Raises:
-        UsageError: If an item is not ``NAME=VALUE`` (no ``=``, or no name).
-    """
-    out: dict[str, str] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise UsageError(f"--set {item!r}: expected NAME=VALUE, e.g. initial_advantage=0.6")
-        out[name] = value.strip()
-    return out
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return value
-
-
 def _table_path(text: str) -> Path:
     path = Path(text)
     if path.suffix.lower() not in TABLE_SUFFIXES:
@@ -115,12 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     Returns:
         The parser; each sub-parser sets ``handler``.
     """
-    parser = _Parser(
+    parser = Parser(
         prog=PROG,
         description="An agent-based, game-theoretic model of how wars end: Russia and Ukraine bargain under fire "
         "over the Italian four-step peace plan of May 2022.",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
     _add_run(subparsers)
     _add_scenarios(subparsers)
     _add_params(subparsers)
@@ -139,7 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_run(subparsers: Any) -> None:
     params = describe_parameters()
     max_rounds = PARAMETERS["max_rounds"]
-    example = PARAMETERS["initial_advantage"]
     cmd = subparsers.add_parser(
         "run",
         help="run one scenario and print how the war ended",
@@ -149,19 +94,11 @@ def _add_run(subparsers: Any) -> None:
         f"'{PROG} params' lists them with their defaults and allowed values.",
     )
     cmd.add_argument("scenario", metavar="SCENARIO", help=f"a bundled scenario ({', '.join(list_scenarios())}) or a path to a .toml file")
-    cmd.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0); the same seed gives the same run")
-    cmd.add_argument(
-        "--set",
-        dest="overrides",
-        metavar="NAME=VALUE",
-        nargs="+",
-        action="extend",
-        default=[],
-        help=f"override a parameter, e.g. {example.name}=0.6 ({example.meaning}: {example.allowed}); may be repeated",
-    )
+    cmd.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default 0); the same seed gives the same run")
+    add_set_option(cmd)
     cmd.add_argument(
         "--rounds",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=None,
         help=f"override max_rounds: {max_rounds.meaning.lower()}, {max_rounds.allowed}",
     )
@@ -454,28 +391,6 @@ def params_command(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------
 # Entry point
 # ----------------------------------------------------------------------
-def input_errors() -> tuple[type[Exception], ...]:
-    """The exceptions that mean bad input (exit 2, one line); anything else is a bug to see.
-
-    These are the project's own: :class:`~model.scenario.ScenarioError`,
-    :class:`UsageError`, :class:`~model.parameters.ParameterError`, and the
-    errors of the optional sub-commands' modules that have been imported (a
-    module that was never imported cannot have raised its error). A bare
-    ``ValueError`` (or any other) is not among them: it propagates with its
-    traceback.
-
-    Returns:
-        The exception classes.
-    """
-    found: list[type[Exception]] = [ScenarioError, UsageError, ParameterError]
-    for module_name, class_name in _OPTIONAL_INPUT_ERRORS:
-        module = sys.modules.get(module_name)
-        cls = getattr(module, class_name, None) if module is not None else None
-        if isinstance(cls, type) and issubclass(cls, Exception):
-            found.append(cls)
-    return tuple(found)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, run the sub-command and return its exit code.
 
@@ -491,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args))
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else USAGE_ERROR)
-    except input_errors() as exc:  # evaluated when matched: after the sub-commands' modules imported
+    except InputError as exc:  # every input error of every sub-command: one line, exit 2
         # bad input: one line, no traceback; any other exception (a bare ValueError included)
         # is a bug and propagates with its traceback
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from model.errors import InputError
 from model.issues import ISSUES
 
 Value = bool | int | float | str
@@ -20,7 +21,7 @@ SIDES: tuple[str, ...] = ("russia", "ukraine")
 PATRONS: tuple[str, ...] = ("russia", "ukraine", "none")
 
 
-class ParameterError(ValueError):
+class ParameterError(InputError):
     """A parameter value that is unknown, of the wrong type or out of range."""
 
 

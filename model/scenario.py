@@ -25,18 +25,21 @@ import functools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from model.bundled import bundled_names, is_bundled, resolve_toml
+from model.errors import InputError
 from model.parameters import PARAMETERS, Parameter, ParameterError, Value, defaults
 
 _TOP_LEVEL = {"name", "description", "extends"}
 _SCENARIO_PACKAGE = "model.scenarios"
+DEFAULT_SCENARIO = "italian_plan_2022"
+"""The scenario a model, a run and the browser page start from when none is named."""
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """A scenario file or override that cannot be used, with what is wrong and what is allowed."""
 
 
@@ -141,8 +144,7 @@ def list_scenarios() -> list[str]:
     Returns:
         Names that :func:`load_scenario` accepts.
     """
-    folder = resources.files(_SCENARIO_PACKAGE)
-    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+    return bundled_names(_SCENARIO_PACKAGE)
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
@@ -157,18 +159,7 @@ def scenario_path(name_or_path: str | Path) -> Path:
     Raises:
         ScenarioError: If neither exists.
     """
-    text = str(name_or_path)
-    if text.endswith(".toml") or "/" in text or "\\" in text:
-        path = Path(text)
-        if path.is_dir():
-            raise ScenarioError(f"{text}: a folder, not a scenario file (expected a .toml file)")
-        if not path.is_file():
-            raise ScenarioError(f"{text}: no such scenario file")
-        return path
-    bundled = resources.files(_SCENARIO_PACKAGE) / f"{text}.toml"
-    if not bundled.is_file():
-        raise ScenarioError(f"unknown scenario {text!r}: expected one of {', '.join(list_scenarios())} or a path to a .toml file")
-    return Path(str(bundled))
+    return resolve_toml(name_or_path, _SCENARIO_PACKAGE, "scenario", ScenarioError)
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
@@ -196,7 +187,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 def _load_file(resolved: str, mtime_ns: int, _seen: tuple[str, ...]) -> Scenario:
     """Parse and validate one file (``mtime_ns`` is part of the cache key only)."""
     path = Path(resolved)
-    where = path.name if str(path).startswith(str(resources.files(_SCENARIO_PACKAGE))) else str(path)
+    where = path.name if is_bundled(path, _SCENARIO_PACKAGE) else str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -1,0 +1,102 @@
+"""What every command line of the project shares: one-line errors, integer options, ``--set``.
+
+``war-termination`` and its sub-commands, and ``python -m
+experiments.reference``, build their parsers from here, so an option means
+the same thing and fails the same way everywhere: one line on stderr naming
+what is wrong and what is allowed, exit status :data:`USAGE_ERROR`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from typing import NoReturn
+
+from model.errors import InputError
+from model.parameters import PARAMETERS
+
+PROG = "war-termination"
+USAGE_ERROR = 2
+"""Exit status for bad input of any kind (an :class:`~model.errors.InputError`)."""
+
+
+class UsageError(InputError):
+    """A command line that cannot be used: wrong syntax, unknown name, value not allowed."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (a :class:`UsageError`), not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the parser's complaint as a :class:`UsageError` naming the sub-command and its help."""
+        command = self.prog.removeprefix(PROG).strip()
+        raise UsageError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
+
+
+def _integer(text: str, low: int, what: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: a whole number from 0 up.
+
+    Raises:
+        argparse.ArgumentTypeError: Naming the text and what is expected.
+    """
+    return _integer(text, 0, "a non-negative integer")
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number from 1 up.
+
+    Raises:
+        argparse.ArgumentTypeError: Naming the text and what is expected.
+    """
+    return _integer(text, 1, "a positive integer")
+
+
+def add_set_option(command: argparse.ArgumentParser) -> None:
+    """Add ``--set NAME=VALUE`` (repeatable; read with :func:`parse_assignments`) to a sub-command."""
+    example = PARAMETERS["initial_advantage"]
+    command.add_argument(
+        "--set",
+        dest="overrides",
+        metavar="NAME=VALUE",
+        nargs="+",
+        action="extend",
+        default=[],
+        help=f"override a parameter, e.g. {example.name}=0.6 ({example.meaning}: {example.allowed}); may be repeated",
+    )
+
+
+def parse_assignments(items: Iterable[str]) -> dict[str, str]:
+    """Split ``NAME=VALUE`` texts into a mapping (a later name wins).
+
+    An empty value (``third_parties=``) is passed on: whether it is allowed is
+    the parameter's to say (an empty subset of third parties is; an empty
+    number is not, and its validation says what is expected).
+
+    Args:
+        items: The texts, as given after ``--set``.
+
+    Returns:
+        Parameter names and their values, still as text.
+
+    Raises:
+        UsageError: If an item is not ``NAME=VALUE`` (no ``=``, or no name).
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--set {item!r}: expected NAME=VALUE, e.g. initial_advantage=0.6")
+        out[name] = value.strip()
+    return out
+
