@@ -9,7 +9,8 @@ what is wrong and what is allowed, exit status :data:`USAGE_ERROR`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+import shlex
+from collections.abc import Iterable, Mapping
 from typing import NoReturn
 
 from model.errors import InputError
@@ -100,3 +101,33 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
         out[name] = value.strip()
     return out
 
+
+
+def value_text(value: object) -> str:
+    """A parameter value as ``--set`` and the scenario files write it (``true``/``false`` for booleans).
+
+    Floats keep every digit (``repr``), so a replayed run is the run.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def replay_command(scenario: str, seed: int, overrides: Mapping[str, object], page: bool = False) -> str:
+    """The command line that replays one run, in the terminal or in the browser page.
+
+    Args:
+        scenario: A bundled scenario name or a path to a ``.toml`` file.
+        seed: The run's seed.
+        overrides: Parameter values that differ from the scenario's.
+        page: Open the run in the browser page (``war-termination viz``) to step through it.
+
+    Returns:
+        ``war-termination run SCENARIO --seed SEED --set NAME=VALUE ...``, or
+        ``war-termination viz --scenario SCENARIO --seed SEED --set NAME=VALUE ...``.
+    """
+    start = ["viz", "--scenario"] if page else ["run"]
+    parts = [PROG, *start, scenario, "--seed", str(seed)]
+    for name, value in overrides.items():
+        parts += ["--set", f"{name}={value_text(value)}"]
+    return shlex.join(parts)
