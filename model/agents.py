@@ -1,28 +1,66 @@
 """The actors: two belligerents, the third parties and the IFG mediator.
 
-Agents hold their own settings (built once from the validated scenario) and
-state, score options with the pure functions of :mod:`model.maths`, and change
-their own state only in the methods the model's schedule calls.
+Agents hold their own settings (built once from the validated scenario with
+``from_values``) and state, score options with the pure functions of
+:mod:`model.maths`, and change their own state only in the methods the
+model's schedule calls. A belligerent values and answers for itself: its
+value of war, of the agreements in force and of resuming the war, its floor
+in talks, whether it accepts a proposal and whether it defects from a
+ceasefire. Scoring never changes state.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import mesa
 
 from model import maths
-from model.issues import ISSUE_INDEX, TERRITORY_ISSUES
+from model.battlefield import Battlefield
+from model.issues import ISSUES, TERRITORY_INDICES, de_facto_terms
+from model.negotiation import IssueSide
 from model.outcome import Side
+from model.parameters import THIRD_PARTY_CATALOGUE, Value
 
-if TYPE_CHECKING:
-    from model.model import WarTerminationModel
-
-_TERRITORY = frozenset(ISSUE_INDEX[i] for i in TERRITORY_ISSUES)
+_TERRITORY = frozenset(TERRITORY_INDICES)
 _SILENT_VOICE = 1e-3  # weight ($bn) of a patron's stance when it gives no aid
+TOLERANCE = 1e-9
+"""Slack in every comparison of values (accept, keep, defect), so rounding never decides."""
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Agreements as a side values them: in force, or as they would stand if a proposal were accepted.
+
+    Attributes:
+        open_steps: Steps of the plan still unresolved (0: a settlement).
+        hazard: Weight of war in their value (:func:`model.maths.unresolved_hazard`).
+        inducement: The mediator's inducement flow while they hold.
+        penalised: Issues whose audience cost counts (agreed, or on the table).
+    """
+
+    open_steps: int
+    hazard: float
+    inducement: float
+    penalised: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Talks:
+    """A round's talks as a side weighs them.
+
+    Attributes:
+        after: The agreements that would stand if the proposal were accepted.
+        anticipated_shift: The shift of the balance (log-odds) both sides expect
+            before the next step, from rearmament over the confidence window.
+        deterrence_now: The guarantors' deterrence (log-odds) behind the ceasefire in force.
+    """
+
+    after: Standing
+    anticipated_shift: float
+    deterrence_now: float
 
 
 @dataclass(frozen=True)
@@ -46,6 +84,34 @@ class BelligerentSettings:
     violation_rate: float
     pressure_effect: float
 
+    @classmethod
+    def from_values(cls, v: Mapping[str, Value], side: Side) -> BelligerentSettings:
+        """A side's settings from a validated scenario's flat values."""
+        s = side.value
+        return cls(
+            side=side,
+            ideal=tuple(float(v[f"ideal_{s}_{issue}"]) for issue in ISSUES),
+            weights=_normalised([float(v[f"salience_{s}_{issue}"]) for issue in ISSUES]),
+            war_cost=float(v[f"war_cost_{s}"]),
+            ceasefire_cost_share=float(v["ceasefire_cost_share"]),
+            aid_relief=float(v["aid_relief"]),
+            discount=float(v[f"discount_{s}"]),
+            prior_mean=float(v[f"prior_mean_{s}"]),
+            prior_strength=float(v[f"prior_strength_{s}"]),
+            belief_memory=float(v["belief_memory"]),
+            red_line=float(v[f"red_line_{s}"]),
+            audience_cost=float(v[f"audience_cost_{s}"]),
+            war_weariness=float(v[f"war_weariness_{s}"]),
+            capacity=float(v[f"capacity_{s}"]),
+            violation_rate=float(v[f"violation_rate_{s}"]),
+            pressure_effect=float(v["pressure_effect"]),
+        )
+
+
+def _normalised(weights: list[float]) -> tuple[float, ...]:
+    total = math.fsum(weights)
+    return tuple(w / total for w in weights)
+
 
 class Belligerent(mesa.Agent):
     """Russia or Ukraine: fights, learns the balance of power, and answers proposals.
@@ -56,24 +122,41 @@ class Belligerent(mesa.Agent):
         belief_b: Beta pseudo-count of Russian engagement losses.
         cumulative_cost: Costs borne so far (never falls).
         aid: Aid received this round ($bn).
+        war_value: This round's value of fighting on (:meth:`value_war`).
     """
 
-    def __init__(self, model: WarTerminationModel, settings: BelligerentSettings) -> None:
-        """Create a belligerent with its prior belief."""
+    def __init__(
+        self, model: mesa.Model, settings: BelligerentSettings, status_quo: Sequence[float], opponent_ideal: Sequence[float]
+    ) -> None:
+        """Create a belligerent with its prior belief.
+
+        Args:
+            model: The model it belongs to.
+            settings: Its fixed characteristics.
+            status_quo: Every issue's value before any agreement.
+            opponent_ideal: The other side's ideal point (what its victory would impose).
+        """
         super().__init__(model)
         self.settings = settings
         self.side = settings.side
         self.belief_a, self.belief_b = maths.beta_from_mean(settings.prior_mean, settings.prior_strength)
         self.cumulative_cost = 0.0
         self.aid = 0.0
+        self.war_value = 0.0
         self._voices = 0.0
         self._voiced_stance = 0.0
+        # the flows of a war and of its two ends are fixed by the issues: compute them once
+        holds_all = de_facto_terms(status_quo, 0.0)
+        self._war_flow_base = self.flow(holds_all)
+        self._war_flow_slope = self.flow(de_facto_terms(status_quo, 1.0)) - self.flow(holds_all)
+        self._win_value = self.flow(settings.ideal)
+        self._loss_value = self.flow(opponent_ideal)
 
     # ---- beliefs -------------------------------------------------------
     @property
     def believed_balance(self) -> float:
         """Mean belief that Russia wins an engagement."""
-        return self.belief_a / (self.belief_a + self.belief_b)
+        return maths.beta_mean(self.belief_a, self.belief_b)
 
     @property
     def belief_sd(self) -> float:
@@ -139,12 +222,12 @@ class Belligerent(mesa.Agent):
         return s.audience_cost * math.exp(-s.war_weariness * self.cumulative_cost)
 
     # ---- valuations ----------------------------------------------------
-    def stakes(self) -> list[maths.IssueSide]:
+    def stakes(self) -> list[IssueSide]:
         """This side's stake in every issue, with its current audience cost on territory."""
         s = self.settings
         rate = self.audience_rate
         return [
-            maths.IssueSide(ideal, weight, s.red_line if j in _TERRITORY else None, rate if j in _TERRITORY else 0.0)
+            IssueSide(ideal, weight, s.red_line if j in _TERRITORY else None, rate if j in _TERRITORY else 0.0)
             for j, (ideal, weight) in enumerate(zip(s.ideal, s.weights))
         ]
 
@@ -152,26 +235,27 @@ class Belligerent(mesa.Agent):
         """Per-round utility of a set of terms, without audience costs."""
         return maths.utility(terms, self.settings.ideal, self.settings.weights)
 
-    def value_of_war(
-        self,
-        position: int,
-        cells: int,
-        war_flow_base: float,
-        war_flow_slope: float,
-        win_value: float,
-        loss_value: float,
-        deterrence: float = 0.0,
-        shift: float = 0.0,
-    ) -> float:
+    def terms_flow(self, terms: Sequence[float], penalised: frozenset[int]) -> float:
+        """Per-round utility of terms, less the audience costs of the territorial issues in ``penalised``.
+
+        Fearon 1994: a leader pays a domestic cost each round an agreement
+        beyond its red line stands (:func:`model.maths.red_line_penalty`).
+        """
+        s = self.settings
+        flow = maths.utility(terms, s.ideal, s.weights)
+        rate = self.audience_rate
+        if rate > 0.0:
+            ukraine = self.side is Side.UKRAINE
+            for j in TERRITORY_INDICES:
+                if j in penalised:
+                    flow -= maths.red_line_penalty(terms[j], s.red_line, rate, ukraine)
+        return flow
+
+    def value_of_war(self, battlefield: Battlefield, deterrence: float = 0.0, shift: float = 0.0) -> float:
         """Value of fighting on, from this side's belief (see :func:`model.maths.value_of_war`).
 
         Args:
-            position: Cells Russia holds.
-            cells: Cells of the contested territory.
-            war_flow_base: This side's utility of the de facto terms with Ukraine holding everything.
-            war_flow_slope: Change of that utility as Russia takes everything.
-            win_value: Utility of this side's own victory.
-            loss_value: Utility of the other side's victory.
+            battlefield: The front (cells held, cells in all).
             deterrence: Log-odds taken from Russia's chances by guarantors' intervention.
             shift: A public shift of the balance (log-odds, positive favours Russia)
                 the side anticipates, as :meth:`see_shift` would apply it. Scoring
@@ -186,15 +270,102 @@ class Belligerent(mesa.Agent):
         russia = self.side is Side.RUSSIA
         value = maths.value_of_war(
             p=p,
-            position=position,
-            cells=cells,
+            position=battlefield.position,
+            cells=battlefield.cells,
             discount=self.settings.discount,
-            flow_base=war_flow_base - self.cost_of_round(False),
-            flow_slope=war_flow_slope,
-            value_if_ukraine_wins=loss_value if russia else win_value,
-            value_if_russia_wins=win_value if russia else loss_value,
+            flow_base=self._war_flow_base - self.cost_of_round(False),
+            flow_slope=self._war_flow_slope,
+            value_if_ukraine_wins=self._loss_value if russia else self._win_value,
+            value_if_russia_wins=self._win_value if russia else self._loss_value,
         )
         return value - self.settings.pressure_effect * self.pressure
+
+    def value_war(self, battlefield: Battlefield) -> None:
+        """Value fighting on at this round's belief, front and costs (kept as :attr:`war_value`)."""
+        self.war_value = self.value_of_war(battlefield)
+
+    def agreement_value(self, flow: float, standing: Standing, war_value: float) -> float:
+        """Value of agreements worth ``flow`` a round (:func:`model.maths.agreement_value`)."""
+        return maths.agreement_value(flow, standing.inducement, standing.open_steps, standing.hazard, self.cost_of_round(True), war_value)
+
+    def keep_value(self, terms: Sequence[float], standing: Standing) -> float:
+        """Value of the agreements in force: their terms, their risk of collapse into today's war."""
+        return self.agreement_value(self.terms_flow(terms, standing.penalised), standing, self.war_value)
+
+    def resume_value(self, battlefield: Battlefield, deterrence: float, shift: float = 0.0, plain: float | None = None) -> float:
+        """What this side gets by breaking the ceasefire itself, at the balance shifted by ``shift``.
+
+        Guarantees deter a deliberate attack (Walter 1997): Russia resumes a
+        war the guarantors join (as far as ``deterrence`` says); Ukraine gets
+        no guarantee for a war it restarts. ``plain`` is the side's plain
+        value of war at ``shift`` when the caller has it already.
+        """
+        guarded = deterrence if self.side is Side.RUSSIA else 0.0
+        if not guarded:
+            if plain is not None:
+                return plain
+            if not shift:
+                return self.war_value
+        return self.value_of_war(battlefield, guarded, shift)
+
+    def defects(self, terms: Sequence[float], standing: Standing, battlefield: Battlefield, deterrence: float) -> bool:
+        """Whether resuming the war is worth more than keeping the ceasefire in force (Powell 2006).
+
+        Args:
+            terms: The terms as they stand.
+            standing: The agreements in force.
+            battlefield: The front.
+            deterrence: The guarantors' deterrence behind the ceasefire.
+        """
+        return self.resume_value(battlefield, deterrence) > self.keep_value(terms, standing) + TOLERANCE
+
+    def floor(self, reservation: float, talks: Talks, battlefield: Battlefield) -> tuple[float, float]:
+        """The least flow of terms this side accepts, and the value of the war a collapse would bring.
+
+        An agreement must be worth the reservation value
+        (:func:`model.maths.acceptance_floor`); one that leaves steps open
+        must also be self-enforcing once the anticipated shift has happened
+        (:func:`model.maths.self_enforcing_floor`, Powell 2006), the test
+        :meth:`defects` will apply.
+
+        Args:
+            reservation: The no-agreement value (war, or the ceasefire in force).
+            talks: The round's talks.
+            battlefield: The front.
+
+        Returns:
+            ``(floor, value of the war after a collapse)``; the latter is 0 for a settlement.
+        """
+        after = talks.after
+        if after.open_steps == 0:
+            return maths.acceptance_floor(reservation, after.hazard, 0.0, 0.0, after.inducement), 0.0
+        future = self.value_of_war(battlefield, 0.0, talks.anticipated_shift)
+        cost = self.cost_of_round(True)
+        floor = maths.acceptance_floor(reservation, after.hazard, future, cost, after.inducement)
+        resume = self.resume_value(battlefield, talks.deterrence_now, talks.anticipated_shift, plain=future)
+        return max(floor, maths.self_enforcing_floor(resume, cost, after.inducement)), future
+
+    def answer(self, terms: Sequence[float], talks: Talks, floor: float, future_war: float) -> tuple[float, bool]:
+        """This side's value of a proposal and whether it accepts it (its flow reaches its floor).
+
+        Args:
+            terms: The proposal's terms.
+            talks: The round's talks.
+            floor: This side's floor (:meth:`floor`).
+            future_war: The value of the war a collapse would bring (:meth:`floor`).
+
+        Returns:
+            ``(value of the agreements the proposal would make, accepted)``.
+        """
+        flow = self.terms_flow(terms, talks.after.penalised)
+        return self.agreement_value(flow, talks.after, future_war), flow >= floor - TOLERANCE
+
+    def keeps_under(self, terms: Sequence[float], talks: Talks, battlefield: Battlefield, deterrence: float) -> bool:
+        """Whether this side would keep a ceasefire on ``terms`` backed by ``deterrence`` once the shift has happened."""
+        after = talks.after
+        flow = self.terms_flow(terms, after.penalised)
+        resume = self.value_of_war(battlefield, deterrence, talks.anticipated_shift)
+        return flow + after.inducement - self.cost_of_round(True) >= resume - TOLERANCE
 
 
 @dataclass(frozen=True)
@@ -210,11 +381,27 @@ class ThirdPartySettings:
     guarantee: float
     ifg_member: bool
 
+    @classmethod
+    def from_values(cls, v: Mapping[str, Value], code: str) -> ThirdPartySettings:
+        """A third party's settings from a validated scenario's flat values (aid scaled by ``aid_scale``)."""
+        name = next(tp.name for tp in THIRD_PARTY_CATALOGUE if tp.code == code)
+        patron = str(v[f"patron_{code}"])
+        return cls(
+            code=code,
+            name=name,
+            patron=None if patron == "none" else Side(patron),
+            aid=float(v[f"aid_{code}"]) * float(v["aid_scale"]),
+            stance=float(v[f"stance_{code}"]),
+            lean=float(v[f"lean_{code}"]),
+            guarantee=float(v[f"guarantee_{code}"]),
+            ifg_member=bool(v[f"ifg_{code}"]),
+        )
+
 
 class ThirdParty(mesa.Agent):
     """A state (or the UN) that aids a patron and pushes it toward or away from talks."""
 
-    def __init__(self, model: WarTerminationModel, settings: ThirdPartySettings) -> None:
+    def __init__(self, model: mesa.Model, settings: ThirdPartySettings) -> None:
         """Create a third party."""
         super().__init__(model)
         self.settings = settings
@@ -244,6 +431,19 @@ class MediatorSettings:
     information_weight: float
     leverage_size: float
 
+    @classmethod
+    def from_values(cls, v: Mapping[str, Value]) -> MediatorSettings:
+        """The IFG's settings from a validated scenario's flat values."""
+        return cls(
+            information=bool(v["mediator_information"]),
+            bias=bool(v["mediator_bias"]),
+            leverage=bool(v["mediator_leverage"]),
+            guarantees=bool(v["mediator_guarantees"]),
+            intelligence=float(v["mediator_intelligence"]),
+            information_weight=float(v["information_weight"]),
+            leverage_size=float(v["leverage_size"]),
+        )
+
 
 class Mediator(mesa.Agent):
     """The International Facilitation Group.
@@ -254,7 +454,7 @@ class Mediator(mesa.Agent):
     believed in proportion to the mediator's credibility toward its hearer).
     """
 
-    def __init__(self, model: WarTerminationModel, settings: MediatorSettings, members: list[ThirdParty], true_balance: float) -> None:
+    def __init__(self, model: mesa.Model, settings: MediatorSettings, members: list[ThirdParty], true_balance: float) -> None:
         """Create the IFG from its members."""
         super().__init__(model)
         self.settings = settings
@@ -271,7 +471,7 @@ class Mediator(mesa.Agent):
     @property
     def estimate(self) -> float:
         """The IFG's estimate of the balance of power."""
-        return self.belief_a / (self.belief_a + self.belief_b)
+        return maths.beta_mean(self.belief_a, self.belief_b)
 
     def observe(self, russian_wins: int, russian_losses: int) -> None:
         """Update the estimate from the engagements of this round."""

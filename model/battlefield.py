@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from model import maths
 from model.outcome import Side
+from model.parameters import Value
 
 
 class Battlefield:
@@ -38,7 +41,7 @@ class Battlefield:
         aid_effect: float,
     ) -> None:
         """Set up the front and the trend from the scenario's battlefield parameters."""
-        self.cells = max(2, round(1.0 / volatility))
+        self.cells = maths.front_cells(volatility)
         self.position = round(initial_front * self.cells)
         self.trend_logit = maths.logit(initial_advantage)
         self.momentum = momentum
@@ -46,6 +49,20 @@ class Battlefield:
         self.shock_size = shock_size
         self.rearmament = rearmament
         self.aid_effect = aid_effect
+
+    @classmethod
+    def from_values(cls, v: Mapping[str, Value]) -> Battlefield:
+        """The battlefield of a validated scenario's flat values."""
+        return cls(
+            initial_advantage=float(v["initial_advantage"]),
+            volatility=float(v["volatility"]),
+            initial_front=float(v["initial_front"]),
+            momentum=float(v["momentum"]),
+            shock_round=int(v["shock_round"]),
+            shock_size=float(v["shock_size"]),
+            rearmament=float(v["rearmament"]),
+            aid_effect=float(v["aid_effect"]),
+        )
 
     @property
     def share(self) -> float:

@@ -8,6 +8,7 @@ Ukraine's international status, then Crimea and Donbas, then European security.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from enum import IntEnum
 
 ISSUES: tuple[str, ...] = (
@@ -51,3 +52,30 @@ ceasefire freezes it where the front stands (DESIGN section 3)."""
 
 TERRITORY_ISSUES: tuple[str, ...] = ("crimea", "donbas")
 """Issues that the belligerents' red lines (and so their audience costs) bind."""
+
+FRONT_INDICES: tuple[int, ...] = tuple(ISSUE_INDEX[i] for i in FRONT_ISSUES)
+TERRITORY_INDICES: tuple[int, ...] = tuple(ISSUE_INDEX[i] for i in TERRITORY_ISSUES)
+CEASEFIRE_LINE = ISSUE_INDEX["ceasefire_line"]
+MONITORS = ISSUE_INDEX["monitors"]
+SECURITY_GUARANTEES = ISSUE_INDEX["security_guarantees"]
+
+
+def de_facto_terms(status_quo: Sequence[float], russian_share: float) -> list[float]:
+    """Terms as they stand in a war: the front issues follow the front, the rest sit at the status quo.
+
+    Args:
+        status_quo: Every issue's value before any agreement.
+        russian_share: Russia's share of the contested territory.
+
+    Returns:
+        Every issue's value (the front issues at the share Ukraine holds).
+    """
+    terms = list(status_quo)
+    for j in FRONT_INDICES:
+        terms[j] = 1.0 - russian_share
+    return terms
+
+
+def issues_of(steps: Iterable[Step]) -> list[int]:
+    """Indices of the issues the given steps put on the table, the ceasefire line excepted (it follows the front)."""
+    return [ISSUE_INDEX[i] for s in steps for i in STEP_ISSUES[s] if ISSUE_INDEX[i] != CEASEFIRE_LINE]

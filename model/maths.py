@@ -15,30 +15,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 __all__ = [
-    "Frontier",
-    "IssueSide",
-    "bargaining_range",
     "beta_from_mean",
     "beta_mean",
     "beta_sd",
+    "acceptance_floor",
+    "agreement_value",
     "beta_update",
-    "build_frontier",
-    "compromise_gain",
+    "front_cells",
     "gamblers_ruin",
     "logit",
-    "nash_bargaining_gain",
     "red_line_penalty",
     "shift_beta",
+    "self_enforcing_floor",
     "sigmoid",
-    "terms_for_gain",
+    "unresolved_hazard",
     "utility",
     "value_of_war",
 ]
 
-_EPS = 1e-12
 
 
 def logit(p: float) -> float:
@@ -130,6 +126,23 @@ def shift_beta(a: float, b: float, delta_logit: float) -> tuple[float, float]:
 # --------------------------------------------------------------------------
 # The front as a random walk with absorbing edges
 # --------------------------------------------------------------------------
+
+
+def front_cells(volatility: float) -> int:
+    """Cells of the contested territory: one engagement moves the front one cell.
+
+    ``N = max(2, round(1 / volatility))``: ``volatility`` is the share of the
+    territory one engagement moves, and at least two cells leave the walk
+    an interior (assumption: the random walk of Smith and Stam 2004 needs
+    one; a single cell would make the first engagement decide the war).
+
+    Args:
+        volatility: Share of the contested territory one engagement moves, in (0, 1].
+
+    Returns:
+        The number of cells ``N``.
+    """
+    return max(2, round(1.0 / volatility))
 
 
 def gamblers_ruin(p: float, position: int, cells: int) -> tuple[float, float]:
@@ -275,286 +288,95 @@ def red_line_penalty(term: float, red_line: float, rate: float, ukraine: bool) -
     return rate * beyond if beyond > 0.0 else 0.0
 
 
-@dataclass(frozen=True)
-class IssueSide:
-    """One side's stake in one issue: ideal point, salience and red line."""
+# --------------------------------------------------------------------------
+# Agreements: their value and the least terms a side accepts
+# --------------------------------------------------------------------------
 
-    ideal: float
-    weight: float
-    red_line: float | None = None
-    audience_rate: float = 0.0
 
-    def value(self, term: float, ukraine: bool) -> float:
-        """Utility of ``term`` on this issue, less any audience cost."""
-        value = self.weight * (1.0 - abs(term - self.ideal))
-        if self.red_line is not None and self.audience_rate > 0.0:
-            value -= red_line_penalty(term, self.red_line, self.audience_rate, ukraine)
+def unresolved_hazard(unresolved_risk: float, open_steps: int, later_steps: int = 3) -> float:
+    """Weight of war in the value of a ceasefire that leaves ``open_steps`` later steps unresolved.
+
+    ``h_n = unresolved_risk * n / later_steps``: the bare ceasefire (every
+    later step open) carries the whole ``unresolved_risk``, a settlement none.
+    Ceasefires that settle more of what the war was about last longer
+    (Fortna 2003, *Scraps of Paper?*; Fortna 2004, *Peace Time*); linear in
+    the steps left is an assumption, for want of data on partial agreements.
+
+    Args:
+        unresolved_risk: The weight with every later step open, in [0, 0.95].
+        open_steps: Steps of the plan still unresolved, ``0 .. later_steps``.
+        later_steps: Steps after the ceasefire (the plan has three).
+
+    Returns:
+        The weight ``h_n`` in [0, unresolved_risk].
+    """
+    return unresolved_risk * open_steps / later_steps
+
+
+def agreement_value(flow: float, inducement: float, open_steps: int, hazard: float, ceasefire_cost: float, war_value: float) -> float:
+    """Value of agreements worth ``flow`` a round, in per-round units.
+
+    A settlement (``open_steps == 0``) is worth its flow plus the mediator's
+    inducement for ever: ``u + I``. An agreement that leaves steps open is a
+    ceasefire: a lottery that holds with weight ``1 - h`` (its flow and the
+    inducement, less the cost of standing armies) and collapses into the
+    war with weight ``h``: ``(1 - h) (u + I - c_cf) + h V`` (Fortna 2004 on
+    fragile ceasefires; the inducement is the mediator's leverage, Beardsley
+    2011, *The Mediation Dilemma*).
+
+    Args:
+        flow: The side's flow utility of the terms, audience costs included.
+        inducement: The mediator's inducement flow while its agreements hold.
+        open_steps: Steps still unresolved once these agreements hold.
+        hazard: The weight of war, :func:`unresolved_hazard` of ``open_steps``.
+        ceasefire_cost: The side's cost of a round of ceasefire.
+        war_value: The value of the war a collapse would bring back.
+
+    Returns:
+        The agreements' value to the side.
+    """
+    value = flow + inducement
+    if open_steps == 0:
         return value
+    return (1.0 - hazard) * (value - ceasefire_cost) + hazard * war_value
 
 
-@dataclass(frozen=True)
-class Frontier:
-    """The Pareto frontier of the issues on the table, for Russia and Ukraine.
+def acceptance_floor(reservation: float, hazard: float, war_value: float, ceasefire_cost: float, inducement: float) -> float:
+    """The least flow of terms that makes an agreement worth a side's reservation value.
 
-    On each issue, moving the term from Russia's ideal toward Ukraine's
-    trades Russia's utility for Ukraine's. An efficient agreement concedes
-    the stretches with the best exchange rate first (the logroll), so the
-    frontier is piecewise linear and concave. Red lines put kinks in an
-    issue, splitting it into pieces whose rates fall along the way, so the
-    order of one issue's pieces is kept.
-
-    Attributes:
-        pieces: ``(issue, from, to)`` for each stretch, in the order conceded.
-        gains: Ukraine's cumulative gain at the end of each piece.
-        losses: Russia's cumulative loss at the end of each piece.
-        start: Each covered issue's value at the frontier's start (Russia's ideal).
-    """
-
-    pieces: tuple[tuple[int, float, float], ...]
-    gains: tuple[float, ...]
-    losses: tuple[float, ...]
-    start: dict[int, float]
-
-    @property
-    def total_gain(self) -> float:
-        """Ukraine's gain when every covered issue is at its ideal."""
-        return self.gains[-1] if self.gains else 0.0
-
-    def loss_at(self, gain: float) -> float:
-        """Russia's loss on the frontier where Ukraine has gained ``gain``."""
-        prev_g, prev_l = 0.0, 0.0
-        for g, loss in zip(self.gains, self.losses):
-            if gain <= g + _EPS:
-                if g - prev_g <= _EPS:
-                    return loss
-                return prev_l + (loss - prev_l) * (gain - prev_g) / (g - prev_g)
-            prev_g, prev_l = g, loss
-        return prev_l
-
-    def gain_at_loss(self, loss: float) -> float:
-        """Largest gain for Ukraine that costs Russia at most ``loss``."""
-        prev_g, prev_l = 0.0, 0.0
-        for g, seg_loss in zip(self.gains, self.losses):
-            if loss < seg_loss - _EPS:
-                if seg_loss - prev_l <= _EPS:
-                    return prev_g
-                return prev_g + (g - prev_g) * (loss - prev_l) / (seg_loss - prev_l)
-            prev_g, prev_l = g, seg_loss
-        return prev_g
-
-
-def build_frontier(
-    issues: Sequence[int],
-    russia: Sequence[IssueSide],
-    ukraine: Sequence[IssueSide],
-) -> Frontier:
-    """Pareto frontier of the given issues (see :class:`Frontier`).
-
-    Only the stretch between the two ideal points is efficient; an issue on
-    which the ideals coincide is fixed there and carries no piece.
+    Solves :func:`agreement_value` ``>= d`` for the flow:
+    ``u_min = (d - h V) / (1 - h) + c_cf - I`` (Fearon 1995: a side accepts
+    any terms at least as good as its no-agreement value). For a settlement
+    pass ``hazard = war_value = ceasefire_cost = 0``: ``u_min = d - I``.
 
     Args:
-        issues: Indices of the issues on the table.
-        russia: Russia's stake in every issue (indexed like the issue vector).
-        ukraine: Ukraine's stake in every issue.
+        reservation: The side's no-agreement value ``d`` (war, or the ceasefire in force).
+        hazard: The weight of war ``h`` in the agreement's value, below 1.
+        war_value: The value ``V`` of the war a collapse would bring back.
+        ceasefire_cost: The side's cost of a round of ceasefire (0 for a settlement).
+        inducement: The mediator's inducement flow ``I``.
 
     Returns:
-        The frontier.
+        The floor ``u_min``.
     """
-    raw: list[tuple[float, int, int, float, float, float, float]] = []
-    start: dict[int, float] = {}
-    for j in issues:
-        lo, hi = russia[j].ideal, ukraine[j].ideal
-        start[j] = lo
-        if lo == hi:
-            continue
-        cuts = {lo, hi}
-        for stake in (russia[j], ukraine[j]):
-            if stake.red_line is not None and stake.audience_rate > 0.0 and min(lo, hi) < stake.red_line < max(lo, hi):
-                cuts.add(stake.red_line)
-        points = sorted(cuts, reverse=lo > hi)
-        previous = math.inf
-        for n, (a, b) in enumerate(zip(points, points[1:])):
-            gain = ukraine[j].value(b, True) - ukraine[j].value(a, True)
-            loss = russia[j].value(a, False) - russia[j].value(b, False)
-            # rates fall along an issue; rounding must not let a later piece sort before an earlier one
-            rate = previous = min(previous, math.inf if loss <= _EPS else gain / loss)
-            raw.append((-rate, j, n, a, b, gain, loss))
-    raw.sort(key=lambda r: (r[0], r[1], r[2]))
-    gains: list[float] = []
-    losses: list[float] = []
-    g = total_loss = 0.0
-    for _, _, _, _, _, gain, loss in raw:
-        g += gain
-        total_loss += loss
-        gains.append(g)
-        losses.append(total_loss)
-    return Frontier(
-        pieces=tuple((j, a, b) for _, j, _, a, b, _, _ in raw),
-        gains=tuple(gains),
-        losses=tuple(losses),
-        start=start,
-    )
+    return (reservation - hazard * war_value) / (1.0 - hazard) + ceasefire_cost - inducement
 
 
-def terms_for_gain(frontier: Frontier, gain: float) -> dict[int, float]:
-    """The issue values at the frontier point where Ukraine has gained ``gain``.
+def self_enforcing_floor(resume_value: float, ceasefire_cost: float, inducement: float) -> float:
+    """The least flow of terms a side would not itself break: ``R + c_cf - I``.
+
+    A ceasefire is self-enforcing when keeping it, ``u + I - c_cf``, is worth
+    at least the value ``R`` of resuming the war once the anticipated shift
+    in power has happened (Powell 2006, "War as a Commitment Problem"; the
+    commitment problem of Fearon 1995). A side that accepted less would
+    defect as soon as the balance moved.
 
     Args:
-        frontier: The frontier of the issues on the table.
-        gain: Ukraine's gain over Russia's ideal, in [0, total_gain].
+        resume_value: The side's value of breaking the ceasefire itself, at the anticipated balance.
+        ceasefire_cost: The side's cost of a round of ceasefire.
+        inducement: The mediator's inducement flow, lost with the ceasefire.
 
     Returns:
-        A mapping from each covered issue's index to its value.
+        The floor.
     """
-    terms = dict(frontier.start)
-    prev_g = 0.0
-    for (j, a, b), g in zip(frontier.pieces, frontier.gains):
-        if gain >= g - _EPS:
-            terms[j] = b
-        elif gain > prev_g + _EPS and g - prev_g > _EPS:
-            terms[j] = a + (b - a) * (gain - prev_g) / (g - prev_g)
-            break
-        else:
-            break
-        prev_g = g
-    return terms
-
-
-def bargaining_range(
-    frontier: Frontier,
-    base_russia: float,
-    base_ukraine: float,
-    reservation_russia: float,
-    reservation_ukraine: float,
-) -> tuple[float, float] | None:
-    """Fearon's (1995) bargaining range on a multi-issue frontier.
-
-    The range is the set of frontier points that both sides weakly prefer to
-    their reservation (no-agreement) values. ``base_*`` are the sides'
-    utilities at the frontier's start (every issue on the table at Russia's
-    ideal, the others as they stand).
-
-    Args:
-        frontier: The frontier of the issues on the table.
-        base_russia: Russia's utility at the frontier's start.
-        base_ukraine: Ukraine's utility at the frontier's start.
-        reservation_russia: Russia's no-agreement value.
-        reservation_ukraine: Ukraine's no-agreement value.
-
-    Returns:
-        ``(lowest, highest)`` gain for Ukraine inside the range, or ``None``
-        when no agreement beats both reservation values.
-    """
-    low = max(0.0, reservation_ukraine - base_ukraine)
-    slack = base_russia - reservation_russia
-    if slack < -_EPS or low > frontier.total_gain + _EPS:
-        return None
-    high = frontier.gain_at_loss(max(slack, 0.0))
-    if low > high + 1e-9:
-        return None
-    return low, max(low, high)
-
-
-def nash_bargaining_gain(
-    frontier: Frontier,
-    base_russia: float,
-    base_ukraine: float,
-    reservation_russia: float,
-    reservation_ukraine: float,
-    weight_ukraine: float = 0.5,
-) -> float | None:
-    """Asymmetric Nash bargaining solution on the frontier.
-
-    Maximises ``(u_U - d_U)**w * (u_R - d_R)**(1 - w)`` over the bargaining
-    range (Nash 1950; the asymmetric form of Kalai 1977, whose weight ``w``
-    stands for a biased mediator or a proposer's power). With ``w = 1`` it is
-    Ukraine's best point in the range, with ``w = 0`` Russia's. The objective
-    is concave along a concave frontier, so the best point of each linear
-    segment, clipped to the range, is checked in turn.
-
-    Args:
-        frontier: The frontier of the issues on the table.
-        base_russia: Russia's utility at the frontier's start.
-        base_ukraine: Ukraine's utility at the frontier's start.
-        reservation_russia: Russia's no-agreement value ``d_R``.
-        reservation_ukraine: Ukraine's no-agreement value ``d_U``.
-        weight_ukraine: Bargaining weight ``w`` of Ukraine, in [0, 1].
-
-    Returns:
-        Ukraine's gain at the solution, or ``None`` if there is no range.
-    """
-    bounds = bargaining_range(frontier, base_russia, base_ukraine, reservation_russia, reservation_ukraine)
-    if bounds is None:
-        return None
-    low, high = bounds
-    w = weight_ukraine
-    if high - low <= _EPS or w >= 1.0:
-        return high
-    if w <= 0.0:
-        return low
-    surplus_u0 = base_ukraine - reservation_ukraine
-    surplus_r0 = base_russia - reservation_russia
-
-    def objective(gain: float) -> float:
-        su = surplus_u0 + gain
-        sr = surplus_r0 - frontier.loss_at(gain)
-        if su <= 0.0 or sr <= 0.0:
-            return -math.inf
-        return w * math.log(su) + (1.0 - w) * math.log(sr)
-
-    candidates = [low, high]
-    prev_g, prev_l = 0.0, 0.0
-    for g, loss in zip(frontier.gains, frontier.losses):
-        seg_lo, seg_hi = max(prev_g, low), min(g, high)
-        if seg_hi > seg_lo and g - prev_g > _EPS:
-            slope = (loss - prev_l) / (g - prev_g)
-            if slope <= _EPS:
-                candidates.append(seg_hi)
-            else:
-                # first-order condition on this segment, solved for the gain
-                r_at_prev = surplus_r0 - prev_l + slope * prev_g
-                star = (w * r_at_prev - (1.0 - w) * slope * surplus_u0) / slope
-                candidates.append(min(max(star, seg_lo), seg_hi))
-        prev_g, prev_l = g, loss
-    return max(candidates, key=objective)
-
-
-def compromise_gain(
-    frontier: Frontier,
-    base_russia: float,
-    base_ukraine: float,
-    reservation_russia: float,
-    reservation_ukraine: float,
-) -> float:
-    """The frontier point that leaves both sides equally short of (or above) their reservation values.
-
-    A mediator tables this when there is no bargaining range, so that the
-    record always holds a proposal and each side's value of it.
-
-    Args:
-        frontier: The frontier of the issues on the table.
-        base_russia: Russia's utility at the frontier's start.
-        base_ukraine: Ukraine's utility at the frontier's start.
-        reservation_russia: Russia's no-agreement value.
-        reservation_ukraine: Ukraine's no-agreement value.
-
-    Returns:
-        Ukraine's gain at that point, in [0, total_gain].
-    """
-
-    def gap(gain: float) -> float:
-        return (base_ukraine + gain - reservation_ukraine) - (base_russia - frontier.loss_at(gain) - reservation_russia)
-
-    lo, hi = 0.0, frontier.total_gain
-    if gap(lo) >= 0.0:
-        return lo
-    if gap(hi) <= 0.0:
-        return hi
-    for _ in range(50):  # gap() is increasing: bisect
-        mid = 0.5 * (lo + hi)
-        if gap(mid) < 0.0:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+    return resume_value + ceasefire_cost - inducement

@@ -31,6 +31,7 @@ from typing import Any
 
 from model.bundled import bundled_names, is_bundled, resolve_toml
 from model.errors import InputError
+from model.maths import front_cells
 from model.parameters import PARAMETERS, Parameter, ParameterError, Value, defaults
 
 _TOP_LEVEL = {"name", "description", "extends"}
@@ -124,7 +125,7 @@ def validate_value(name: str, value: object, origin: str) -> Value:
 
 def _check_consistency(values: dict[str, Value], origin: str) -> dict[str, Value]:
     """Rules that involve more than one parameter."""
-    cells = max(2, round(1.0 / float(values["volatility"])))
+    cells = front_cells(float(values["volatility"]))
     position = round(float(values["initial_front"]) * cells)
     if not 0 < position < cells:
         raise ScenarioError(

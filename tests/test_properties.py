@@ -155,7 +155,7 @@ unit = st.floats(0.0, 1.0, allow_nan=False)
 
 @st.composite
 def stakes(draw: st.DrawFn) -> tuple[list, list, list[int]]:
-    from model.maths import IssueSide
+    from model.negotiation import IssueSide
 
     n = draw(st.integers(1, 3))
     russia, ukraine = [], []
@@ -171,15 +171,15 @@ def stakes(draw: st.DrawFn) -> tuple[list, list, list[int]]:
 def test_nash_bargaining_solution_beats_a_grid_search_and_moves_with_the_weight(
     issue_stakes: tuple[list, list, list[int]], d_r: float, d_u: float
 ) -> None:
-    from model import maths
+    from model import negotiation
 
     russia, ukraine, issues = issue_stakes
-    frontier = maths.build_frontier(issues, russia, ukraine)
+    frontier = negotiation.build_frontier(issues, russia, ukraine)
     start = [r.ideal for r in russia]
     base_r = sum(s.value(x, False) for s, x in zip(russia, start))
     base_u = sum(s.value(x, True) for s, x in zip(ukraine, start))
-    bounds = maths.bargaining_range(frontier, base_r, base_u, d_r, d_u)
-    gains = [maths.nash_bargaining_gain(frontier, base_r, base_u, d_r, d_u, w) for w in (0.0, 0.25, 0.5, 0.75, 1.0)]
+    bounds = negotiation.bargaining_range(frontier, base_r, base_u, d_r, d_u)
+    gains = [negotiation.nash_bargaining_gain(frontier, base_r, base_u, d_r, d_u, w) for w in (0.0, 0.25, 0.5, 0.75, 1.0)]
     if bounds is None:
         assert all(g is None for g in gains)
         return
@@ -190,7 +190,7 @@ def test_nash_bargaining_solution_beats_a_grid_search_and_moves_with_the_weight(
     # every point of the range satisfies both sides, on the terms it maps to
     for g in np.linspace(low, high, 7):
         terms = list(start)
-        for j, x in maths.terms_for_gain(frontier, float(g)).items():
+        for j, x in negotiation.terms_for_gain(frontier, float(g)).items():
             terms[j] = x
         u_r = sum(s.value(x, False) for s, x in zip(russia, terms))
         u_u = sum(s.value(x, True) for s, x in zip(ukraine, terms))

@@ -1,0 +1,380 @@
+"""Bargaining over the issues on the table: pure functions of numbers, used by every protocol.
+
+The proposer (the IFG, or under ``bilateral`` the side whose turn it is)
+builds the Pareto frontier of the issues on the table (:func:`build_frontier`),
+finds the bargaining range between the sides' floors (:func:`bargaining_range`,
+Fearon 1995), and tables the asymmetric Nash bargaining solution
+(:func:`nash_bargaining_gain`, Nash 1950; Kalai 1977) or, with no range, the
+compromise that leaves both equally short (:func:`compromise_gain`).
+:func:`propose` does all of it. The floors themselves are the sides' own
+(:func:`model.maths.acceptance_floor`, :func:`model.maths.self_enforcing_floor`).
+
+A point on the frontier is Ukraine's *gain*: how far its utility has risen
+from the frontier's start, where every issue on the table is at Russia's
+ideal. No model, agent or random draw is involved.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from model.maths import red_line_penalty
+
+__all__ = [
+    "Frontier",
+    "IssueSide",
+    "Proposal",
+    "bargaining_range",
+    "build_frontier",
+    "compromise_gain",
+    "frontier_start",
+    "nash_bargaining_gain",
+    "propose",
+    "terms_for_gain",
+]
+
+_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class IssueSide:
+    """One side's stake in one issue: ideal point, salience and red line."""
+
+    ideal: float
+    weight: float
+    red_line: float | None = None
+    audience_rate: float = 0.0
+
+    def value(self, term: float, ukraine: bool) -> float:
+        """Utility of ``term`` on this issue, less any audience cost."""
+        value = self.weight * (1.0 - abs(term - self.ideal))
+        if self.red_line is not None and self.audience_rate > 0.0:
+            value -= red_line_penalty(term, self.red_line, self.audience_rate, ukraine)
+        return value
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """The Pareto frontier of the issues on the table, for Russia and Ukraine.
+
+    On each issue, moving the term from Russia's ideal toward Ukraine's
+    trades Russia's utility for Ukraine's. An efficient agreement concedes
+    the stretches with the best exchange rate first (the logroll), so the
+    frontier is piecewise linear and concave. Red lines put kinks in an
+    issue, splitting it into pieces whose rates fall along the way, so the
+    order of one issue's pieces is kept.
+
+    Attributes:
+        pieces: ``(issue, from, to)`` for each stretch, in the order conceded.
+        gains: Ukraine's cumulative gain at the end of each piece.
+        losses: Russia's cumulative loss at the end of each piece.
+        start: Each covered issue's value at the frontier's start (Russia's ideal).
+    """
+
+    pieces: tuple[tuple[int, float, float], ...]
+    gains: tuple[float, ...]
+    losses: tuple[float, ...]
+    start: dict[int, float]
+
+    @property
+    def total_gain(self) -> float:
+        """Ukraine's gain when every covered issue is at its ideal."""
+        return self.gains[-1] if self.gains else 0.0
+
+    def loss_at(self, gain: float) -> float:
+        """Russia's loss on the frontier where Ukraine has gained ``gain``."""
+        prev_g, prev_l = 0.0, 0.0
+        for g, loss in zip(self.gains, self.losses):
+            if gain <= g + _EPS:
+                if g - prev_g <= _EPS:
+                    return loss
+                return prev_l + (loss - prev_l) * (gain - prev_g) / (g - prev_g)
+            prev_g, prev_l = g, loss
+        return prev_l
+
+    def gain_at_loss(self, loss: float) -> float:
+        """Largest gain for Ukraine that costs Russia at most ``loss``."""
+        prev_g, prev_l = 0.0, 0.0
+        for g, seg_loss in zip(self.gains, self.losses):
+            if loss < seg_loss - _EPS:
+                if seg_loss - prev_l <= _EPS:
+                    return prev_g
+                return prev_g + (g - prev_g) * (loss - prev_l) / (seg_loss - prev_l)
+            prev_g, prev_l = g, seg_loss
+        return prev_g
+
+
+def build_frontier(
+    issues: Sequence[int],
+    russia: Sequence[IssueSide],
+    ukraine: Sequence[IssueSide],
+) -> Frontier:
+    """Pareto frontier of the given issues (see :class:`Frontier`).
+
+    Only the stretch between the two ideal points is efficient; an issue on
+    which the ideals coincide is fixed there and carries no piece.
+
+    Args:
+        issues: Indices of the issues on the table.
+        russia: Russia's stake in every issue (indexed like the issue vector).
+        ukraine: Ukraine's stake in every issue.
+
+    Returns:
+        The frontier.
+    """
+    raw: list[tuple[float, int, int, float, float, float, float]] = []
+    start: dict[int, float] = {}
+    for j in issues:
+        lo, hi = russia[j].ideal, ukraine[j].ideal
+        start[j] = lo
+        if lo == hi:
+            continue
+        cuts = {lo, hi}
+        for stake in (russia[j], ukraine[j]):
+            if stake.red_line is not None and stake.audience_rate > 0.0 and min(lo, hi) < stake.red_line < max(lo, hi):
+                cuts.add(stake.red_line)
+        points = sorted(cuts, reverse=lo > hi)
+        previous = math.inf
+        for n, (a, b) in enumerate(zip(points, points[1:])):
+            gain = ukraine[j].value(b, True) - ukraine[j].value(a, True)
+            loss = russia[j].value(a, False) - russia[j].value(b, False)
+            # rates fall along an issue; rounding must not let a later piece sort before an earlier one
+            rate = previous = min(previous, math.inf if loss <= _EPS else gain / loss)
+            raw.append((-rate, j, n, a, b, gain, loss))
+    raw.sort(key=lambda r: (r[0], r[1], r[2]))
+    gains: list[float] = []
+    losses: list[float] = []
+    g = total_loss = 0.0
+    for _, _, _, _, _, gain, loss in raw:
+        g += gain
+        total_loss += loss
+        gains.append(g)
+        losses.append(total_loss)
+    return Frontier(
+        pieces=tuple((j, a, b) for _, j, _, a, b, _, _ in raw),
+        gains=tuple(gains),
+        losses=tuple(losses),
+        start=start,
+    )
+
+
+def terms_for_gain(frontier: Frontier, gain: float) -> dict[int, float]:
+    """The issue values at the frontier point where Ukraine has gained ``gain``.
+
+    Args:
+        frontier: The frontier of the issues on the table.
+        gain: Ukraine's gain over Russia's ideal, in [0, total_gain].
+
+    Returns:
+        A mapping from each covered issue's index to its value.
+    """
+    terms = dict(frontier.start)
+    prev_g = 0.0
+    for (j, a, b), g in zip(frontier.pieces, frontier.gains):
+        if gain >= g - _EPS:
+            terms[j] = b
+        elif gain > prev_g + _EPS and g - prev_g > _EPS:
+            terms[j] = a + (b - a) * (gain - prev_g) / (g - prev_g)
+            break
+        else:
+            break
+        prev_g = g
+    return terms
+
+
+def bargaining_range(
+    frontier: Frontier,
+    base_russia: float,
+    base_ukraine: float,
+    reservation_russia: float,
+    reservation_ukraine: float,
+) -> tuple[float, float] | None:
+    """Fearon's (1995) bargaining range on a multi-issue frontier.
+
+    The range is the set of frontier points that both sides weakly prefer to
+    their reservation (no-agreement) values. ``base_*`` are the sides'
+    utilities at the frontier's start (every issue on the table at Russia's
+    ideal, the others as they stand).
+
+    Args:
+        frontier: The frontier of the issues on the table.
+        base_russia: Russia's utility at the frontier's start.
+        base_ukraine: Ukraine's utility at the frontier's start.
+        reservation_russia: Russia's no-agreement value.
+        reservation_ukraine: Ukraine's no-agreement value.
+
+    Returns:
+        ``(lowest, highest)`` gain for Ukraine inside the range, or ``None``
+        when no agreement beats both reservation values.
+    """
+    low = max(0.0, reservation_ukraine - base_ukraine)
+    slack = base_russia - reservation_russia
+    if slack < -_EPS or low > frontier.total_gain + _EPS:
+        return None
+    high = frontier.gain_at_loss(max(slack, 0.0))
+    if low > high + 1e-9:
+        return None
+    return low, max(low, high)
+
+
+def nash_bargaining_gain(
+    frontier: Frontier,
+    base_russia: float,
+    base_ukraine: float,
+    reservation_russia: float,
+    reservation_ukraine: float,
+    weight_ukraine: float = 0.5,
+) -> float | None:
+    """Asymmetric Nash bargaining solution on the frontier.
+
+    Maximises ``(u_U - d_U)**w * (u_R - d_R)**(1 - w)`` over the bargaining
+    range (Nash 1950; the asymmetric form of Kalai 1977, whose weight ``w``
+    stands for a biased mediator or a proposer's power). With ``w = 1`` it is
+    Ukraine's best point in the range, with ``w = 0`` Russia's. The objective
+    is concave along a concave frontier, so the best point of each linear
+    segment, clipped to the range, is checked in turn.
+
+    Args:
+        frontier: The frontier of the issues on the table.
+        base_russia: Russia's utility at the frontier's start.
+        base_ukraine: Ukraine's utility at the frontier's start.
+        reservation_russia: Russia's no-agreement value ``d_R``.
+        reservation_ukraine: Ukraine's no-agreement value ``d_U``.
+        weight_ukraine: Bargaining weight ``w`` of Ukraine, in [0, 1].
+
+    Returns:
+        Ukraine's gain at the solution, or ``None`` if there is no range.
+    """
+    bounds = bargaining_range(frontier, base_russia, base_ukraine, reservation_russia, reservation_ukraine)
+    if bounds is None:
+        return None
+    low, high = bounds
+    w = weight_ukraine
+    if high - low <= _EPS or w >= 1.0:
+        return high
+    if w <= 0.0:
+        return low
+    surplus_u0 = base_ukraine - reservation_ukraine
+    surplus_r0 = base_russia - reservation_russia
+
+    def objective(gain: float) -> float:
+        su = surplus_u0 + gain
+        sr = surplus_r0 - frontier.loss_at(gain)
+        if su <= 0.0 or sr <= 0.0:
+            return -math.inf
+        return w * math.log(su) + (1.0 - w) * math.log(sr)
+
+    candidates = [low, high]
+    prev_g, prev_l = 0.0, 0.0
+    for g, loss in zip(frontier.gains, frontier.losses):
+        seg_lo, seg_hi = max(prev_g, low), min(g, high)
+        if seg_hi > seg_lo and g - prev_g > _EPS:
+            slope = (loss - prev_l) / (g - prev_g)
+            if slope <= _EPS:
+                candidates.append(seg_hi)
+            else:
+                # first-order condition on this segment, solved for the gain
+                r_at_prev = surplus_r0 - prev_l + slope * prev_g
+                star = (w * r_at_prev - (1.0 - w) * slope * surplus_u0) / slope
+                candidates.append(min(max(star, seg_lo), seg_hi))
+        prev_g, prev_l = g, loss
+    return max(candidates, key=objective)
+
+
+def compromise_gain(
+    frontier: Frontier,
+    base_russia: float,
+    base_ukraine: float,
+    reservation_russia: float,
+    reservation_ukraine: float,
+) -> float:
+    """The frontier point that leaves both sides equally short of (or above) their reservation values.
+
+    A mediator tables this when there is no bargaining range, so that the
+    record always holds a proposal and each side's value of it.
+
+    Args:
+        frontier: The frontier of the issues on the table.
+        base_russia: Russia's utility at the frontier's start.
+        base_ukraine: Ukraine's utility at the frontier's start.
+        reservation_russia: Russia's no-agreement value.
+        reservation_ukraine: Ukraine's no-agreement value.
+
+    Returns:
+        Ukraine's gain at that point, in [0, total_gain].
+    """
+
+    def gap(gain: float) -> float:
+        return (base_ukraine + gain - reservation_ukraine) - (base_russia - frontier.loss_at(gain) - reservation_russia)
+
+    lo, hi = 0.0, frontier.total_gain
+    if gap(lo) >= 0.0:
+        return lo
+    if gap(hi) <= 0.0:
+        return hi
+    for _ in range(50):  # gap() is increasing: bisect
+        mid = 0.5 * (lo + hi)
+        if gap(mid) < 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The terms a proposer tables.
+
+    Attributes:
+        terms: Every issue's value (the issues on the table set, the others as they stand).
+        in_range: True if the terms lie in the bargaining range (the Nash point);
+            False for the compromise tabled when there is no range.
+    """
+
+    terms: list[float]
+    in_range: bool
+
+
+def propose(
+    frontier: Frontier,
+    start: Sequence[float],
+    base_russia: float,
+    base_ukraine: float,
+    floor_russia: float,
+    floor_ukraine: float,
+    weight_ukraine: float,
+) -> Proposal:
+    """The proposal on the frontier: the Nash bargaining point between the floors, or the compromise.
+
+    Args:
+        frontier: The frontier of the issues on the table.
+        start: Every issue's value at the frontier's start (the issues on the
+            table at Russia's ideal, the others as they stand).
+        base_russia: Russia's flow of ``start``.
+        base_ukraine: Ukraine's flow of ``start``.
+        floor_russia: The least flow Russia accepts.
+        floor_ukraine: The least flow Ukraine accepts.
+        weight_ukraine: Ukraine's weight in the asymmetric Nash solution (the protocol's).
+
+    Returns:
+        The proposal.
+    """
+    args = (frontier, base_russia, base_ukraine, floor_russia, floor_ukraine)
+    gain = nash_bargaining_gain(*args, weight_ukraine=weight_ukraine)
+    in_range = gain is not None
+    if gain is None:
+        gain = compromise_gain(*args)
+    terms = list(start)
+    for j, x in terms_for_gain(frontier, gain).items():
+        terms[j] = x
+    return Proposal(terms, in_range)
+
+
+def frontier_start(frontier: Frontier, terms: Sequence[float]) -> list[float]:
+    """``terms`` with every issue the frontier covers set to its start (Russia's ideal)."""
+    start = list(terms)
+    for j, x in frontier.start.items():
+        start[j] = x
+    return start
