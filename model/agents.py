@@ -122,7 +122,7 @@ class Belligerent(mesa.Agent):
         belief_b: Beta pseudo-count of Russian engagement losses.
         cumulative_cost: Costs borne so far (never falls).
         aid: Aid received this round ($bn).
-        war_value: This round's value of fighting on (:meth:`value_war`).
+        war_value: This round's value of fighting on (:meth:`update_war_value`).
     """
 
     def __init__(
@@ -280,7 +280,7 @@ class Belligerent(mesa.Agent):
         )
         return value - self.settings.pressure_effect * self.pressure
 
-    def value_war(self, battlefield: Battlefield) -> None:
+    def update_war_value(self, battlefield: Battlefield) -> None:
         """Value fighting on at this round's belief, front and costs (kept as :attr:`war_value`)."""
         self.war_value = self.value_of_war(battlefield)
 

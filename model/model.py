@@ -113,7 +113,7 @@ class WarTerminationModel(mesa.Model):
         self.proposal: dict[str, float] = {}
         self.on_table: tuple[Step, ...] = ()  # the steps the protocol put on the table this round
         self.range_exists = False
-        self._value_war()
+        self._update_war_values()
 
         self.datacollector = RoundRecorder(model_reporters=REPORTERS)
         self.datacollector.collect(self)
@@ -138,7 +138,7 @@ class WarTerminationModel(mesa.Model):
         self._everyone_sees(self._aid_shift())
         if self.protocol.mediated:  # with no mediator at the table, nobody carries its estimate
             self.mediator.share_information(self.belligerents)
-        self._value_war()
+        self._update_war_values()
         broke_down = self.ceasefire and self._ceasefire_breaks()
         if broke_down:
             self._break_down()
@@ -173,6 +173,7 @@ class WarTerminationModel(mesa.Model):
         return self.battlefield.balance(self.net_aid)
 
     def _fight(self) -> None:
+        """One engagement at the true balance; everyone sees who won it and learns from it."""
         russia_won = self.battlefield.engage(self._battle_rng, self.true_balance)
         wins, losses = (1, 0) if russia_won else (0, 1)
         for observer in (*self.belligerents, self.mediator):
@@ -180,11 +181,13 @@ class WarTerminationModel(mesa.Model):
         self.winner = self.battlefield.winner
 
     def _everyone_sees(self, shift: float) -> None:
+        """A public shift of the balance (log-odds) moves every belief, the IFG's included."""
         if shift:
             for observer in (*self.belligerents, self.mediator):
                 observer.see_shift(shift)
 
     def _support_round(self) -> None:
+        """The third parties deliver this round's aid and voice their stances to their patrons."""
         for belligerent in self.belligerents:
             belligerent.clear_support()
         for third_party in self.third_parties:
@@ -199,9 +202,10 @@ class WarTerminationModel(mesa.Model):
         shift, self._last_logit = logit - self._last_logit, logit
         return shift
 
-    def _value_war(self) -> None:
+    def _update_war_values(self) -> None:
+        """Each side values fighting on at this round's belief, front, costs and pressure."""
         for belligerent in self.belligerents:
-            belligerent.value_war(self.battlefield)
+            belligerent.update_war_value(self.battlefield)
 
     @property
     def war_values(self) -> dict[Side, float]:
@@ -252,6 +256,12 @@ class WarTerminationModel(mesa.Model):
     # Ceasefire
     # ------------------------------------------------------------------
     def _keep_ceasefire(self) -> None:
+        """A round of ceasefire: each side may violate it; monitors detect some violations.
+
+        A detected violation costs confidence; an undetected one gains its
+        author a cell of the front (short of the edge); a quiet round builds
+        confidence toward the next step.
+        """
         rng = self._ceasefire_rng
         detection = self.monitor_strength * self.agreed[Step.CEASEFIRE].get(MONITORS, 0.0)
         detected = 0
@@ -285,6 +295,7 @@ class WarTerminationModel(mesa.Model):
         return {b.side: (b.keep_value(terms, standing), b.resume_value(self.battlefield, deterrence)) for b in self.belligerents}
 
     def _break_down(self) -> None:
+        """The ceasefire collapses: every agreed step is void, step 1 reopens, confidence restarts."""
         self.ceasefire = False
         self.agreed.clear()
         self.open_step = Step.CEASEFIRE
@@ -295,6 +306,7 @@ class WarTerminationModel(mesa.Model):
     # Negotiation
     # ------------------------------------------------------------------
     def _clear_table(self) -> None:
+        """Nothing on the table yet this round: no proposal, reservations at the values of war."""
         self.proposal = {}
         self.on_table = ()
         self.proposal_values = {Side.RUSSIA: math.nan, Side.UKRAINE: math.nan}
@@ -368,6 +380,7 @@ class WarTerminationModel(mesa.Model):
         return self.battlefield.rearmament * min(window, float(self.max_rounds))
 
     def _agree(self, steps: tuple[Step, ...], proposal: list[float]) -> None:
+        """Lock the steps' terms: four steps agreed settle the war, fewer begin (or continue) a ceasefire."""
         for step in steps:
             self.agreed[step] = {ISSUE_INDEX[i]: proposal[ISSUE_INDEX[i]] for i in STEP_ISSUES[step]}
             self.highest_step = max(self.highest_step, int(step))
@@ -392,6 +405,7 @@ class WarTerminationModel(mesa.Model):
         return "ceasefire" if self.ceasefire else "war"
 
     def _finish_if_over(self) -> None:
+        """End the run on a victory (an edge, or a collapse at war), a settlement or the horizon."""
         if self.winner is None:
             for belligerent in self.belligerents:
                 if belligerent.collapsed and not self.ceasefire:
@@ -409,6 +423,7 @@ class WarTerminationModel(mesa.Model):
         self.running = False
 
     def _record(self, kind: OutcomeKind) -> Outcome:
+        """The outcome record: the winner's ideal terms after a victory, else the terms agreed."""
         terms: dict[str, float | None] = dict.fromkeys(ISSUES)
         if kind is OutcomeKind.VICTORY:
             assert self.winner is not None

@@ -32,7 +32,7 @@ def belligerent(side: Side, war_value: float | None = None, **settings: float) -
     agent = Belligerent(mesa.Model(rng=0), chosen, STATUS_QUO, other.ideal)
     if war_value is not None:
         agent.value_of_war = lambda battlefield, deterrence=0.0, shift=0.0: war_value - deterrence  # type: ignore[method-assign]
-        agent.value_war(BATTLEFIELD)
+        agent.update_war_value(BATTLEFIELD)
     return agent
 
 
