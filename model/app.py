@@ -37,11 +37,12 @@ from typing import Any, ClassVar
 
 import solara
 
+from model.commandline import value_text
 from model.model import WarTerminationModel
 from model.parameters import PARAMETERS, Parameter, Value
-from model.scenario import ScenarioError, list_scenarios, load_scenario
-from model.viz_components import VIEWS, banner_view
-from model.viz_run import DEFAULT_SCENARIO, ENV_PRELOAD, RunSpec, parse_seed, resolve_run, run_from_environment
+from model.scenario import DEFAULT_SCENARIO, ScenarioError, list_scenarios, load_scenario
+from model.viz.components import VIEWS, banner_view
+from model.viz.run import ENV_PRELOAD, RunSpec, parse_seed, resolve_run, run_from_environment
 
 TITLE = "War termination: the Italian peace plan of May 2022"
 
@@ -300,7 +301,7 @@ def ValuesInForce(model: solara.Reactive[WarTerminationModel]) -> None:
     if not isinstance(current, PageModel):
         return
     cells = "".join(
-        f"<div><span style='color:#555'>{html.escape(name)}</span> <b>{html.escape(_shown(value))}</b></div>"
+        f"<div><span style='color:#555'>{html.escape(name)}</span> <b>{html.escape(value_text(value, digits=4))}</b></div>"
         for name, value in current.controls_in_force.items()
     )
     grid = "display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:2px 16px;font-size:12px"
@@ -309,14 +310,6 @@ def ValuesInForce(model: solara.Reactive[WarTerminationModel]) -> None:
         unsafe_innerHTML=f"<div data-testid=\"values-in-force\" style='padding:4px 8px'><div style='font-weight:600'>"
         f"The controlled values in this run</div><div style='{grid}'>{cells}</div></div>",
     )
-
-
-def _shown(value: Value) -> str:
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 @solara.component

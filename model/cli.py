@@ -1,9 +1,10 @@
 """The ``war-termination`` command line: ``run``, ``scenarios``, ``params`` and the sub-commands of other modules.
 
 Every sub-command is an argparse sub-parser whose ``handler(args) -> int``
-returns the exit code. Modules that add sub-commands (``experiments.cli``:
-``sweep``, ``report``; ``model.viz_cli``: ``viz``) expose
-``register(subparsers) -> None`` and are picked up when they import.
+returns the exit code. Other modules add theirs through the entry-point group
+:data:`COMMANDS` (declared in ``pyproject.toml``: ``experiments.cli`` adds
+``sweep`` and ``report``, ``model.viz.command`` adds ``viz``): each entry
+point names a ``register(subparsers) -> None``. This module names none of them.
 
 Bad input (an unknown scenario, a malformed or out-of-range override, an
 output file of the wrong kind or in a place that cannot be written) prints
@@ -14,19 +15,30 @@ one line on stderr and exits with status 2, without a traceback. The help texts 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import re
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
 
-from model.commandline import PROG, USAGE_ERROR, Parser, UsageError, add_set_option, non_negative_int, parse_assignments
+from model.commandline import (
+    PROG,
+    USAGE_ERROR,
+    Parser,
+    UsageError,
+    add_set_option,
+    non_negative_int,
+    parse_assignments,
+    value_text,
+)
 from model.errors import InputError
+from model.files import atomic_write
 from model.issues import STEP_ISSUES, Step
+from model.model import WarTerminationModel
 from model.outcome import Outcome, OutcomeKind
 from model.parameters import PARAMETERS, Parameter, describe_parameters
 from model.scenario import Scenario, list_scenarios, load_scenario
@@ -34,13 +46,13 @@ from model.scenario import Scenario, list_scenarios, load_scenario
 TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet")
 """File kinds ``run --out`` writes."""
 
-_OPTIONAL_COMMANDS: tuple[str, ...] = ("experiments.cli", "model.viz_cli")
-"""Modules that add their own sub-commands when they import."""
+COMMANDS = "war_termination.commands"
+"""The entry-point group of the sub-commands other modules add; each names a ``register(subparsers)``."""
+
+_SHOWN_DIGITS = 6
+"""Significant digits of a float in ``run``'s header and the ``params`` table."""
 
 
-# ----------------------------------------------------------------------
-# Parsing helpers (also used by the sub-commands of other modules)
-# ----------------------------------------------------------------------
 def _table_path(text: str) -> Path:
     path = Path(text)
     if path.suffix.lower() not in TABLE_SUFFIXES:
@@ -48,18 +60,19 @@ def _table_path(text: str) -> Path:
     return path
 
 
-# ----------------------------------------------------------------------
-# The parser
-# ----------------------------------------------------------------------
 def _groups() -> list[str]:
+    """The top-level parameter groups, in table order."""
     return list(dict.fromkeys(p.group.split(".")[0] for p in describe_parameters()))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full parser, with the sub-commands of every module that imports.
+    """The full parser: the core sub-commands and those registered under :data:`COMMANDS`.
 
     Returns:
         The parser; each sub-parser sets ``handler``.
+
+    Raises:
+        ImportError: If a registered module fails to import for any reason but its own absence.
     """
     parser = Parser(
         prog=PROG,
@@ -70,23 +83,41 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(subparsers)
     _add_scenarios(subparsers)
     _add_params(subparsers)
-    for module_name in _OPTIONAL_COMMANDS:
+    for entry in command_entry_points():
         try:
-            module = importlib.import_module(module_name)
+            register = entry.load()
         except ImportError as exc:
-            # only a missing module itself is skipped; a broken import inside it is a bug to see
-            if exc.name is None or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
-                raise
+            if not _is_absent(exc, entry.module):
+                raise  # a broken import inside the module is a bug to see, not a command to skip
             continue
-        module.register(subparsers)
+        register(subparsers)
     return parser
+
+
+def command_entry_points() -> list[EntryPoint]:
+    """The installed entry points of :data:`COMMANDS`, by name (the order of their sub-commands in the help)."""
+    return sorted(entry_points(group=COMMANDS), key=lambda entry: entry.name)
+
+
+def _is_absent(exc: ImportError, module: str) -> bool:
+    """True if ``exc`` says that ``module`` itself (or a package holding it) is not there."""
+    return exc.name is not None and (module == exc.name or module.startswith(exc.name + "."))
+
+
+def _add_command(subparsers: Any, name: str, handler: Callable[[argparse.Namespace], int], **texts: str) -> argparse.ArgumentParser:
+    """Add the sub-command ``name`` (``texts``: its ``help``, ``description`` and ``epilog``) run by ``handler``."""
+    cmd: argparse.ArgumentParser = subparsers.add_parser(name, **texts)
+    cmd.set_defaults(handler=handler)
+    return cmd
 
 
 def _add_run(subparsers: Any) -> None:
     params = describe_parameters()
     max_rounds = PARAMETERS["max_rounds"]
-    cmd = subparsers.add_parser(
+    cmd = _add_command(
+        subparsers,
         "run",
+        run_command,
         help="run one scenario and print how the war ended",
         description="Run one scenario to its end and print the outcome: how it ended, who won, when, the step of "
         "the plan reached, the terms per issue, the costs, breakdowns and the first ceasefire.",
@@ -110,32 +141,30 @@ def _add_run(subparsers: Any) -> None:
         default=None,
         help=f"write the per-round table to FILE ({' or '.join(TABLE_SUFFIXES)})",
     )
-    cmd.set_defaults(handler=run_command)
 
 
 def _add_scenarios(subparsers: Any) -> None:
-    cmd = subparsers.add_parser(
+    _add_command(
+        subparsers,
         "scenarios",
+        scenarios_command,
         help="list the bundled scenarios",
         description="List the bundled scenarios, one a line: the name and the first sentence of its description.",
     )
-    cmd.set_defaults(handler=scenarios_command)
 
 
 def _add_params(subparsers: Any) -> None:
-    cmd = subparsers.add_parser(
+    cmd = _add_command(
+        subparsers,
         "params",
+        params_command,
         help="list the parameters (name, default, allowed values, meaning)",
         description="List every parameter a scenario or --set may give: its name, default, allowed values and meaning.",
     )
     cmd.add_argument("--group", default=None, help=f"only this group ({', '.join(_groups())}, or e.g. issues.crimea)")
     cmd.add_argument("--scenario", default=None, help="add a column with this scenario's values")
-    cmd.set_defaults(handler=params_command)
 
 
-# ----------------------------------------------------------------------
-# run
-# ----------------------------------------------------------------------
 def run_command(args: argparse.Namespace) -> int:
     """Run one scenario and report its outcome (the ``run`` sub-command).
 
@@ -149,8 +178,6 @@ def run_command(args: argparse.Namespace) -> int:
         UsageError: If ``--out`` cannot be written (checked before the run).
         ScenarioError: If the scenario or an override is not valid.
     """
-    from model.model import WarTerminationModel
-
     scenario = load_scenario(args.scenario)
     texts = parse_assignments(args.overrides)
     checked = scenario.with_overrides(texts, origin="--set")
@@ -202,10 +229,9 @@ def check_writable(path: Path) -> None:
 
 
 def write_table(frame: Any, path: Path) -> None:
-    """Write a data frame to ``.csv`` or ``.parquet`` atomically (temporary file, then rename).
+    """Write a data frame to ``.csv`` or ``.parquet`` atomically (:func:`model.files.atomic_write`).
 
-    Nothing is left behind on failure: the temporary file is removed and ``path``
-    keeps its old content, if any.
+    Nothing is left behind on failure: ``path`` keeps its old content, if any.
 
     Args:
         frame: A pandas DataFrame.
@@ -218,28 +244,11 @@ def write_table(frame: Any, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise UsageError(f"--out {path}: expected a file ending in {' or '.join(TABLE_SUFFIXES)}")
+    write = frame.to_csv if suffix == ".csv" else frame.to_parquet
     try:
-        _write_atomically(frame, path, suffix)
+        atomic_write(path, lambda tmp: write(tmp, index=False))
     except OSError as exc:
         raise OSError(f"--out {path}: cannot write the table ({exc.strerror or exc})") from None
-
-
-def _write_atomically(frame: Any, path: Path, suffix: str) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        # mkstemp makes the file private; give the result the permissions a plain open() would
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        if suffix == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 _ENDINGS = {
@@ -266,7 +275,7 @@ def describe_outcome(outcome: Outcome, scenario: Scenario, seed: int, overrides:
     header = f"{scenario.name}, seed {seed}, protocol {v['protocol']}, at most {v['max_rounds']} rounds (weeks)"
     lines = [header]
     if overrides:
-        lines.append("overrides: " + ", ".join(f"{k}={_fmt(x)}" for k, x in overrides.items()))
+        lines.append("overrides: " + ", ".join(f"{k}={value_text(x, _SHOWN_DIGITS)}" for k, x in overrides.items()))
     lines.append("")
     step_name = Step(outcome.step_reached).name.lower().replace("_", " ") if outcome.step_reached else "none"
     first = outcome.first_ceasefire_round
@@ -291,17 +300,6 @@ def describe_outcome(outcome: Outcome, scenario: Scenario, seed: int, overrides:
     return "\n".join(lines)
 
 
-def _fmt(value: object) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-# ----------------------------------------------------------------------
-# scenarios and params
-# ----------------------------------------------------------------------
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
@@ -363,9 +361,9 @@ def parameter_rows(params: Sequence[Parameter], scenario: Scenario | None = None
         header.insert(3, scenario.name)
     rows = [header]
     for p in params:
-        row = [p.name, p.group, _fmt(p.default), p.allowed, p.meaning]
+        row = [p.name, p.group, value_text(p.default, _SHOWN_DIGITS), p.allowed, p.meaning]
         if scenario is not None:
-            row.insert(3, _fmt(scenario.values[p.name]))
+            row.insert(3, value_text(scenario.values[p.name], _SHOWN_DIGITS))
         rows.append(row)
     return rows
 
@@ -388,9 +386,6 @@ def params_command(args: argparse.Namespace) -> int:
     return 0
 
 
-# ----------------------------------------------------------------------
-# Entry point
-# ----------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, run the sub-command and return its exit code.
 
@@ -433,4 +428,5 @@ def _silence_stdout() -> None:
 
 
 def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line (its type's name if it has none)."""
     return " ".join(str(exc).split()) or type(exc).__name__

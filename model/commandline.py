@@ -34,12 +34,26 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
 
 
-def _integer(text: str, low: int, what: str) -> int:
+def integer(text: str, what: str, low: int, high: int | None = None) -> int:
+    """Parse a whole number in ``[low, high]`` (``high`` ``None``: no upper bound) for an option.
+
+    Args:
+        text: The option's text.
+        what: What is expected, for the message (e.g. ``"a positive integer"``).
+        low: The smallest value allowed.
+        high: The largest value allowed, if any.
+
+    Returns:
+        The number.
+
+    Raises:
+        argparse.ArgumentTypeError: ``expected WHAT, got TEXT``, which argparse shows as one line.
+    """
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
-    if value < low:
+    if value < low or (high is not None and value > high):
         raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
     return value
 
@@ -50,7 +64,7 @@ def non_negative_int(text: str) -> int:
     Raises:
         argparse.ArgumentTypeError: Naming the text and what is expected.
     """
-    return _integer(text, 0, "a non-negative integer")
+    return integer(text, "a non-negative integer", 0)
 
 
 def positive_int(text: str) -> int:
@@ -59,7 +73,7 @@ def positive_int(text: str) -> int:
     Raises:
         argparse.ArgumentTypeError: Naming the text and what is expected.
     """
-    return _integer(text, 1, "a positive integer")
+    return integer(text, "a positive integer", 1)
 
 
 def add_set_option(command: argparse.ArgumentParser) -> None:
@@ -102,14 +116,26 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
     return out
 
 
-
-def value_text(value: object) -> str:
+def value_text(value: object, digits: int | None = None) -> str:
     """A parameter value as ``--set`` and the scenario files write it (``true``/``false`` for booleans).
 
-    Floats keep every digit (``repr``), so a replayed run is the run.
+    The one formatter of parameter values, for a replayed command and for a
+    reader alike: by default floats keep every digit (``repr``), so a replayed
+    run is the run; with ``digits`` they are shown to that many significant
+    digits (``run``'s header and ``params``' table use 6, the page's table of
+    values in force 4).
+
+    Args:
+        value: A parameter value.
+        digits: Significant digits of a float, or ``None`` for all of them.
+
+    Returns:
+        The text.
     """
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and digits is not None:
+        return f"{value:.{digits}g}"
     return str(value)
 
 

@@ -20,13 +20,15 @@ import pytest
 import solara
 import solara.widgets
 
-from model import ScenarioError, WarTerminationModel, describe_parameters, list_scenarios, load_scenario, viz_cli, viz_components
+from model import ScenarioError, WarTerminationModel, describe_parameters, list_scenarios, load_scenario
 from model import app as viz_app
 from model.app import CONTROLS, PageModel, build_model, model_params, page
 from model.cli import main
 from model.issues import Step
 from model.protocols import PROTOCOLS
-from model.viz_run import ENV_PRELOAD, ENV_SCENARIO, ENV_SEED, ENV_SET, RunSpec, parse_seed, resolve_run, run_from_environment
+from model.viz import command as viz_command
+from model.viz import components, svg
+from model.viz.run import ENV_PRELOAD, ENV_SCENARIO, ENV_SEED, ENV_SET, RunSpec, parse_seed, resolve_run, run_from_environment
 
 
 # ----------------------------------------------------------------------
@@ -120,7 +122,7 @@ def test_served_page_component_builds_no_model_at_import_and_one_per_session(mon
     rc_a, rc_b = render(viz_app.Page()), render(viz_app.Page())
     click(rc_a, "Step")
     assert (banner_round(rc_a), banner_round(rc_b)) == (1, 0)
-    assert "war-termination run stalemate --seed 5 --set aid_scale=2" in html_of(rc_b, "banner")
+    assert "war-termination run stalemate --seed 5 --set aid_scale=2.0" in html_of(rc_b, "banner")
 
 
 def test_reset_rebuilds_the_model_from_the_controls() -> None:
@@ -184,7 +186,7 @@ def test_reset_after_choosing_a_new_run_keeps_that_run(change: str) -> None:
     click(rc, "Reset")
     assert banner_round(rc) == 0
     assert expected in html_of(rc, "banner")
-    assert "mediator_bias</span> <b>off</b>" in html_of(rc, "values-in-force")
+    assert "mediator_bias</span> <b>false</b>" in html_of(rc, "values-in-force")
 
 
 def test_choosing_a_scenario_loads_it_with_its_own_values() -> None:
@@ -239,11 +241,17 @@ def test_page_model_plays_its_bound_run_with_the_controls_on_top() -> None:
         cls(seed=3)
 
 
+def test_the_replay_command_keeps_every_digit() -> None:
+    # floats print with repr, so the replayed run is the run (the command line parses them back exactly)
+    run = resolve_run("stalemate", 4, {"momentum": "0.0123456789012345", "mediator_bias": "false"})
+    assert run.command() == "war-termination run stalemate --seed 4 --set momentum=0.0123456789012345 --set mediator_bias=false"
+
+
 def test_the_replay_command_runs_the_same_model(capsys: pytest.CaptureFixture[str]) -> None:
     model = build_model(resolve_run("italian_plan_2022", 9, {"aid_scale": "0.5", "protocol": "package"}))
     outcome = model.run()
     command = model.run_spec.command()
-    assert command == "war-termination run italian_plan_2022 --seed 9 --set aid_scale=0.5 protocol=package"
+    assert command == "war-termination run italian_plan_2022 --seed 9 --set aid_scale=0.5 --set protocol=package"
     assert main([*command.split()[1:], "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert (record["kind"], record["rounds"]) == (outcome.kind.value, outcome.rounds)
@@ -324,10 +332,10 @@ def test_viz_serves_the_chosen_run_on_loopback(monkeypatch: pytest.MonkeyPatch, 
 
 def test_quiet_environment_skips_gzip_only_on_loopback() -> None:
     for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
-        assert viz_cli.quiet_environment(host)["SOLARA_SERVER_HTTP_GZIP"] == "False", host
+        assert viz_command.quiet_environment(host)["SOLARA_SERVER_HTTP_GZIP"] == "False", host
     for host in ("0.0.0.0", "192.0.2.1", "example.org"):
-        assert "SOLARA_SERVER_HTTP_GZIP" not in viz_cli.quiet_environment(host), host
-        assert viz_cli.quiet_environment(host)["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+        assert "SOLARA_SERVER_HTTP_GZIP" not in viz_command.quiet_environment(host), host
+        assert viz_command.quiet_environment(host)["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
 
 
 def _no_server(*args: Any, **kwargs: Any) -> None:
@@ -365,8 +373,8 @@ def test_viz_bad_host_is_one_line_and_exit_2(
 
 def _without(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
     """Make ``importlib.util.find_spec`` report these top-level modules as not installed."""
-    real = viz_cli.importlib.util.find_spec
-    monkeypatch.setattr(viz_cli.importlib.util, "find_spec", lambda name, *a: None if name in names else real(name, *a))
+    real = viz_command.importlib.util.find_spec
+    monkeypatch.setattr(viz_command.importlib.util, "find_spec", lambda name, *a: None if name in names else real(name, *a))
 
 
 def test_viz_without_solara_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -397,7 +405,7 @@ def test_viz_without_solara_assets_warns_that_the_page_needs_internet(
 def test_viz_help_says_offline_only_with_solara_assets(
     installed: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(viz_cli, "offline_assets", lambda: installed)
+    monkeypatch.setattr(viz_command, "offline_assets", lambda: installed)
     assert main(["viz", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "works offline only with the solara-assets package" in text
@@ -423,7 +431,7 @@ class FinishedServer:
 
 
 def test_serve_returns_the_server_status() -> None:
-    assert viz_cli.serve([sys.executable, "-c", "raise SystemExit(3)"], dict(os.environ)) == 3
+    assert viz_command.serve([sys.executable, "-c", "raise SystemExit(3)"], dict(os.environ)) == 3
 
 
 def test_serve_stops_the_server_when_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -440,19 +448,19 @@ def test_serve_stops_the_server_when_interrupted(monkeypatch: pytest.MonkeyPatch
     timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM))
     timer.start()
     try:
-        assert viz_cli.serve([sys.executable, "-c", "import time; time.sleep(60)"], dict(os.environ)) == 0
+        assert viz_command.serve([sys.executable, "-c", "import time; time.sleep(60)"], dict(os.environ)) == 0
     finally:
         timer.cancel()
     (server,) = started
     assert server.poll() is not None, "the server outlived the command"
-    assert signal.getsignal(signal.SIGTERM) is not viz_cli._interrupt, "serve left its SIGTERM handler behind"
+    assert signal.getsignal(signal.SIGTERM) is not viz_command._interrupt, "serve left its SIGTERM handler behind"
 
 
 def test_server_environment_makes_scenario_paths_absolute(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "mine.toml"
     path.write_text('extends = "stalemate"\n[battlefield]\nmomentum = 0.02\n')
     monkeypatch.chdir(tmp_path)
-    env = viz_cli.server_environment("mine.toml", 0, {})
+    env = viz_command.server_environment("mine.toml", 0, {})
     assert env[ENV_SCENARIO] == str(path)
     assert run_from_environment(env).scenario == str(path)
 
@@ -461,26 +469,26 @@ def test_server_environment_makes_scenario_paths_absolute(tmp_path: Any, monkeyp
 # the views' drawing helpers
 # ----------------------------------------------------------------------
 def test_line_path_breaks_at_missing_values() -> None:
-    ax = viz_components.Axes(0.0, 10.0, 0.0, 1.0, left=0.0, top=0.0, width=100.0, height=10.0)
-    assert viz_components.line_path(ax, [0, 1, 2, 3], [0.0, math.nan, 1.0, 0.5]) == "M0.0 10.0M20.0 0.0L30.0 5.0"
+    ax = svg.Axes(0.0, 10.0, 0.0, 1.0, left=0.0, top=0.0, width=100.0, height=10.0)
+    assert svg.line_path(ax, [0, 1, 2, 3], [0.0, math.nan, 1.0, 0.5]) == "M0.0 10.0M20.0 0.0L30.0 5.0"
 
 
 def test_runs_and_ticks() -> None:
-    assert viz_components.runs([False, True, True, False, True]) == [(1, 2), (4, 4)]
-    assert viz_components.runs([]) == []
-    assert viz_components.nice_ticks(0, 104, 6) == [0, 25, 50, 75, 100]
-    assert viz_components.nice_ticks(0, 1, 5) == [0, 0.25, 0.5, 0.75, 1.0]
+    assert svg.runs([False, True, True, False, True]) == [(1, 2), (4, 4)]
+    assert svg.runs([]) == []
+    assert svg.nice_ticks(0, 104, 6) == [0, 25, 50, 75, 100]
+    assert svg.nice_ticks(0, 1, 5) == [0, 0.25, 0.5, 0.75, 1.0]
 
 
 @pytest.mark.parametrize("scenario", list_scenarios())
 def test_every_view_draws_every_scenario_to_its_end(scenario: str) -> None:
     model = WarTerminationModel(scenario, rng=1, max_rounds=60)
     model.run()
-    for view in (viz_components.battlefield_view, viz_components.bargaining_view, viz_components.plan_view, viz_components.costs_view):
+    for view in (components.battlefield_view, components.bargaining_view, components.plan_view, components.costs_view):
         text = view(model)
         assert not re.search(r"\b(nan|inf)\b", text.lower()), "a missing value reached the drawing"
         assert f'data-round="{model.steps}"' in text
-    headline, _ = viz_components.outcome_text(model)
+    headline, _ = components.outcome_text(model)
     assert model.outcome is not None and model.outcome.kind.value in headline
 
 
@@ -489,7 +497,7 @@ def test_banner_names_the_winner_of_a_victory() -> None:
     model = WarTerminationModel("theory_random_walk", rng=0, initial_advantage=0.95, volatility=0.1, protocol="none", max_rounds=500)
     model.run()
     assert model.outcome is not None and model.outcome.kind.value == "victory"
-    banner = viz_components.banner_view(model)
+    banner = components.banner_view(model)
     assert "victory for Russia" in banner and 'data-status="victory"' in banner
 
 
@@ -544,14 +552,14 @@ def test_step_states_follow_on_table_and_the_protocols_gate() -> None:
     while not model.ceasefire and model.running:
         model.step()
     assert model.ceasefire and model.confidence < model.confidence_threshold
-    assert viz_components.step_state(model, Step.STATUS) is viz_components.StepState.WAITING
+    assert components.step_state(model, Step.STATUS) is components.StepState.WAITING
     # the same state with confidence at the threshold: the protocol would table step 2, so it no longer waits
     model.confidence = model.confidence_threshold
-    assert not viz_components.waits_for_confidence(model, Step.STATUS)
+    assert not components.waits_for_confidence(model, Step.STATUS)
     model.on_table = (Step.STATUS,)
-    assert viz_components.step_state(model, Step.STATUS) is viz_components.StepState.ON_TABLE
-    assert viz_components.step_state(model, Step.CEASEFIRE) is viz_components.StepState.AGREED
-    assert viz_components.step_state(model, Step.TERRITORY) is viz_components.StepState.NOT_YET
+    assert components.step_state(model, Step.STATUS) is components.StepState.ON_TABLE
+    assert components.step_state(model, Step.CEASEFIRE) is components.StepState.AGREED
+    assert components.step_state(model, Step.TERRITORY) is components.StepState.NOT_YET
 
 
 # ----------------------------------------------------------------------
@@ -579,7 +587,7 @@ def test_readme_viz_examples_start_the_server(monkeypatch: pytest.MonkeyPatch, c
     started: list[list[str]] = []
     monkeypatch.setattr(subprocess, "Popen", lambda command, env: started.append(command) or FinishedServer())
     # the examples' ports (8765, 8800) may be taken on this machine; only whether they start the server is tested here
-    monkeypatch.setattr(viz_cli, "check_address", lambda host, port: None)
+    monkeypatch.setattr(viz_command, "check_address", lambda host, port: None)
     block = re.search(r"```bash\n(.*?)```", _readme_section(), re.DOTALL)
     assert block is not None
     examples = [shlex.split(line.split("#")[0]) for line in block.group(1).splitlines() if line.startswith("war-termination viz")]

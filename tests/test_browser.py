@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from model import viz_cli
+from model.viz import command as viz_command
 
 CHROMIUM = os.environ.get("WAR_TERMINATION_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -164,14 +164,14 @@ def server() -> Iterator[Server]:
     port = _free_port()
     env = {
         **os.environ,
-        **viz_cli.quiet_environment(),
-        **viz_cli.server_environment("italian_plan_2022", SEED, {}),
+        **viz_command.quiet_environment(),
+        **viz_command.server_environment("italian_plan_2022", SEED, {}),
         "SOLARA_ASSETS_CDN": CLOSED_CDN,
     }
     log = ARTIFACTS / "browser-server.log"
     with log.open("wb") as out:
         started = time.perf_counter()
-        process = subprocess.Popen(viz_cli.server_command("127.0.0.1", port), env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        process = subprocess.Popen(viz_command.server_command("127.0.0.1", port), env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     running = Server(f"http://127.0.0.1:{port}/", process, log, started)
     try:
         running.timings["server_answers_s"] = _wait_http(running, STARTUP_BACKSTOP)

@@ -43,7 +43,7 @@ PUBLIC_MODULES = frozenset({"model", "experiments", "model.app"})
 PROJECT_PACKAGES = frozenset({"model", "experiments"})
 EXTRA_PUBLIC: dict[str, frozenset[str]] = {
     # model.app's __all__ lists what `solara run` and notebooks display; resolve_run (imported there from
-    # model.viz_run) is how notebook 07 shows the command that replays the page's run, as its text says
+    # model.viz.run) is how notebook 07 shows the command that replays the page's run, as its text says
     "model.app": frozenset({"resolve_run"}),
 }
 """Names a public module does not list in ``__all__`` but notebooks may use, each with its reason."""

@@ -1,4 +1,4 @@
-"""The ``viz`` sub-command: serve the browser page (``model.app``) with Solara.
+"""The ``viz`` sub-command: serve the browser page (:mod:`model.app`) with Solara.
 
 ``war-termination viz --scenario X --seed N --set name=value`` validates the
 run, checks that the page's packages are installed and that the address can be
@@ -6,6 +6,9 @@ listened on (any of these wrong: one line on stderr, exit 2), then runs
 ``solara run model.app --production --no-open`` in a subprocess, passing the
 run through the environment variables that :mod:`model.app` reads. The page
 then opens exactly that run, so a row of a sweep can be replayed in the browser.
+
+The command line finds :func:`register` through the ``war_termination.commands``
+entry point (``pyproject.toml``).
 """
 
 from __future__ import annotations
@@ -23,17 +26,16 @@ import sys
 import threading
 from typing import Any
 
-from model.parameters import PARAMETERS
-from model.scenario import list_scenarios
-from model.viz_run import ENV_PRELOAD, ENV_SCENARIO, ENV_SEED, ENV_SET, resolve_run
+from model.commandline import PROG, UsageError, add_set_option, integer, parse_assignments
+from model.scenario import DEFAULT_SCENARIO, list_scenarios
+from model.viz.run import ENV_PRELOAD, ENV_SCENARIO, ENV_SEED, ENV_SET, resolve_run
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
-# Solara's own entry point, run with one optional import blocked: altair (which Mesa's
-# visualization imports) pulls in jsonschema, whose optional IRI checker (rfc3987_syntax)
-# builds a parser grammar at import, about 2 s of the server's start-up. The page never
-# validates IRIs; blocking it in the server process alone leaves every other process alone.
+# Solara's own entry point with one optional import blocked: jsonschema's IRI checker
+# (rfc3987_syntax, pulled in through altair) builds a grammar at import, about 2 s of
+# start-up, and the page never validates IRIs. Only the server process is affected.
 _LAUNCH = "import sys; sys.modules.setdefault('rfc3987_syntax', None); from solara.__main__ import main; main()"
 
 PAGE_MODULES: tuple[str, ...] = ("solara", "altair", "matplotlib", "networkx")
@@ -48,13 +50,7 @@ def offline_assets() -> bool:
 
 
 def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number in [1, 65535], got {text!r}") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number in [1, 65535], got {text!r}")
-    return value
+    return integer(text, "a port number in [1, 65535]", 1, 65535)
 
 
 def register(subparsers: Any) -> None:
@@ -63,7 +59,6 @@ def register(subparsers: Any) -> None:
     Args:
         subparsers: The object ``ArgumentParser.add_subparsers`` returned.
     """
-    example = PARAMETERS["initial_advantage"]
     cmd = subparsers.add_parser(
         "viz",
         help="serve the browser page (Mesa's SolaraViz) for one run",
@@ -77,19 +72,12 @@ def register(subparsers: Any) -> None:
     cmd.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
     cmd.add_argument(
         "--scenario",
-        default="italian_plan_2022",
-        help=f"a bundled scenario ({', '.join(list_scenarios())}) or a path to a .toml file (default italian_plan_2022)",
+        default=DEFAULT_SCENARIO,
+        help=f"a bundled scenario ({', '.join(list_scenarios())}) or a path to a .toml file (default {DEFAULT_SCENARIO})",
     )
+    # checked with the run (model.viz.run.parse_seed), as the page checks its seed box
     cmd.add_argument("--seed", default="0", help="random seed, a non-negative integer (default 0)")
-    cmd.add_argument(
-        "--set",
-        dest="overrides",
-        metavar="NAME=VALUE",
-        nargs="+",
-        action="extend",
-        default=[],
-        help=f"override a parameter, e.g. {example.name}=0.6 ({example.meaning}: {example.allowed}); may be repeated",
-    )
+    add_set_option(cmd)
     cmd.set_defaults(handler=viz_command)
 
 
@@ -169,15 +157,13 @@ def viz_command(args: argparse.Namespace) -> int:
         UsageError: If an override is not ``NAME=VALUE``.
         ScenarioError: If the scenario, the seed or an override is not allowed.
     """
-    from model.cli import parse_assignments
-
     run_env = server_environment(args.scenario, args.seed, parse_assignments(args.overrides))
     env = {**os.environ, **quiet_environment(args.host), **run_env}
     check_page_modules()
     check_address(args.host, args.port)
     if not offline_assets():
         print(
-            f"war-termination viz: warning: {ASSETS_MODULE} is not installed, so the page's JavaScript and CSS come "
+            f"{PROG} viz: warning: {ASSETS_MODULE} is not installed, so the page's JavaScript and CSS come "
             "from a CDN and the page needs internet; pip install 'war-termination[offline]' to serve them from this machine",
             file=sys.stderr,
         )
@@ -195,8 +181,6 @@ def check_page_modules() -> None:
     Raises:
         UsageError: Naming the missing packages and the extra that installs them.
     """
-    from model.cli import UsageError
-
     missing = [name for name in PAGE_MODULES if importlib.util.find_spec(name) is None]
     if missing:
         raise UsageError(f"viz: the browser page needs {', '.join(missing)}, not installed: pip install 'war-termination[viz]'")
@@ -216,8 +200,6 @@ def check_address(host: str, port: int) -> None:
     Raises:
         UsageError: If the name does not resolve, or an address cannot be bound (port in use, not this machine's).
     """
-    from model.cli import UsageError
-
     try:
         addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError) as exc:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from model.commandline import replay_command
 from model.parameters import Value
-from model.scenario import ScenarioError, load_scenario
+from model.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
-DEFAULT_SCENARIO = "italian_plan_2022"
 ENV_SCENARIO = "WAR_TERMINATION_SCENARIO"
 ENV_SEED = "WAR_TERMINATION_SEED"
 ENV_SET = "WAR_TERMINATION_SET"
@@ -28,7 +27,12 @@ background once it answers, instead of before it answers (see :func:`model.app.m
 
 
 def parse_seed(value: object) -> int:
-    """Convert a seed from a text box, the environment or code to an int.
+    """Convert a seed from the page's text box, the environment or code to an int.
+
+    Not :func:`model.commandline.non_negative_int`: the page shows the error
+    under its text box (a :class:`~model.scenario.ScenarioError`, not an
+    argparse error), takes an int as well as text, and accepts ASCII digits
+    only (``int()`` also takes other scripts' digits, ``_`` and spaces).
 
     Args:
         value: An int or its text.
@@ -69,20 +73,8 @@ class RunSpec:
     overrides: Mapping[str, Value] = field(default_factory=dict)
 
     def command(self) -> str:
-        """The command line that replays this run."""
-        parts = ["war-termination", "run", self.scenario, "--seed", str(self.seed)]
-        if self.overrides:
-            parts.append("--set")
-            parts += [f"{name}={_text(value)}" for name, value in self.overrides.items()]
-        return shlex.join(parts)
-
-
-def _text(value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    return str(value)
+        """The command line that replays this run in the terminal (:func:`model.commandline.replay_command`)."""
+        return replay_command(self.scenario, self.seed, self.overrides)
 
 
 def resolve_run(scenario: str | Path = DEFAULT_SCENARIO, seed: object = 0, overrides: Mapping[str, object] | None = None) -> RunSpec:
