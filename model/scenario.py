@@ -22,7 +22,6 @@ Any unknown key, wrong type or out-of-range value raises one
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from model.bundled import bundled_names, is_bundled, resolve_toml
 from model.errors import InputError
 from model.maths import front_cells
 from model.parameters import PARAMETERS, Parameter, ParameterError, Value, defaults
+from model.tomlfile import MAX_EXTENDS, read_toml
 
 _TOP_LEVEL = {"name", "description", "extends"}
 _SCENARIO_PACKAGE = "model.scenarios"
@@ -189,20 +189,7 @@ def _load_file(resolved: str, mtime_ns: int, _seen: tuple[str, ...]) -> Scenario
     """Parse and validate one file (``mtime_ns`` is part of the cache key only)."""
     path = Path(resolved)
     where = path.name if is_bundled(path, _SCENARIO_PACKAGE) else str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"{where}: cannot read the scenario file: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            f"{where}: not UTF-8 text (byte {exc.start} cannot be decoded); a scenario file must be UTF-8 encoded TOML"
-        ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{where}: not valid TOML: {exc}") from None
+    data = read_toml(path, where, "scenario", ScenarioError)
 
     base_values: dict[str, Value] = defaults()
     sources: dict[str, str] = {}
@@ -218,6 +205,8 @@ def _load_file(resolved: str, mtime_ns: int, _seen: tuple[str, ...]) -> Scenario
             raise ScenarioError(f"{where}: extends: {exc}") from None
         if str(base_path.resolve()) in (*_seen, resolved):
             raise ScenarioError(f"{where}: extends: a cycle through {extends!r}")
+        if len(_seen) + 1 >= MAX_EXTENDS:
+            raise ScenarioError(f"{where}: extends: a chain of more than {MAX_EXTENDS} files")
         base = _load_file(str(base_path.resolve()), base_path.stat().st_mtime_ns, (*_seen, resolved))
         base_values = dict(base.values)
         sources = dict(base.sources)

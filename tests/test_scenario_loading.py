@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -369,15 +370,15 @@ def test_a_folder_is_not_a_scenario_file(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, VALID, "locked.toml")
-    original = Path.read_bytes
+    original = Path.open
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self.name == "locked.toml":
             raise PermissionError(13, "Permission denied", str(self))
-        return original(self)
+        return original(self, *args, **kwargs)
 
     # a test run as root reads a chmod 000 file anyway, so the refusal is simulated
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     message = error_of(path)
     assert "locked.toml" in message and "cannot read" in message and "Permission denied" in message
 
@@ -465,3 +466,37 @@ def test_every_parameter_describes_itself() -> None:
         # the default is allowed and round-trips through the text parser
         assert p.validate(p.default) == p.default
         assert p.parse(str(p.default).lower() if p.kind is bool else str(p.default)) == p.default
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x = " + "{a = " * 2000 + "1" + "}" * 2000 + "\n", "nested more than"),
+        ("[battlefield]\ninitial_advantage = { value = { a = { b = { c = { d = { e = { f = { g = 1 } } } } } } } }\n", "nested more than"),
+        ("[battlefield]\nshock_round = " + "9" * 5000 + "\n", "integer of more than"),
+    ],
+    ids=["deep-inline-tables", "deep-value", "huge-integer"],
+)
+def test_input_no_scenario_file_can_be_is_refused_in_one_line(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "hostile.toml"
+    path.write_text(text, encoding="utf-8")
+    message = error_of(path)
+    assert expected in message and "hostile.toml" in message and "\n" not in message
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    from model.tomlfile import MAX_BYTES
+
+    path = tmp_path / "huge.toml"
+    path.write_bytes(b"# " + b"x" * MAX_BYTES + b"\n")
+    assert "larger than" in error_of(path)
+
+
+def test_a_long_chain_of_extends_is_refused(tmp_path: Path) -> None:
+    from model.tomlfile import MAX_EXTENDS
+
+    (tmp_path / "link0.toml").write_text('extends = "italian_plan_2022"\n', encoding="utf-8")
+    for i in range(1, MAX_EXTENDS + 5):
+        (tmp_path / f"link{i}.toml").write_text(f'extends = "link{i - 1}.toml"\n', encoding="utf-8")
+    assert load_scenario(tmp_path / "link5.toml").values == load_scenario("italian_plan_2022").values
+    assert f"more than {MAX_EXTENDS} files" in error_of(tmp_path / f"link{MAX_EXTENDS + 4}.toml")
