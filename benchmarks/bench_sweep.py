@@ -7,7 +7,7 @@ Usage (from the repository root)::
 
 Prints
 
-(a) per-run cost inside the runner (``experiments.runner.run_chunk`` on one core);
+(a) per-run cost inside the runner (``experiments.worker.run_chunk`` on one core);
 (b) sweep throughput (runs/s) with the ``processes`` backend at 1 and 2 workers,
     and the speed-up (target >= 1.8x on 2 cores);
 (c) the same sweep (same scenario, design points and number of seeded runs)
@@ -198,7 +198,8 @@ def measure_tree(
 
 def per_run_cost(n: int, **overrides: object) -> float:
     """Mean ms per run through the runner's worker function on one core."""
-    from experiments.runner import Chunk, run_chunk, run_seeds
+    from experiments.runner import run_seeds
+    from experiments.worker import Chunk, run_chunk
 
     names = tuple(overrides)
     values = tuple(overrides.values())

@@ -8,11 +8,12 @@ The public API::
     small = exp.resized(replicates=12)                    # another size, validated (or load_experiment(..., replicates=12))
     summary = run_experiment(exp, out_dir="results/severodonetsk_trend", workers=2)
 
-See ``docs/experiments.md``.
+See ``docs/experiments.md`` (its "Layout of experiments/" says which module does what).
 """
 
 from experiments.analysis import report
-from experiments.runner import BACKENDS, SweepError, replay_command, run_experiment
+from experiments.backends import BACKENDS
+from experiments.runner import SweepError, replay_command, run_experiment
 from experiments.spec import METHODS, OUTCOMES, Experiment, ExperimentError, list_experiments, load_experiment
 from experiments.store import read_manifest, read_runs
 

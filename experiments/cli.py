@@ -1,9 +1,9 @@
 """The ``sweep`` and ``report`` sub-commands of ``war-termination``.
 
 ``model.cli`` builds the parser and calls :func:`register`; handlers return
-the exit code and raise :class:`~experiments.spec.ExperimentError` (a
-``ValueError``) for bad input, which ``model.cli`` prints as one line and
-turns into exit code 2.
+the exit code and raise :class:`~experiments.spec.ExperimentError` (an
+:class:`~model.errors.InputError`) for bad input, which ``model.cli`` prints
+as one line and turns into exit code 2.
 """
 
 from __future__ import annotations
@@ -12,21 +12,14 @@ import argparse
 import sys
 from typing import Any
 
-from experiments.runner import BACKENDS, SweepError, run_experiment
+from experiments.analysis import report
+from experiments.backends import BACKENDS
+from experiments.runner import SweepError, run_experiment
 from experiments.spec import ExperimentError, list_experiments
+from model.commandline import positive_int
 
 FAILED_RUN = 1
 """Exit code of a sweep stopped by ``--fail-fast``."""
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
 
 
 def register(subparsers: Any) -> None:
@@ -44,7 +37,7 @@ def register(subparsers: Any) -> None:
         "and figures. Bundled experiments: " + ", ".join(list_experiments()) + ".",
     )
     sweep.add_argument("experiment", metavar="EXPERIMENT", help="bundled experiment name or path to a .toml file")
-    sweep.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    sweep.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
     sweep.add_argument(
         "--backend", choices=BACKENDS, default="processes", help="where runs execute (default: processes)"
     )
@@ -121,8 +114,6 @@ def report_command(args: argparse.Namespace) -> int:
     Raises:
         ExperimentError: If DIR is not a results folder with saved runs.
     """
-    from experiments.analysis import report
-
     summary = report(args.out)
     print(f"{len(summary)} design points, {int(summary['n'].sum())} runs: summary.csv and figures rewritten in {args.out}")
     return 0

@@ -15,19 +15,71 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from model.errors import InputError
-
-if TYPE_CHECKING:
-    from experiments.spec import Experiment, Factor
+from model.parameters import Value
 
 
 class DesignError(InputError):
     """A design that cannot be built from the experiment's factors."""
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One varied parameter.
+
+    Attributes:
+        name: The flat parameter name (see :func:`model.describe_parameters`).
+        values: Explicit levels, if given.
+        low: Lower end of a range (numbers only).
+        high: Upper end of a range (numbers only).
+        levels: Number of evenly spaced grid levels over ``[low, high]``.
+        kind: The parameter's type (``float``, ``int``, ``bool`` or ``str``).
+    """
+
+    name: str
+    values: tuple[Value, ...] | None
+    low: float | None
+    high: float | None
+    levels: int | None
+    kind: type
+
+    @property
+    def categorical(self) -> bool:
+        """True if the factor takes its values from an explicit list."""
+        return self.values is not None
+
+
+class DesignSpec(Protocol):
+    """What a design is built from: the part of an :class:`experiments.spec.Experiment` this module reads."""
+
+    @property
+    def method(self) -> str:
+        """``grid``, ``lhs``, ``sobol`` or ``morris``."""
+
+    @property
+    def factors(self) -> tuple[Factor, ...]:
+        """The varied parameters."""
+
+    @property
+    def samples(self) -> int | None:
+        """The size of a sampled design."""
+
+    @property
+    def morris_levels(self) -> int:
+        """Grid levels of a Morris design."""
+
+    @property
+    def second_order(self) -> bool:
+        """Whether a Sobol design also estimates second-order indices."""
+
+    @property
+    def master_seed(self) -> int:
+        """The seed the design's own randomness is drawn from."""
 
 
 @dataclass(frozen=True)
@@ -48,11 +100,11 @@ class Design:
         return len(self.points)
 
 
-def build_design(experiment: Experiment) -> Design:
+def build_design(experiment: DesignSpec) -> Design:
     """Build the design points of an experiment.
 
     Args:
-        experiment: A validated experiment.
+        experiment: A validated experiment (:class:`experiments.spec.Experiment`).
 
     Returns:
         The design.
@@ -96,7 +148,7 @@ def _problem(factors: tuple[Factor, ...]) -> dict[str, Any]:
     return {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": bounds}
 
 
-def _sampled(experiment: Experiment) -> Design:
+def _sampled(experiment: DesignSpec) -> Design:
     # SALib is imported lazily: loading an experiment file should not need it
     from SALib.sample import latin, morris
     from SALib.sample import sobol as sobol_sample

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from experiments import store  # noqa: E402
-from experiments.analysis import _ceasefire_durations, _ceasefire_times, kaplan_meier, km_quantile  # noqa: E402
 from experiments.spec import Experiment  # noqa: E402
-from model import STEP_ISSUES  # noqa: E402
+from experiments.statistics import ceasefire_durations, ceasefire_times, kaplan_meier, km_quantile  # noqa: E402
+from model import STEP_ISSUES, Step  # noqa: E402
+from model.files import atomic_write  # noqa: E402
 
 HEATMAP_PANELS: tuple[tuple[str, str], ...] = (
     ("p_negotiated", "P(negotiated end)"),
@@ -44,7 +46,7 @@ HEATMAP_PANELS: tuple[tuple[str, str], ...] = (
 
 
 def _save(fig: Any, path: Path) -> None:
-    store.atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, bbox_inches="tight", format="png"))
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, bbox_inches="tight", format="png"))
     plt.close(fig)
 
 
@@ -93,8 +95,8 @@ def heatmap(summary: pd.DataFrame, x: str, y: str, path: Path, title: str) -> Pa
     for ax, (column, label) in zip(np.atleast_1d(axes), HEATMAP_PANELS, strict=False):
         grid = summary.pivot_table(index=y, columns=x, values=column, aggfunc="mean").sort_index(ascending=False)
         image = ax.imshow(grid.to_numpy(dtype=float), vmin=0.0, vmax=1.0, cmap="viridis", aspect="auto")
-        ax.set_xticks(range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns], rotation=45)
-        ax.set_yticks(range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index])
+        ax.set_xticks(range(grid.shape[1]), [_label(v) for v in grid.columns], rotation=45)
+        ax.set_yticks(range(grid.shape[0]), [_label(v) for v in grid.index])
         ax.set_xlabel(x)
         ax.set_ylabel(y)
         ax.set_title(label)
@@ -150,62 +152,79 @@ def heatmap_timing_terms(runs: pd.DataFrame, x: str, y: str, path: Path, title: 
         ``path``.
     """
     ok = runs[runs["error"].isna()]
-    xs = sorted(ok[x].unique())
-    ys = sorted(ok[y].unique(), reverse=True)
-    cells = {key: part for key, part in ok.groupby([y, x], sort=False)}
-    negotiated = ok["kind"].isin(["settlement", "ceasefire"])
-
-    def grid(value: Any) -> pd.DataFrame:
-        table = [[value(cells[(yv, xv)]) if (yv, xv) in cells else np.nan for xv in xs] for yv in ys]
-        return pd.DataFrame(table, index=ys, columns=xs, dtype=float)
-
-    def median_round(part: pd.DataFrame) -> float:
-        times, events = _ceasefire_times(part)
-        t, s = kaplan_meier(times, events)
-        return km_quantile(t, s, 0.5)
-
-    step_terms = {}
-    for step, issues in STEP_ISSUES.items():
-        columns = [f"term_{issue}" for issue in issues if f"term_{issue}" in ok.columns]
-        # a run's terms for the step: the mean over the step's issues it agreed, for negotiated ends only
-        step_terms[step] = ok[columns].astype(float).mean(axis=1).where(negotiated) if columns else None
-
+    grid = _cell_grid(ok, x, y)
+    step_terms = _step_terms(ok)
     horizon = float(ok["max_rounds"].max()) if len(ok) else 1.0
     n_panels = 1 + len(STEP_ISSUES)
     fig, axes = plt.subplots(1, n_panels, figsize=(4.2 * n_panels, 3.9), constrained_layout=True)
     axes = np.atleast_1d(axes)
     timing = _grid_panel(
-        axes[0], grid(median_round), x, y, "median round of the first ceasefire\n(Kaplan-Meier; – : under half reach one)",
+        axes[0], grid(_median_round), x, y, "median round of the first ceasefire\n(Kaplan-Meier; – : under half reach one)",
         "magma_r", horizon, "{:.0f}",
     )
     fig.colorbar(timing, ax=axes[0], shrink=0.8, label="round (week)")
-    image = None
-    for ax, (step, issues) in zip(axes[1:], STEP_ISSUES.items(), strict=True):
-        terms = step_terms[step]
-        name = step.name.lower().replace("_", " ")
-        label = f"mean terms, step {int(step)} ({name}):\n{', '.join(issues)}"
-        if terms is None:
-            ax.set_axis_off()
-            continue
-        values = grid(lambda part, t=terms: float(t.loc[part.index].mean()))
-        image = _grid_panel(ax, values, x, y, label, "RdBu", 1.0, "{:.2f}")
-        if values.isna().all().all():
-            ax.text(0.5, 0.5, "no negotiated end\nagreed this step", ha="center", va="center", transform=ax.transAxes,
-                    fontsize=9, bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
-    if image is not None:
-        fig.colorbar(image, ax=axes[1:].tolist(), shrink=0.8, label="0 Russia's demand … 1 Ukraine's")
-    averaged = [c for c in ok.columns if c not in (x, y) and c in _factor_columns(ok)]
+    _terms_panels(fig, axes[1:], grid, step_terms, x, y)
+    averaged = [c for c in ok.columns if c not in (x, y) and c in store.factor_columns(ok)]
     note = f" (pooled over {', '.join(averaged)})" if averaged else ""
     fig.suptitle(f"{title}: when a ceasefire comes and the terms of negotiated ends{note}")
     _save(fig, path)
     return path
 
 
-def _factor_columns(runs: pd.DataFrame) -> list[str]:
-    """The varied parameters among a run table's columns."""
-    from experiments.analysis import _RUN_COLUMNS
+_Grid = Callable[[Callable[[pd.DataFrame], float]], pd.DataFrame]
 
-    return [c for c in runs.columns if c not in _RUN_COLUMNS]
+
+def _cell_grid(ok: pd.DataFrame, x: str, y: str) -> _Grid:
+    """A function from a per-cell statistic (of the runs at one ``(x, y)``) to its grid; cells without runs are NaN."""
+    xs = sorted(ok[x].unique())
+    ys = sorted(ok[y].unique(), reverse=True)
+    cells = {key: part for key, part in ok.groupby([y, x], sort=False)}
+
+    def grid(value: Callable[[pd.DataFrame], float]) -> pd.DataFrame:
+        table = [[value(cells[(yv, xv)]) if (yv, xv) in cells else np.nan for xv in xs] for yv in ys]
+        return pd.DataFrame(table, index=ys, columns=xs, dtype=float)
+
+    return grid
+
+
+def _median_round(part: pd.DataFrame) -> float:
+    """Kaplan-Meier median round of the first ceasefire of some runs (NaN if under half reach one)."""
+    t, s = kaplan_meier(*ceasefire_times(part))
+    return km_quantile(t, s, 0.5)
+
+
+def _step_terms(ok: pd.DataFrame) -> dict[Step, pd.Series | None]:
+    """Per step, each run's terms: its mean over the step's issues it agreed, for negotiated ends only (``None``: no column)."""
+    negotiated = ok["kind"].isin(["settlement", "ceasefire"])
+    step_terms: dict[Step, pd.Series | None] = {}
+    for step, issues in STEP_ISSUES.items():
+        columns = [f"term_{issue}" for issue in issues if f"term_{issue}" in ok.columns]
+        step_terms[step] = ok[columns].astype(float).mean(axis=1).where(negotiated) if columns else None
+    return step_terms
+
+
+def _mean_of(terms: pd.Series) -> Callable[[pd.DataFrame], float]:
+    """The mean of ``terms`` over some runs (NaN where none has terms)."""
+    return lambda part: float(terms.loc[part.index].mean())
+
+
+def _terms_panels(fig: Any, axes: np.ndarray, grid: _Grid, step_terms: dict[Step, pd.Series | None], x: str, y: str) -> None:
+    """One panel per step of the mean terms of the negotiated ends that agreed it, and their colour bar."""
+    image = None
+    for ax, (step, issues) in zip(axes, STEP_ISSUES.items(), strict=True):
+        terms = step_terms[step]
+        name = step.name.lower().replace("_", " ")
+        label = f"mean terms, step {int(step)} ({name}):\n{', '.join(issues)}"
+        if terms is None:
+            ax.set_axis_off()
+            continue
+        values = grid(_mean_of(terms))
+        image = _grid_panel(ax, values, x, y, label, "RdBu", 1.0, "{:.2f}")
+        if values.isna().all().all():
+            ax.text(0.5, 0.5, "no negotiated end\nagreed this step", ha="center", va="center", transform=ax.transAxes,
+                    fontsize=9, bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
+    if image is not None:
+        fig.colorbar(image, ax=axes.tolist(), shrink=0.8, label="0 Russia's demand … 1 Ukraine's")
 
 
 def _factor_like(summary: pd.DataFrame, x: str, y: str) -> list[str]:
@@ -242,18 +261,9 @@ def km_first_ceasefire(runs: pd.DataFrame, group: str | None, path: Path, title:
     Returns:
         ``path``.
     """
-    fig, ax = plt.subplots(figsize=(6.5, 4.2), constrained_layout=True)
-    horizon = float(runs["max_rounds"].max()) if len(runs) else 1.0
-    for label, part in _groups(runs, group):
-        times, events = _ceasefire_times(part)
-        _step(ax, times, events, label, horizon, incidence=True)
-    ax.set_xlabel("round (week)")
-    ax.set_ylabel("share with a ceasefire by round t")
-    ax.set_ylim(0, 1)
-    ax.set_title(f"{title}: time to first ceasefire (Kaplan-Meier, censored at the horizon)", fontsize=9)
-    ax.legend(fontsize=7)
-    _save(fig, path)
-    return path
+    axes = ("round (week)", "share with a ceasefire by round t", 1.0)
+    heading = f"{title}: time to first ceasefire (Kaplan-Meier, censored at the horizon)"
+    return _km_figure(runs, group, path, ceasefire_times, axes, heading, incidence=True)
 
 
 def km_ceasefire_survival(runs: pd.DataFrame, group: str | None, path: Path, title: str) -> Path:
@@ -268,21 +278,41 @@ def km_ceasefire_survival(runs: pd.DataFrame, group: str | None, path: Path, tit
     Returns:
         ``path``.
     """
+    axes = ("rounds since the first ceasefire", "share of first ceasefires still holding", 1.02)
+    heading = f"{title}: ceasefire survival (Kaplan-Meier, censored at the run's end)"
+    return _km_figure(runs, group, path, ceasefire_durations, axes, heading, incidence=False)
+
+
+def _km_figure(
+    runs: pd.DataFrame,
+    group: str | None,
+    path: Path,
+    subjects: Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]],
+    axes: tuple[str, str, float],
+    heading: str,
+    incidence: bool,
+) -> Path:
+    """One Kaplan-Meier curve of ``subjects(part)`` (times, events) per group.
+
+    ``incidence``: draw ``1 - S(t)`` for every group. Otherwise draw ``S(t)``
+    for the groups with any subject, and say so when none has one.
+    """
+    xlabel, ylabel, top = axes
     fig, ax = plt.subplots(figsize=(6.5, 4.2), constrained_layout=True)
     horizon = float(runs["max_rounds"].max()) if len(runs) else 1.0
     drawn = 0
     for label, part in _groups(runs, group):
-        durations, broke = _ceasefire_durations(part)
-        if durations.size:
-            _step(ax, durations, broke, label, horizon, incidence=False)
+        times, events = subjects(part)
+        if incidence or times.size:
+            _step(ax, times, events, label, horizon, incidence=incidence)
             drawn += 1
-    if not drawn:
+    if not incidence and not drawn:
         ax.text(0.5, 0.5, "no ceasefire in any run", ha="center", va="center", transform=ax.transAxes)
-    ax.set_xlabel("rounds since the first ceasefire")
-    ax.set_ylabel("share of first ceasefires still holding")
-    ax.set_ylim(0, 1.02)
-    ax.set_title(f"{title}: ceasefire survival (Kaplan-Meier, censored at the run's end)", fontsize=9)
-    if drawn:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, top)
+    ax.set_title(heading, fontsize=9)
+    if incidence or drawn:
         ax.legend(fontsize=7)
     _save(fig, path)
     return path

@@ -21,28 +21,19 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
 
-from experiments.cli import _positive_int
 from experiments.runner import run_experiment
-from experiments.spec import ExperimentError, list_experiments
+from experiments.spec import list_experiments
+from model.commandline import USAGE_ERROR, Parser, positive_int
+from model.errors import InputError
 
 PROG = "python -m experiments.reference"
-USAGE_ERROR = 2
-"""Exit code for bad arguments, as ``war-termination``."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line, not a usage block."""
-
-    def error(self, message: str) -> NoReturn:
-        raise ExperimentError(f"{message} (see '{self.prog} --help')")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description=(__doc__ or "").splitlines()[0])
+    parser = Parser(prog=PROG, description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="run the quick sizes")
-    parser.add_argument("--workers", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
     parser.add_argument("--only", nargs="*", choices=list_experiments(), default=None, help="run only these")
     parser.add_argument("--results", default="results", help="parent folder of the results (default: results)")
     group = parser.add_mutually_exclusive_group()
@@ -74,10 +65,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {len(summary)} points, {int(summary['n'].sum())} runs in {time.perf_counter() - started:.1f} s")
     except SystemExit as exc:  # --help exits through argparse
         return exc.code if isinstance(exc.code, int) else 0
-    except ExperimentError as exc:
-        print(f"{PROG}: error: {' '.join(str(exc).split())}", file=sys.stderr)
+    except InputError as exc:  # a bad option (UsageError) or experiment: one line, exit 2
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return USAGE_ERROR
     return 0
+
+
+def _one_line(exc: InputError) -> str:
+    """The error's text on one line, without the program's name the shared parser puts first (this line names it)."""
+    return " ".join(str(exc).split()).removeprefix(f"{PROG}: ")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from experiments.design import DesignError, Factor, build_design
 from model import ScenarioError, describe_parameters, load_scenario
 from model.bundled import bundled_names, is_bundled, resolve_toml
 from model.errors import InputError
@@ -106,32 +107,6 @@ _NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 class ExperimentError(InputError):
     """An experiment file that cannot be used, with what is wrong and what is allowed."""
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One varied parameter.
-
-    Attributes:
-        name: The flat parameter name (see :func:`model.describe_parameters`).
-        values: Explicit levels, if given.
-        low: Lower end of a range (numbers only).
-        high: Upper end of a range (numbers only).
-        levels: Number of evenly spaced grid levels over ``[low, high]``.
-        kind: The parameter's type (``float``, ``int``, ``bool`` or ``str``).
-    """
-
-    name: str
-    values: tuple[Value, ...] | None
-    low: float | None
-    high: float | None
-    levels: int | None
-    kind: type
-
-    @property
-    def categorical(self) -> bool:
-        """True if the factor takes its values from an explicit list."""
-        return self.values is not None
 
 
 @dataclass(frozen=True)
@@ -387,33 +362,88 @@ def experiment_from_text(text: str, where: str, *, quick: bool = False, scenario
 # Validation
 # ----------------------------------------------------------------------
 def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: bool) -> Experiment:
-    """Validate a parsed file and build the :class:`Experiment`."""
-    unknown = set(data) - _TOP_LEVEL
-    if unknown:
-        key = sorted(unknown)[0]
-        raise ExperimentError(f"{where}: {key}: unknown key; allowed: {', '.join(sorted(_TOP_LEVEL))}")
-    name = _string(data, "name", where)
-    if not _NAME.fullmatch(name):
-        # the name is the default results folder (results/<name>): no separators, no "..", no spaces
-        raise ExperimentError(
-            f"{where}: name: expected letters, digits, '_' or '-' only (it names the results folder), got {name!r}"
-        )
+    """Validate a parsed file and build the :class:`Experiment`, field by field in the file's order.
+
+    The full size also builds its ``[quick]`` size, so a bad ``[quick]``
+    table fails at load time too.
+    """
+    _refuse_unknown(data, _TOP_LEVEL, f"{where}: ")
+    name = _name(data, where)
     description = _string(data, "description", where, default="")
     scenario_name = _string(data, "scenario", where)
     try:
         scenario = load_scenario(scenario_name)
     except ScenarioError as exc:
         raise ExperimentError(f"{where}: scenario: {exc}") from None
+    master_seed = _master_seed(data, where)
+    replicates = _positive_int(data.get("replicates", 1), f"{where}: replicates")
+    outcomes = _outcomes(data, where)
+    method, samples, morris_levels, second_order = _design_table(data, where)
+    fixed_raw = _table(data, "fixed", where, None)
+    try:
+        base = scenario.with_overrides(fixed_raw, origin=f"{where}: [fixed]")
+    except ScenarioError as exc:
+        raise ExperimentError(str(exc)) from None
+    fixed = {k: base.values[k] for k in fixed_raw}
+    factors = _factors(data, base, method, where)
+    clash = set(fixed) & {f.name for f in factors}
+    if clash:
+        raise ExperimentError(f"{where}: {sorted(clash)[0]}: both fixed and varied; keep one")
+    report = _report(data, factors, where)
+    quick_table = _table(data, "quick", where, _QUICK_KEYS)
 
+    experiment = Experiment(
+        name=name,
+        description=description,
+        scenario=scenario_name,
+        method=method,
+        replicates=replicates,
+        master_seed=master_seed,
+        factors=factors,
+        fixed=MappingProxyType(fixed),
+        outcomes=outcomes,
+        samples=samples,
+        morris_levels=morris_levels,
+        second_order=second_order,
+        report=report,
+        quick=quick,
+        text=text,
+        path=path,
+        _data=MappingProxyType(dict(data)),
+    )
+    _check_design(experiment, base, where)
+    if not quick:
+        # after the full design, so a problem of the full design is reported as such, not as one of [quick]
+        _build(_merge_quick(data, quick_table, where), f"{where}: [quick]", text, path, quick=True)
+    return experiment
+
+
+def _name(data: Mapping[str, Any], where: str) -> str:
+    """The experiment's name: it is the default results folder (``results/<name>``), so no separators, ``..`` or spaces."""
+    name = _string(data, "name", where)
+    if not _NAME.fullmatch(name):
+        raise ExperimentError(
+            f"{where}: name: expected letters, digits, '_' or '-' only (it names the results folder), got {name!r}"
+        )
+    return name
+
+
+def _master_seed(data: Mapping[str, Any], where: str) -> int:
     master_seed = data.get("master_seed")
     if isinstance(master_seed, bool) or not isinstance(master_seed, int) or not 0 <= master_seed <= _MAX_SEED:
         raise ExperimentError(f"{where}: master_seed: expected an integer in [0, 2**63 - 1], got {master_seed!r}")
-    replicates = _positive_int(data.get("replicates", 1), f"{where}: replicates")
+    return master_seed
 
+
+def _outcomes(data: Mapping[str, Any], where: str) -> tuple[str, ...]:
     outcomes = data.get("outcomes", ["negotiated", "time_to_ceasefire"])
     if not isinstance(outcomes, list) or not outcomes or any(o not in OUTCOMES for o in outcomes):
         raise ExperimentError(f"{where}: outcomes: expected a non-empty list drawn from {', '.join(OUTCOMES)}, got {outcomes!r}")
+    return tuple(outcomes)
 
+
+def _design_table(data: Mapping[str, Any], where: str) -> tuple[str, int | None, int, bool]:
+    """The ``[design]`` table: method, samples, Morris levels and whether Sobol estimates second-order indices."""
     design = _table(data, "design", where, _DESIGN_KEYS)
     method = design.get("method", "grid")
     if method not in METHODS:
@@ -430,25 +460,19 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
     second_order = design.get("second_order", False)
     if not isinstance(second_order, bool):
         raise ExperimentError(f"{where}: [design] second_order: expected true or false, got {second_order!r}")
+    return method, samples, morris_levels, second_order
 
+
+def _factors(data: Mapping[str, Any], base: Any, method: str, where: str) -> tuple[Factor, ...]:
+    """The ``[parameters.NAME]`` tables, each checked against the scenario with the fixed overrides."""
     params = {p.name: p for p in describe_parameters()}
-    fixed_raw = _table(data, "fixed", where, None)
-    try:
-        base = scenario.with_overrides(fixed_raw, origin=f"{where}: [fixed]")
-    except ScenarioError as exc:
-        raise ExperimentError(str(exc)) from None
-    fixed = {k: base.values[k] for k in fixed_raw}
-
     factor_table = _table(data, "parameters", where, None)
     if not factor_table:
         raise ExperimentError(f"{where}: [parameters]: expected at least one varied parameter ([parameters.NAME])")
-    factors = tuple(
-        _factor(fname, spec, params, base, method, where) for fname, spec in factor_table.items()
-    )
-    clash = set(fixed) & {f.name for f in factors}
-    if clash:
-        raise ExperimentError(f"{where}: {sorted(clash)[0]}: both fixed and varied; keep one")
+    return tuple(_factor(fname, spec, params, base, method, where) for fname, spec in factor_table.items())
 
+
+def _report(data: Mapping[str, Any], factors: tuple[Factor, ...], where: str) -> Report:
     report_table = _table(data, "report", where, _REPORT_KEYS)
     heatmap = report_table.get("heatmap", [])
     names = [f.name for f in factors]
@@ -457,47 +481,24 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
     group = report_table.get("group", "")
     if group != "" and group not in names:
         raise ExperimentError(f"{where}: [report] group: expected one of the varied parameters ({', '.join(names)}), got {group!r}")
+    return Report(tuple(heatmap), group)
 
-    quick_table = _table(data, "quick", where, _QUICK_KEYS)
 
-    experiment = Experiment(
-        name=name,
-        description=description,
-        scenario=scenario_name,
-        method=method,
-        replicates=replicates,
-        master_seed=master_seed,
-        factors=factors,
-        fixed=MappingProxyType(fixed),
-        outcomes=tuple(outcomes),
-        samples=samples,
-        morris_levels=morris_levels,
-        second_order=second_order,
-        report=Report(tuple(heatmap), group),
-        quick=quick,
-        text=text,
-        path=path,
-        _data=MappingProxyType(dict(data)),
-    )
-    # the design must be buildable (e.g. Sobol needs numeric ranges); import here to avoid a cycle
-    from experiments.design import DesignError, build_design
+def _check_design(experiment: Experiment, base: Any, where: str) -> None:
+    """The design must be buildable (e.g. Sobol needs numeric ranges), and every point a valid scenario.
 
+    Rules that tie parameters together (e.g. the front's cells) can fail for
+    a combination even when each value passes on its own.
+    """
     try:
         points = build_design(experiment).points
     except DesignError as exc:
         raise ExperimentError(f"{where}: {exc}") from None
-    # every combination too: rules that tie parameters together (e.g. the front's cells) can fail
-    # for a combination even when each value passes on its own
     for point_id, point in zip(points.index, points.to_dict("records"), strict=True):
         try:
             base.with_overrides({str(k): v for k, v in point.items()}, origin=f"{where}: design point {point_id} {point}")
         except ScenarioError as exc:
             raise ExperimentError(str(exc)) from None
-    if not quick:
-        # then the quick size, so a bad [quick] table fails at load time too; after the full design,
-        # so a problem of the full design is reported as such, not as one of [quick]
-        _build(_merge_quick(data, quick_table, where), f"{where}: [quick]", text, path, quick=True)
-    return experiment
 
 
 def _to_toml(data: Mapping[str, Any], where: str) -> str:
@@ -583,9 +584,7 @@ def _factor(
         raise ExperimentError(f"{where}: [parameters] {name}: unknown parameter (see 'war-termination params' for the list)")
     if not isinstance(spec, dict):
         raise ExperimentError(f"{field_name}: expected a table with values = [...] or low, high (and levels), got {spec!r}")
-    extra = set(spec) - _FACTOR_KEYS
-    if extra:
-        raise ExperimentError(f"{field_name} {sorted(extra)[0]}: unknown key; allowed: {', '.join(sorted(_FACTOR_KEYS))}")
+    _refuse_unknown(spec, _FACTOR_KEYS, f"{field_name} ")
 
     def check(value: object, key: str) -> Value:
         try:
@@ -640,7 +639,12 @@ def _table(data: Mapping[str, Any], key: str, where: str, allowed: set[str] | No
     if not isinstance(value, dict):
         raise ExperimentError(f"{where}: {key}: expected a table [{key}], got {value!r}")
     if allowed is not None:
-        extra = set(value) - allowed
-        if extra:
-            raise ExperimentError(f"{where}: [{key}] {sorted(extra)[0]}: unknown key; allowed: {', '.join(sorted(allowed))}")
+        _refuse_unknown(value, allowed, f"{where}: [{key}] ")
     return dict(value)
+
+
+def _refuse_unknown(table: Mapping[str, Any], allowed: set[str], prefix: str) -> None:
+    """Name the first unknown key of a table (sorted) and the keys allowed."""
+    extra = set(table) - allowed
+    if extra:
+        raise ExperimentError(f"{prefix}{sorted(extra)[0]}: unknown key; allowed: {', '.join(sorted(allowed))}")

@@ -64,6 +64,9 @@ OUTCOME_FIELDS: tuple[pa.Field, ...] = (
 )
 """Outcome columns: ``Outcome.to_dict()`` plus the round of the first breakdown and the error text, if any."""
 
+RUN_COLUMNS: frozenset[str] = frozenset({f.name for f in (*ID_FIELDS, *OUTCOME_FIELDS)} | {"replicate"})
+"""Every column of a run row that is not a varied parameter."""
+
 _ARROW_TYPES: dict[type, pa.DataType] = {float: pa.float64(), int: pa.int64(), bool: pa.bool_(), str: pa.string()}
 
 
@@ -78,6 +81,18 @@ def run_schema(factors: Sequence[tuple[str, type]]) -> pa.Schema:
     """
     factor_fields = [pa.field(name, _ARROW_TYPES[kind]) for name, kind in factors]
     return pa.schema([*ID_FIELDS, *factor_fields, *OUTCOME_FIELDS])
+
+
+def factor_columns(runs: pd.DataFrame) -> list[str]:
+    """The varied parameters among a run table's columns, in the table's order.
+
+    Args:
+        runs: Run rows (all their columns or some).
+
+    Returns:
+        The columns that are not in :data:`RUN_COLUMNS`.
+    """
+    return [c for c in runs.columns if c not in RUN_COLUMNS]
 
 
 def write_text(path: Path, text: str) -> None:

@@ -1,56 +1,16 @@
-"""Analysis of saved runs: Wilson intervals, Kaplan-Meier, summaries (hand-computed cases)."""
+"""Analysis of saved runs: per-run outcomes and the summary table (hand-computed cases).
+
+The estimators themselves are tested in ``test_experiments_statistics.py``.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from experiments.analysis import kaplan_meier, km_quantile, outcome_values, summarise, wilson_interval
-
-
-def test_wilson_hand_computed() -> None:
-    lo, hi = wilson_interval(5, 10)
-    assert lo == pytest.approx(0.23659, abs=1e-5) and hi == pytest.approx(0.76341, abs=1e-5)
-    lo, hi = wilson_interval(0, 10)
-    assert lo == 0.0 and hi == pytest.approx(1.959964**2 / (10 + 1.959964**2), rel=1e-6)
-    lo, hi = wilson_interval(10, 10)
-    assert hi == 1.0 and lo == pytest.approx(10 / (10 + 1.959964**2), rel=1e-6)
-    lo, hi = wilson_interval(0, 0)
-    assert np.isnan(lo) and np.isnan(hi)
-
-
-@given(st.integers(1, 500), st.data())
-def test_wilson_contains_the_estimate(n: int, data: st.DataObject) -> None:
-    k = data.draw(st.integers(0, n))
-    lo, hi = wilson_interval(k, n)
-    assert 0.0 <= lo <= k / n <= hi <= 1.0
-
-
-def test_kaplan_meier_hand_computed() -> None:
-    t, s = kaplan_meier([1, 2, 2, 3, 4], [True, True, False, True, False])
-    assert t.tolist() == [1, 2, 3]
-    assert s == pytest.approx([0.8, 0.6, 0.3])
-    assert km_quantile(t, s, 0.25) == 2
-    assert km_quantile(t, s, 0.5) == 3
-    assert np.isnan(km_quantile(t, s, 0.75))
-
-
-def test_kaplan_meier_without_censoring_is_the_empirical_survival() -> None:
-    rng = np.random.default_rng(3)
-    times = rng.integers(1, 30, size=200)
-    t, s = kaplan_meier(times, np.ones(200, dtype=bool))
-    empirical = [(times > u).mean() for u in t]
-    assert s == pytest.approx(empirical)
-
-
-def test_kaplan_meier_with_no_event() -> None:
-    t, s = kaplan_meier([5, 6], [False, False])
-    assert t.size == 0 and s.size == 0
-    with pytest.raises(ValueError, match="differ in length"):
-        kaplan_meier([1, 2], [True])
+from experiments.analysis import outcome_values, summarise
+from experiments.statistics import wilson_interval
 
 
 def _runs() -> pd.DataFrame:
@@ -111,15 +71,3 @@ def test_every_probability_has_a_wilson_interval() -> None:
     for column in shares:
         assert {f"{column}_lo", f"{column}_hi"} <= set(table.columns), column
         assert (table[f"{column}_lo"] <= table[column]).all() and (table[column] <= table[f"{column}_hi"]).all()
-
-
-def test_noise_share_hand_computed() -> None:
-    from experiments.analysis import noise_share
-
-    points = pd.Series([0] * 4 + [1] * 4 + [2] * 4)
-    values = pd.Series([0.0, 0.0, 1.0, 1.0] + [1.0] * 4 + [0.0] * 4)
-    # point variances 1/3, 0, 0 over 4 replicates: noise (1/12) / 3 = 1/36; means 0.5, 1, 0: variance 1/6
-    assert noise_share(values, points) == pytest.approx((1 / 36) / (1 / 6))
-    # noise larger than the spread of the means is all noise; one replicate a point cannot say
-    assert noise_share(pd.Series([0.0, 1.0, 1.0, 1.0]), pd.Series([0, 0, 1, 1])) == 1.0
-    assert noise_share(pd.Series([0.0, 1.0]), pd.Series([0, 1])) == 0.0

@@ -21,11 +21,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import model
-from experiments import ExperimentError, SweepError, read_manifest, read_runs, replay_command, report, run_experiment
+from experiments import ExperimentError, SweepError, read_manifest, read_runs, replay_command, report, run_experiment, worker
 from experiments.runner import run_seeds
 from experiments.store import OUTCOME_FIELDS, part_files
 from model.cli import build_parser, parse_assignments
-from model.viz_run import resolve_run
+from model.viz.run import resolve_run
 
 TINY = """
 name = "tiny"
@@ -163,7 +163,7 @@ def test_resume_runs_only_the_missing_runs(tmp_path: Path, monkeypatch: pytest.M
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(model, "WarTerminationModel", counting)
+    monkeypatch.setattr(worker, "WarTerminationModel", counting)
     sweep(exp, out, chunk_size=4)
     assert len(calls) == 20 - len(kept)
     assert not list((out / "runs").glob("*.tmp"))
@@ -188,7 +188,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path, monkeyp
             raise RuntimeError("engine trouble")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(model, "WarTerminationModel", flaky)
+    monkeypatch.setattr(worker, "WarTerminationModel", flaky)
     summary = sweep(tiny(tmp_path), tmp_path / "out")
     runs = read_runs(tmp_path / "out")
     failed = runs[runs["error"].notna()]
@@ -415,9 +415,9 @@ def _free_port() -> int:
 
 
 def test_an_unreachable_scheduler_leaves_the_folder_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from experiments import runner
+    from experiments.backends import dask_cluster
 
-    monkeypatch.setattr(runner, "DASK_TIMEOUT", 1.0)
+    monkeypatch.setattr(dask_cluster, "DASK_TIMEOUT", 1.0)
     exp, address = tiny(tmp_path), f"tcp://127.0.0.1:{_free_port()}"
     with pytest.raises(ExperimentError, match=r"scheduler: cannot reach the Dask scheduler at 'tcp://127\.0\.0\.1:\d+'"):
         sweep(exp, tmp_path / "new", backend="dask", scheduler=address)
@@ -461,8 +461,8 @@ def test_a_scenario_file_travels_with_the_chunks(tmp_path: Path) -> None:
     assert sent is not None and sent.name == "my_trend" and dict(sent.values)["momentum"] == -0.006
     chunk = pickle.loads(pickle.dumps(chunks[0]))  # what a worker elsewhere receives
     scenario.unlink()  # ... and that worker cannot see this file
-    runner._base_scenario.cache_clear()
-    rows = runner.run_chunk(chunk)
+    worker._base_scenario.cache_clear()
+    rows = worker.run_chunk(chunk)
     store.write_part(tmp_path / "again", rows, store.run_schema([(f.name, f.kind) for f in exp.factors]))
     pd.testing.assert_frame_equal(read_runs(tmp_path / "again"), saved)  # the same runs, without the file
     # a bundled scenario is sent by name: every worker has it
@@ -560,7 +560,8 @@ def test_resume_refuses_runs_of_a_scenario_file_edited_since(tmp_path: Path) -> 
 
 
 def test_workers_are_forked_only_while_this_process_runs_the_code_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from experiments.runner import _process_context, model_source_hash
+    from experiments.backends.processes import process_context
+    from experiments.runner import model_source_hash
 
     on_disk = model_source_hash()
     assert model.SOURCE_HASH_AT_IMPORT == on_disk
@@ -569,14 +570,14 @@ def test_workers_are_forked_only_while_this_process_runs_the_code_on_disk(tmp_pa
     with monkeypatch.context() as patch:
         patch.setattr(threading, "active_count", lambda: 1)  # as the command line is when it starts its workers
         # forked workers share this process's memory (Linux); elsewhere they are spawned
-        assert _process_context(on_disk).get_start_method() == ("fork" if sys.platform == "linux" else "spawn")
+        assert process_context(on_disk).get_start_method() == ("fork" if sys.platform == "linux" else "spawn")
         sweep(exp, tmp_path / "forked", backend="processes", workers=2)
     pd.testing.assert_frame_equal(read_runs(tmp_path / "forked"), read_runs(tmp_path / "serial"))
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
     try:  # a lock another thread holds would stay locked in a forked child
-        assert _process_context(on_disk).get_start_method() == "spawn"
+        assert process_context(on_disk).get_start_method() == "spawn"
     finally:
         stop.set()
         other.join()
@@ -584,7 +585,7 @@ def test_workers_are_forked_only_while_this_process_runs_the_code_on_disk(tmp_pa
     # the old code under the new code's hash: they are spawned, and import the code on disk
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     monkeypatch.setattr(model, "SOURCE_HASH_AT_IMPORT", "0" * 64)
-    assert _process_context(on_disk).get_start_method() == "spawn"
+    assert process_context(on_disk).get_start_method() == "spawn"
     sweep(exp, tmp_path / "spawned", backend="processes", workers=2)
     pd.testing.assert_frame_equal(read_runs(tmp_path / "spawned"), read_runs(tmp_path / "serial"))
     assert read_manifest(tmp_path / "spawned")["model_source_hash"] == on_disk

@@ -1,0 +1,53 @@
+"""The worker side of a sweep: a chunk in, one plain row per run out, failures recorded as data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from experiments import worker
+from experiments.runner import run_seeds
+from experiments.worker import Chunk, run_chunk
+from model import WarTerminationModel
+
+
+def _chunk(**kwargs: Any) -> Chunk:
+    seeds = run_seeds(11, 3)
+    tasks = tuple((i, i // 2, i % 2, int(seeds[i]), (0.5 + 0.05 * i,)) for i in range(3))
+    return Chunk("stalemate", (("max_rounds", 8),), ("initial_advantage",), tasks, **kwargs)
+
+
+def test_a_row_is_the_run_it_names() -> None:
+    rows = run_chunk(_chunk())
+    assert [r["run_id"] for r in rows] == [0, 1, 2] and [r["point_id"] for r in rows] == [0, 0, 1]
+    for row in rows:
+        overrides = json.loads(row["overrides"])
+        assert overrides == {"max_rounds": 8, "initial_advantage": row["initial_advantage"]}
+        again = WarTerminationModel("stalemate", rng=row["seed"], **overrides).run().to_dict()
+        assert {k: row[k] for k in again} == again
+        assert row["max_rounds"] == 8 and "error" not in row
+
+
+def test_a_failing_run_is_recorded_and_the_chunk_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = worker.WarTerminationModel
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        if kwargs["initial_advantage"] == 0.55:
+            raise RuntimeError("engine trouble")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(worker, "WarTerminationModel", flaky)
+    rows = run_chunk(_chunk())
+    assert [r.get("error") for r in rows] == [None, "RuntimeError: engine trouble", None]
+    assert "kind" not in rows[1]
+    stopped = run_chunk(_chunk(fail_fast=True))
+    assert [r["run_id"] for r in stopped] == [0, 1]  # fail_fast: the chunk stops at the failing run
+
+
+def test_a_scenario_that_cannot_be_built_fails_every_run_of_the_chunk() -> None:
+    chunk = Chunk("no_such_scenario", (), ("initial_advantage",), _chunk().tasks)
+    rows = run_chunk(chunk)
+    assert len(rows) == 3 and all(r["error"].startswith("RuntimeError: ScenarioError") for r in rows)
+    assert all(r["max_rounds"] is None for r in rows)
