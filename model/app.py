@@ -1,5 +1,9 @@
 """The browser page: Mesa's SolaraViz with the model's domain views and controls.
 
+It stands where Mesa's examples keep their ``app.py`` and assembles the parts
+in :mod:`model.viz`: the run it shows (:mod:`model.viz.run`), the views
+(:mod:`model.viz.components`) and the ``viz`` sub-command (:mod:`model.viz.command`).
+
 Serve it with ``war-termination viz`` (which runs ``solara run model.app``) or
 show it in a notebook cell with :func:`page`. Every browser session (every
 notebook cell) builds its own model inside the :func:`Page` component; no
@@ -74,13 +78,11 @@ _ROUND_VALUED = ("shock_round",)
 
 @functools.cache
 def mesa_viz() -> tuple[Any, Any]:
-    """Mesa's ``SolaraViz`` and its step counter, imported on first use.
+    """Mesa's ``SolaraViz`` and its step counter, imported on first use, not with this module.
 
     ``mesa.visualization`` brings in Altair and Matplotlib (the page uses
-    neither), about 0.7 s of a server's start-up. Importing it here instead of
-    at the top of the module lets the server answer first; with
-    :data:`ENV_PRELOAD` set it is imported while the browser loads the page's
-    JavaScript (:func:`preload_in_background`).
+    neither), about 0.7 s of a server's start-up; imported here, it lets the
+    server answer first (an import deferred for speed, not to avoid a cycle).
 
     Returns:
         ``(SolaraViz, update_counter)``.
@@ -108,17 +110,13 @@ def _server_listening(timeout: float) -> None:
 
 
 def preload_in_background() -> threading.Thread:
-    """Import Mesa's visualization in a daemon thread once the server in this process answers.
+    """Import Mesa's visualization in a daemon thread once this process's server answers.
 
-    Started (by the import of this module) only when :data:`ENV_PRELOAD` is ``1``:
-    the server then answers without waiting for the import, and the import
-    overlaps the browser's loading of the page. A session drawn meanwhile
-    waits for the import (Python's per-module import locks). It is safe only
-    because numpy and pandas are imported in full before the server answers
-    (the model imports them): Solara's renderer looks them up in
-    ``sys.modules`` without importing them, and would see a half-imported
-    module if the thread were still importing them (the reason the model
-    itself is not imported in the background too).
+    Started at import when :data:`ENV_PRELOAD` is ``1``, so the import overlaps
+    the browser's loading of the page; a session drawn meanwhile waits on the
+    import lock. Safe because the model has imported numpy and pandas in full
+    before the server answers (Solara's renderer reads them from ``sys.modules``
+    unimported), which is why the model itself is not imported in the background.
 
     Returns:
         The started thread.

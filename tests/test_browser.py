@@ -320,23 +320,124 @@ def _screenshot(page: Any, path: Path) -> None:
     page.screenshot(path=str(path), full_page=True)
 
 
-def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
+def _check_first_draw(page: Any) -> Any:
+    """Every view drawn at a sensible size, at round 0; returns the banner."""
+    for view in VIEWS[1:]:
+        box = _box(page, f'[data-testid="{view}"] svg')
+        assert box["width"] > 200 and box["height"] > 150, f"{view} is drawn too small: {box}"
+    banner = page.locator('[data-testid="banner"]')
+    assert "Round 0 of 104: war" in banner.inner_text()
+    _expect_counter(page, 0)
+    return banner
+
+
+def _check_a_second_session(chromium: Any, server: Server, page: Any, outside: list[str], failed: list[str]) -> None:
+    """A second session has its own model (still at round 0); a new protocol after Reset is the model's."""
     from playwright.sync_api import expect
 
+    other_context, other = _open(chromium, server, outside, failed)
+    try:
+        assert _attribute_rounds(other) == [0] * len(VIEWS)
+        _choose(other, "protocol", "package")
+        other.get_by_role("button", name="Reset").click()
+        expected = f"war-termination run italian_plan_2022 --seed {SEED} --set protocol=package"
+        expect(other.get_by_test_id("replay")).to_have_text(expected)
+        other.get_by_role("button", name="Step").click()
+        _wait_round(other, 1)
+        expect(other.get_by_test_id("plan-view")).to_contain_text("protocol: package")
+        assert _step_states(other) == ["on-table"] * 4, "under package every step is on the table"
+        assert "talks on all four steps" in other.get_by_test_id("banner").inner_text()
+        assert _attribute_rounds(page) == [6] * len(VIEWS)
+    finally:
+        other_context.close()
+
+
+def _check_seed_and_controls(page: Any) -> None:
+    """A new seed loads that run at once; a control changed, then Reset, rebuilds the model with it."""
+    from playwright.sync_api import expect
+
+    replay = page.get_by_test_id("replay")
+    seed_box = page.get_by_label("seed")
+    seed_box.fill("6")
+    seed_box.press("Enter")
+    _wait_round(page, 0)
+    expect(replay).to_have_text("war-termination run italian_plan_2022 --seed 6", timeout=10_000)
+    page.get_by_role("button", name="Step").click()
+    _wait_round(page, 1)
+    assert _step_states(page) == ["on-table", "not-yet", "not-yet", "not-yet"]
+    page.locator("label").filter(has_text=re.compile(r"^\s*mediator_bias\s*$")).click()
+    page.get_by_role("button", name="Reset").click()
+    _wait_round(page, 0)
+    expect(replay).to_have_text("war-termination run italian_plan_2022 --seed 6 --set mediator_bias=false", timeout=10_000)
+    expect(page.get_by_test_id("values-in-force")).to_contain_text("mediator_bias false")
+    expect(page.get_by_test_id("plan-view")).to_contain_text("protocol: ifg_sequential")
+    _expect_counter(page, 0)
+
+
+def _play_pause_and_time_late_steps(page: Any, server: Server, banner: Any, early: list[float], early_cpu: float | None) -> None:
+    """Play (to round 60 if a ceasefire then holds, else on to 90), pause, and time a few late Steps."""
+    page.get_by_role("button", name="▶").click()
+    page.wait_for_function(
+        "() => { const b = document.querySelector('[data-testid=\"banner\"]'); const n = Number(b.dataset.round);"
+        " return n >= 90 || (n >= 60 && b.dataset.status !== 'war') || b.dataset.status === 'victory'; }",
+        timeout=120_000,
+    )
+    page.get_by_role("button", name="❚❚").click()
+    page.get_by_role("button", name="▶").wait_for(state="visible")
+    _wait_still(page)  # a Step of the play loop may still be on its way when the pause lands
+    status = banner.get_attribute("data-status")
+    assert status in ("war", "ceasefire"), f"the run ended ({status}) before the late Steps could be timed"
+    late, late_cpu = _timed_steps(page, server, 4)
+    server.timings["step_refresh_s"] = {
+        "median": statistics.median(early + late),
+        "max": max(early + late),
+        "early_rounds_1_6": early,
+        "late": late,
+        "late_from_round": int(banner.get_attribute("data-round") or 0) - len(late),
+    }
+    if early_cpu is not None and late_cpu is not None:
+        server.timings["step_server_cpu_s"] = {"mean": (early_cpu + late_cpu) / (len(early) + len(late))}
+    if status == "ceasefire":
+        # the plan view follows the agenda: agreed steps, then the next waits for confidence or is on the table
+        states = _step_states(page)
+        assert states[0] == "agreed" and any(s in ("waiting", "on-table") for s in states), states
+
+
+def _save_screenshot(page: Any) -> None:
+    """The picture of the page (``docs/app.png`` with ``UPDATE_DOCS_SCREENSHOT=1``), with no tab bar for a single page."""
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "app.png"
+    _screenshot(page, shot)
+    assert shot.stat().st_size > 20_000
+    expect(page.get_by_role("tab", name="Page 0")).to_be_hidden()  # Mesa's tab bar, for a single page
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
+        shutil.copyfile(shot, ROOT / "docs" / "app.png")
+
+
+def _assert_within_budget(timings: dict[str, Any]) -> None:
+    """Start-up and Step within their budgets: the server's CPU time (load-independent), the wall clock stretched by the load."""
+    if timings["server_cpu_to_answer_s"] is not None:
+        assert timings["server_cpu_to_answer_s"] < SERVER_CPU_TO_ANSWER, timings
+        assert timings["server_cpu_to_usable_s"] < SERVER_CPU_TO_USABLE, timings
+    assert timings["page_usable_s"] < STARTUP_BACKSTOP, timings
+    # the median refresh under 0.5 s, stretched only as far as the load explains
+    load = max(timings["load_average_1min"], timings["load_average_1min_end"])
+    allowance = _step_allowance(load, os.cpu_count() or 1)
+    assert timings["step_refresh_s"]["median"] < STEP_TARGET * allowance, (allowance, timings)
+    if "step_server_cpu_s" in timings:
+        assert timings["step_server_cpu_s"]["mean"] < STEP_SERVER_CPU, timings
+
+
+def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
     outside: list[str] = []
     failed: list[str] = []
     context, page = _open(chromium, server, outside, failed)
     server.timings["page_usable_s"] = time.perf_counter() - server.started
     server.timings["server_cpu_to_usable_s"] = _cpu_seconds(server.process.pid)
     try:
-        # every component rendered, with a drawing of sensible size
-        for view in VIEWS[1:]:
-            box = _box(page, f'[data-testid="{view}"] svg')
-            assert box["width"] > 200 and box["height"] > 150, f"{view} is drawn too small: {box}"
-        banner = page.locator('[data-testid="banner"]')
-        assert "Round 0 of 104: war" in banner.inner_text()
-        _expect_counter(page, 0)
-
+        banner = _check_first_draw(page)
         # Step: the counter, the banner and every view follow; time each refresh
         front_before = _front_path(page)
         early, early_cpu = _timed_steps(page, server, 6)
@@ -344,78 +445,10 @@ def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
         assert "Round 6 of 104" in banner.inner_text()
         front_after = _front_path(page)
         assert front_after != front_before and front_after.count("L") == 6
-
-        # a second session has its own model: still at round 0; a new protocol after Reset is the model's
-        other_context, other = _open(chromium, server, outside, failed)
-        try:
-            assert _attribute_rounds(other) == [0] * len(VIEWS)
-            _choose(other, "protocol", "package")
-            other.get_by_role("button", name="Reset").click()
-            expected = f"war-termination run italian_plan_2022 --seed {SEED} --set protocol=package"
-            expect(other.get_by_test_id("replay")).to_have_text(expected)
-            other.get_by_role("button", name="Step").click()
-            _wait_round(other, 1)
-            expect(other.get_by_test_id("plan-view")).to_contain_text("protocol: package")
-            assert _step_states(other) == ["on-table"] * 4, "under package every step is on the table"
-            assert "talks on all four steps" in other.get_by_test_id("banner").inner_text()
-            assert _attribute_rounds(page) == [6] * len(VIEWS)
-        finally:
-            other_context.close()
-
-        # a new seed loads the run with that seed at once
-        replay = page.get_by_test_id("replay")
-        seed_box = page.get_by_label("seed")
-        seed_box.fill("6")
-        seed_box.press("Enter")
-        _wait_round(page, 0)
-        expect(replay).to_have_text("war-termination run italian_plan_2022 --seed 6", timeout=10_000)
-
-        # change a control, Reset: the model is rebuilt with the new value
-        page.get_by_role("button", name="Step").click()
-        _wait_round(page, 1)
-        assert _step_states(page) == ["on-table", "not-yet", "not-yet", "not-yet"]
-        page.locator("label").filter(has_text=re.compile(r"^\s*mediator_bias\s*$")).click()
-        page.get_by_role("button", name="Reset").click()
-        _wait_round(page, 0)
-        expect(replay).to_have_text("war-termination run italian_plan_2022 --seed 6 --set mediator_bias=false", timeout=10_000)
-        expect(page.get_by_test_id("values-in-force")).to_contain_text("mediator_bias off")
-        expect(page.get_by_test_id("plan-view")).to_contain_text("protocol: ifg_sequential")
-        _expect_counter(page, 0)
-
-        # play (to round 60 if a ceasefire then holds, else on to 90), pause, time a few late Steps
-        page.get_by_role("button", name="▶").click()
-        page.wait_for_function(
-            "() => { const b = document.querySelector('[data-testid=\"banner\"]'); const n = Number(b.dataset.round);"
-            " return n >= 90 || (n >= 60 && b.dataset.status !== 'war') || b.dataset.status === 'victory'; }",
-            timeout=120_000,
-        )
-        page.get_by_role("button", name="❚❚").click()
-        page.get_by_role("button", name="▶").wait_for(state="visible")
-        _wait_still(page)  # a Step of the play loop may still be on its way when the pause lands
-        status = banner.get_attribute("data-status")
-        assert status in ("war", "ceasefire"), f"the run ended ({status}) before the late Steps could be timed"
-        late, late_cpu = _timed_steps(page, server, 4)
-        server.timings["step_refresh_s"] = {
-            "median": statistics.median(early + late),
-            "max": max(early + late),
-            "early_rounds_1_6": early,
-            "late": late,
-            "late_from_round": int(banner.get_attribute("data-round") or 0) - len(late),
-        }
-        if early_cpu is not None and late_cpu is not None:
-            server.timings["step_server_cpu_s"] = {"mean": (early_cpu + late_cpu) / (len(early) + len(late))}
-        if status == "ceasefire":
-            # the plan view follows the agenda: agreed steps, then the next waits for confidence or is on the table
-            states = _step_states(page)
-            assert states[0] == "agreed" and any(s in ("waiting", "on-table") for s in states), states
-
-        ARTIFACTS.mkdir(exist_ok=True)
-        shot = ARTIFACTS / "app.png"
-        _screenshot(page, shot)
-        assert shot.stat().st_size > 20_000
-        expect(page.get_by_role("tab", name="Page 0")).to_be_hidden()  # Mesa's tab bar, for a single page
-        if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
-            shutil.copyfile(shot, ROOT / "docs" / "app.png")
+        _check_a_second_session(chromium, server, page, outside, failed)
+        _check_seed_and_controls(page)
+        _play_pause_and_time_late_steps(page, server, banner, early, early_cpu)
+        _save_screenshot(page)
     finally:
         context.close()
         server.timings["load_average_1min_end"] = os.getloadavg()[0]
@@ -426,17 +459,4 @@ def test_page_in_a_real_browser(chromium: Any, server: Server) -> None:
     assert outside == [], f"the page asked for off-machine resources: {sorted(set(outside))}"
     assert failed == [], f"the server answered with errors: {sorted(set(failed))}"
     assert "Could not load URL" not in server.log.read_text(errors="replace"), "the server tried to fetch from the CDN"
-
-    # start-up: the server's CPU time (load-independent) within budget; the wall clock only as a backstop
-    timings = server.timings
-    if timings["server_cpu_to_answer_s"] is not None:
-        assert timings["server_cpu_to_answer_s"] < SERVER_CPU_TO_ANSWER, timings
-        assert timings["server_cpu_to_usable_s"] < SERVER_CPU_TO_USABLE, timings
-    assert timings["page_usable_s"] < STARTUP_BACKSTOP, timings
-
-    # Step: the median refresh under 0.5 s, stretched only as far as the load explains; the server's CPU within budget
-    load = max(timings["load_average_1min"], timings["load_average_1min_end"])
-    allowance = _step_allowance(load, os.cpu_count() or 1)
-    assert timings["step_refresh_s"]["median"] < STEP_TARGET * allowance, (allowance, timings)
-    if "step_server_cpu_s" in timings:
-        assert timings["step_server_cpu_s"]["mean"] < STEP_SERVER_CPU, timings
+    _assert_within_budget(server.timings)

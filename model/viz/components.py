@@ -99,8 +99,14 @@ def record(model: WarTerminationModel) -> dict[str, list[Any]]:
     return model.datacollector.model_vars
 
 
-def _x_range(model: WarTerminationModel) -> tuple[float, float]:
-    return 0.0, float(max(model.max_rounds, model.steps, 1))
+def _rounds(rec: dict[str, list[Any]]) -> list[float]:
+    """The rounds of the record: a time chart's x values."""
+    return [float(r) for r in rec["round"]]
+
+
+def _round_axes(model: WarTerminationModel, low: float, high: float, **box: float) -> Axes:
+    """Axes from round 0 to the round limit (or the round on screen, if later) over ``[low, high]``; ``box`` places them."""
+    return Axes(0.0, float(max(model.max_rounds, model.steps, 1)), low, high, **box)
 
 
 # ----------------------------------------------------------------------
@@ -113,11 +119,11 @@ def battlefield_view(model: WarTerminationModel) -> str:
         model: The running model.
 
     Returns:
-        An HTML fragment with an SVG chart.
+        The titled chart, its subtitle giving the front, the balance and both beliefs now.
     """
     rec = record(model)
-    xs = [float(r) for r in rec["round"]]
-    ax = Axes(*_x_range(model), 0.0, 1.0)
+    xs = _rounds(rec)
+    ax = _round_axes(model, 0.0, 1.0)
     body = [shade(ax, xs, rec["ceasefire"], CEASEFIRE_SHADE, "ceasefire"), frame(ax, [0, 0.25, 0.5, 0.75, 1.0], "share / probability")]
     shock = int(model.battlefield.shock_round)
     if 0 < shock <= ax.x1 and model.battlefield.shock_size:
@@ -187,12 +193,11 @@ def bargaining_view(model: WarTerminationModel) -> str:
         An HTML fragment with two SVG panels (Russia above, Ukraine below).
     """
     rec = record(model)
-    xs = [float(r) for r in rec["round"]]
-    x0, x1 = _x_range(model)
+    xs = _rounds(rec)
     panels = []
     for i, (side, colour) in enumerate((("russia", RUSSIA), ("ukraine", UKRAINE))):
         low, high = _value_range([*rec[f"war_value_{side}"], *rec[f"reservation_{side}"], *rec[f"proposal_value_{side}"]])
-        ax = Axes(x0, x1, low, high, top=26.0 + i * 128.0, height=108.0)
+        ax = _round_axes(model, low, high, top=26.0 + i * 128.0, height=108.0)
         panels.append(_panel(ax, xs, rec, side, colour, x_label=i == 1))
     keys = [
         ("value of war", MUTED, "line"),
@@ -291,8 +296,8 @@ def _confidence_bar(model: WarTerminationModel, x: float, y: float, width: float
 
 def _timeline(model: WarTerminationModel, rec: dict[str, list[Any]]) -> str:
     """War or ceasefire each round, confidence while a ceasefire holds, violations and breakdowns."""
-    xs = [float(r) for r in rec["round"]]
-    ax = Axes(*_x_range(model), 0.0, 1.0, left=44.0, top=168.0, height=60.0)
+    xs = _rounds(rec)
+    ax = _round_axes(model, 0.0, 1.0, left=44.0, top=168.0, height=60.0)
     out = [label_at(8, 160, "rounds: war (red), ceasefire (blue, line: confidence); ▲ detected violation, ✕ breakdown", 11, fill="#222")]
     out.append(element("rect", x=ax.left, y=ax.top, width=ax.width, height=ax.height, fill="#fafafa", stroke="#bbb"))
     fighting = [i > 0 and not c for i, c in enumerate(rec["ceasefire"])]
@@ -318,7 +323,7 @@ def plan_view(model: WarTerminationModel) -> str:
         model: The running model.
 
     Returns:
-        An HTML fragment with an SVG diagram.
+        The titled diagram (step boxes, confidence bar, timeline of rounds), its subtitle counting steps and breakdowns.
     """
     rec = record(model)
     width, gap = 128.0, 9.0
@@ -342,12 +347,12 @@ def costs_view(model: WarTerminationModel) -> str:
         model: The running model.
 
     Returns:
-        An HTML fragment with an SVG chart.
+        The titled chart, its subtitle giving both sides' costs and aid now.
     """
     rec = record(model)
-    xs = [float(r) for r in rec["round"]]
+    xs = _rounds(rec)
     high = 1.1 * max([*rec["cost_russia"], *rec["cost_ukraine"], 0.05])
-    ax = Axes(*_x_range(model), 0.0, high)
+    ax = _round_axes(model, 0.0, high)
     body = [
         shade(ax, xs, rec["ceasefire"], CEASEFIRE_SHADE, "ceasefire"),
         frame(ax, nice_ticks(0.0, high, 5), "cumulative cost (utility)"),
