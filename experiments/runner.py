@@ -236,8 +236,9 @@ def run_experiment(
         _check_resumable(out, previous, sweep.fingerprint, sweep.source_hash)
     # start or reach the workers before touching the folder: a scheduler that cannot be reached
     # (or whose workers run other model code) leaves the folder as it was
-    with open_backend(backend, n_workers, scheduler, sweep.source_hash) as pool:
-        _run(sweep, out, pool, resume, previous, chunk_size, fail_fast, progress, backend, scheduler)
+    options = _Options(backend, scheduler, resume, chunk_size, fail_fast, progress)
+    with open_backend(backend, n_workers, scheduler, sweep.source_hash) as executor:
+        _run(sweep, out, executor, previous, options)
     return write_analysis(out, exp, figures=report)
 
 
@@ -304,40 +305,42 @@ def _clear(out: Path) -> None:
             png.unlink()
 
 
-def _run(
-    sweep: _Sweep,
-    out: Path,
-    backend: Backend,
-    resume: bool,
-    previous: Mapping[str, Any],
-    chunk_size: int | None,
-    fail_fast: bool,
-    progress: bool,
-    backend_name: str,
-    scheduler: str | None,
-) -> None:
+@dataclass(frozen=True)
+class _Options:
+    """How a sweep runs (the arguments of :func:`run_experiment` of that name)."""
+
+    backend: str
+    scheduler: str | None
+    resume: bool
+    chunk_size: int | None
+    fail_fast: bool
+    progress: bool
+
+
+def _run(sweep: _Sweep, out: Path, backend: Backend, previous: Mapping[str, Any], options: _Options) -> None:
     """Run the runs not yet saved in ``out`` on the started backend, saving each chunk as it finishes.
 
     The manifest says ``running`` while the runs go on, and ``complete`` or
     ``interrupted`` (with the counts and times) however they end.
     """
+    resume, fail_fast = options.resume, options.fail_fast
     store.clean_temporaries(out)
     if not resume:
         _clear(out)
         previous = {}
     done = store.done_run_ids(out) if resume else set()
     pending = [rid for rid in range(sweep.n_runs) if rid not in done]
-    size = chunk_size or _chunk_size(len(pending), backend.pool.threads)
+    size = options.chunk_size or _chunk_size(len(pending), backend.pool.threads)
 
     started = time.perf_counter()
     exp = sweep.experiment
     manifest = provenance.manifest(
-        exp, sweep.design, sweep.fingerprint, sweep.source_hash, backend_name, scheduler, backend.pool, sweep.n_runs, previous
+        exp, sweep.design, sweep.fingerprint, sweep.source_hash, options.backend, options.scheduler, backend.pool, sweep.n_runs, previous
     )
     store.write_csv(out / store.DESIGN, sweep.design.points, index=True)
     store.write_json(out / store.MANIFEST, {**manifest, "status": "running", "runs_done": len(done)})
 
-    bar = _progress_bar(sweep.n_runs, len(done), exp.name, progress)
+    bar = _progress_bar(sweep.n_runs, len(done), exp.name, options.progress)
     tally = _Tally()
     try:
         chunks = _chunks(exp, sweep.scenario_values, pending, sweep.seeds, sweep.values, size, fail_fast)
@@ -349,21 +352,27 @@ def _run(
                 _stop_at_failure(rows)
     finally:
         bar.close()
-        wall = time.perf_counter() - started
-        saved = len(done) + tally.written
-        store.write_json(
-            out / store.MANIFEST,
-            {
-                **manifest,
-                "status": "complete" if saved >= sweep.n_runs else "interrupted",
-                "runs_done": saved,
-                "wall_time_s": round(wall, 3),
-                "wall_time_total_s": round(wall + float(previous.get("wall_time_total_s", 0.0)), 3),
-                "runs_this_session": saved - len(done),
-                "errors_this_session": tally.errors,
-                "finished": provenance.now(),
-            },
-        )
+        _write_final_manifest(out, manifest, sweep.n_runs, len(done), tally, time.perf_counter() - started, previous)
+
+
+def _write_final_manifest(
+    out: Path, manifest: Mapping[str, Any], n_runs: int, n_before: int, tally: _Tally, wall: float, previous: Mapping[str, Any]
+) -> None:
+    """The manifest as a session ends: ``complete`` or ``interrupted``, with its counts and times."""
+    saved = n_before + tally.written
+    store.write_json(
+        out / store.MANIFEST,
+        {
+            **manifest,
+            "status": "complete" if saved >= n_runs else "interrupted",
+            "runs_done": saved,
+            "wall_time_s": round(wall, 3),
+            "wall_time_total_s": round(wall + float(previous.get("wall_time_total_s", 0.0)), 3),
+            "runs_this_session": saved - n_before,
+            "errors_this_session": tally.errors,
+            "finished": provenance.now(),
+        },
+    )
 
 
 def _progress_bar(total: int, initial: int, name: str, enabled: bool) -> Any:
