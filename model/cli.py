@@ -4,12 +4,14 @@ Every sub-command is an argparse sub-parser whose ``handler(args) -> int``
 returns the exit code. Other modules add theirs through the entry-point group
 :data:`COMMANDS` (declared in ``pyproject.toml``: ``experiments.cli`` adds
 ``sweep`` and ``report``, ``model.viz.command`` adds ``viz``): each entry
-point names a ``register(subparsers) -> None``. This module names none of them.
+point names a ``register(subparsers) -> None``. This module names none of them;
+an entry point whose module is not installed is skipped, and one whose module
+fails to import raises.
 
 Bad input (an unknown scenario, a malformed or out-of-range override, an
 output file of the wrong kind or in a place that cannot be written) prints
-one line on stderr and exits with status 2, without a traceback. The help texts are built from
-:func:`model.describe_parameters`, the one table of parameters.
+one line on stderr and exits with status 2, without a traceback. The help
+texts are built from :func:`model.describe_parameters`, the one table of parameters.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ _SHOWN_DIGITS = 6
 
 
 def _table_path(text: str) -> Path:
+    """An argparse type: a path ending in one of :data:`TABLE_SUFFIXES`."""
     path = Path(text)
     if path.suffix.lower() not in TABLE_SUFFIXES:
         raise argparse.ArgumentTypeError(f"expected a file ending in {' or '.join(TABLE_SUFFIXES)}, got {text!r}")
@@ -393,7 +396,8 @@ def main(argv: list[str] | None = None) -> int:
         argv: The arguments (without the program name); ``None`` reads ``sys.argv``.
 
     Returns:
-        The exit code: 0 on success, 2 on bad input.
+        The exit code: 0 on success, 2 on bad input (an :class:`~model.errors.InputError`),
+        1 when a file cannot be written or the reader of stdout went away, 130 on Ctrl-C.
     """
     try:
         parser = build_parser()
@@ -401,9 +405,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args))
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else USAGE_ERROR)
-    except InputError as exc:  # every input error of every sub-command: one line, exit 2
-        # bad input: one line, no traceback; any other exception (a bare ValueError included)
-        # is a bug and propagates with its traceback
+    except InputError as exc:
+        # bad input of any sub-command: one line, no traceback; any other exception
+        # (a bare ValueError included) is a bug and keeps its traceback
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:

@@ -38,6 +38,8 @@ DEFAULT_PORT = 8765
 # start-up, and the page never validates IRIs. Only the server process is affected.
 _LAUNCH = "import sys; sys.modules.setdefault('rfc3987_syntax', None); from solara.__main__ import main; main()"
 
+PAGE = "model.app"
+"""The module the server serves (by name: importing it here would import Solara before the check that it is installed)."""
 PAGE_MODULES: tuple[str, ...] = ("solara", "altair", "matplotlib", "networkx")
 """What the page imports beyond the model (Solara, and what ``mesa.visualization`` needs): the ``viz`` extra."""
 ASSETS_MODULE = "solara_assets"
@@ -50,6 +52,7 @@ def offline_assets() -> bool:
 
 
 def _port(text: str) -> int:
+    """An argparse type: a TCP port number."""
     return integer(text, "a port number in [1, 65535]", 1, 65535)
 
 
@@ -112,16 +115,14 @@ def server_command(host: str, port: int) -> list[str]:
     """
     # --no-check-version: Solara otherwise asks PyPI for its latest version, synchronously, before it serves
     options = ["--production", "--no-open", "--no-check-version"]
-    return [sys.executable, "-c", _LAUNCH, "run", "model.app", "--host", host, "--port", str(port), *options]
+    return [sys.executable, "-c", _LAUNCH, "run", PAGE, "--host", host, "--port", str(port), *options]
 
 
 def quiet_environment(host: str = DEFAULT_HOST) -> dict[str, str]:
-    """Solara's settings for the server: nothing sent over the network, assets served from this machine.
+    """Solara's settings for the server: no telemetry, its JavaScript and CSS served by the server itself.
 
-    No telemetry; Solara's JavaScript and CSS served by the server itself (from
-    ``solara-assets`` when installed). On a loopback address the files are not
-    gzipped: compressing them costs the server CPU time on the first page load
-    (Solara compresses each file once, at level 9) and saves nothing on this machine.
+    On a loopback address the files are not gzipped: compressing them (once, at
+    level 9) costs the first page load CPU time and saves nothing on one machine.
 
     Args:
         host: The address the server listens on.
@@ -136,6 +137,7 @@ def quiet_environment(host: str = DEFAULT_HOST) -> dict[str, str]:
 
 
 def _is_loopback(host: str) -> bool:
+    """True if ``host`` is this machine only (``localhost`` or a loopback address)."""
     if host == "localhost":
         return True
     try:
@@ -172,6 +174,7 @@ def viz_command(args: argparse.Namespace) -> int:
 
 
 def _url_host(host: str) -> str:
+    """The host as a URL writes it (an IPv6 address in brackets)."""
     return f"[{host}]" if ":" in host else host
 
 
@@ -218,6 +221,7 @@ def check_address(host: str, port: int) -> None:
 
 
 def _reason(exc: BaseException) -> str:
+    """What the system said went wrong, without the error number."""
     return str(getattr(exc, "strerror", None) or exc)
 
 
@@ -253,4 +257,5 @@ def serve(command: list[str], env: dict[str, str]) -> int:
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM handler: stop as Ctrl-C does, so :func:`serve` stops the server."""
     raise KeyboardInterrupt

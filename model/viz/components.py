@@ -156,6 +156,7 @@ def battlefield_view(model: WarTerminationModel) -> str:
 
 
 def _panel(ax: Axes, xs: Sequence[float], rec: dict[str, list[Any]], side: str, colour: str, x_label: bool) -> str:
+    """One side's panel of the bargaining view: its value of war, of the ceasefire and of each proposal."""
     war = rec[f"war_value_{side}"]
     body = [shade(ax, xs, rec["bargaining_range"], RANGE_SHADE, "range")]
     body.append(frame(ax, nice_ticks(ax.y0, ax.y1, 4), "utility / round", "{:.2g}", x_label))
@@ -175,6 +176,7 @@ def _panel(ax: Axes, xs: Sequence[float], rec: dict[str, list[Any]], side: str, 
 
 
 def _value_range(values: Sequence[object]) -> tuple[float, float]:
+    """A y range holding every finite value with a margin (``[0, 1]`` when there is none)."""
     finite = [float(v) for v in values if isinstance(v, (int, float)) and math.isfinite(v)]
     if not finite:
         return 0.0, 1.0
@@ -266,6 +268,7 @@ _STEP_STYLE: dict[StepState, dict[str, object]] = {
 
 
 def _step_box(model: WarTerminationModel, step: Step, x: float, width: float) -> str:
+    """A step's box in the plan view: its name, its state and its issues (with the agreed terms, once agreed)."""
     state = step_state(model, step)
     style = _STEP_STYLE[state]
     out = [f'<g class="step step-{int(step)} {state.value}">', f"<title>{html.escape(STEP_NAMES[step][0])}</title>"]
@@ -281,6 +284,7 @@ def _step_box(model: WarTerminationModel, step: Step, x: float, width: float) ->
 
 
 def _confidence_bar(model: WarTerminationModel, x: float, y: float, width: float) -> str:
+    """Confidence now as a bar, with the threshold the protocol waits for marked on it."""
     threshold = model.confidence_threshold
     tx = x + width * threshold
     return "".join(
@@ -394,6 +398,7 @@ def outcome_text(model: WarTerminationModel) -> tuple[str, str]:
 
 
 def _steps_text(steps: Sequence[Step]) -> str:
+    """Steps for the banner: ``step 2``, ``steps 1, 3`` or ``all four steps``."""
     numbers = sorted(int(s) for s in steps)
     if len(numbers) == len(Step):
         return "all four steps"
