@@ -42,7 +42,7 @@ from experiments import provenance, store
 from experiments.analysis import write_analysis
 from experiments.backends import BACKENDS, Backend, open_backend
 from experiments.design import Design, build_design
-from experiments.spec import Experiment, ExperimentError, load_experiment, size_mismatch
+from experiments.spec import Experiment, ExperimentError, load_experiment, positive_int, size_mismatch
 from experiments.worker import Chunk, Row, ScenarioValues
 from model import list_scenarios, load_scenario
 from model.commandline import replay_command as command_line
@@ -257,13 +257,12 @@ def _check_options(backend: str, workers: int | None, scheduler: str | None, chu
     """Check the run options and return the number of worker processes."""
     if backend not in BACKENDS:
         raise ExperimentError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
-    n_workers = 1 if backend == "serial" else (workers or os.cpu_count() or 1)
-    if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
-        raise ExperimentError(f"workers: expected a positive integer, got {workers!r}")
+    # a value that fails is the one given: 0 and None mean all cores
+    n_workers = positive_int(1 if backend == "serial" else (workers or os.cpu_count() or 1), "workers")
     if scheduler is not None and backend != "dask":
         raise ExperimentError(f"scheduler: only the dask backend uses a scheduler address, got backend {backend!r}")
-    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
-        raise ExperimentError(f"chunk_size: expected a positive integer, got {chunk_size!r}")
+    if chunk_size is not None:
+        positive_int(chunk_size, "chunk_size")
     return n_workers
 
 

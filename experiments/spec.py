@@ -223,12 +223,12 @@ class Experiment:
         data = copy.deepcopy(dict(self._data))
         changes = []
         if replicates is not None:
-            data["replicates"] = _positive_int(replicates, f"{where}: replicates")
+            data["replicates"] = positive_int(replicates, f"{where}: replicates")
             changes.append(f"replicates = {replicates}")
         if samples is not None:
             if self.method == "grid":
                 raise ExperimentError(f"{where}: samples: not used by a grid (its size is the product of the levels)")
-            data["design"] = {**dict(data.get("design", {})), "samples": _positive_int(samples, f"{where}: samples")}
+            data["design"] = {**dict(data.get("design", {})), "samples": positive_int(samples, f"{where}: samples")}
             changes.append(f"samples = {samples}")
         size = "quick size, " if self.quick else ""
         header = f"# {self.name}: resized ({size}{', '.join(changes)}) from {where}; the experiment as run\n"
@@ -376,7 +376,7 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
     except ScenarioError as exc:
         raise ExperimentError(f"{where}: scenario: {exc}") from None
     master_seed = _master_seed(data, where)
-    replicates = _positive_int(data.get("replicates", 1), f"{where}: replicates")
+    replicates = positive_int(data.get("replicates", 1), f"{where}: replicates")
     outcomes = _outcomes(data, where)
     method, samples, morris_levels, second_order = _design_table(data, where)
     fixed_raw = _table(data, "fixed", where, None)
@@ -453,7 +453,7 @@ def _design_table(data: Mapping[str, Any], where: str) -> tuple[str, int | None,
         if samples is not None:
             raise ExperimentError(f"{where}: [design] samples: not used by a grid (its size is the product of the levels)")
     else:
-        samples = _positive_int(samples, f"{where}: [design] samples ({method} needs it)")
+        samples = positive_int(samples, f"{where}: [design] samples ({method} needs it)")
     morris_levels = design.get("levels", 4)
     if isinstance(morris_levels, bool) or not isinstance(morris_levels, int) or morris_levels < 2:
         raise ExperimentError(f"{where}: [design] levels: expected an integer >= 2 (Morris grid levels), got {morris_levels!r}")
@@ -613,7 +613,7 @@ def _factor(
         raise ExperimentError(f"{field_name}: expected low < high, got low = {low!r}, high = {high!r}")
     levels = spec.get("levels")
     if method == "grid":
-        levels = _positive_int(levels, f"{field_name} levels (a grid over a range needs it)")
+        levels = positive_int(levels, f"{field_name} levels (a grid over a range needs it)")
         if levels < 2:
             raise ExperimentError(f"{field_name} levels: expected an integer >= 2, got {levels!r}")
     elif levels is not None:
@@ -628,7 +628,19 @@ def _string(data: Mapping[str, Any], key: str, where: str, default: str | None =
     return value
 
 
-def _positive_int(value: object, field_name: str) -> int:
+def positive_int(value: object, field_name: str) -> int:
+    """Check that a value (from a TOML file or a Python call, not command-line text) is a positive integer.
+
+    Args:
+        value: The value.
+        field_name: How the message names it.
+
+    Returns:
+        The value.
+
+    Raises:
+        ExperimentError: ``FIELD: expected a positive integer, got VALUE`` (booleans are not integers here).
+    """
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ExperimentError(f"{field_name}: expected a positive integer, got {value!r}")
     return value

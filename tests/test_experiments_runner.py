@@ -208,8 +208,13 @@ def test_bad_runner_arguments(tmp_path: Path) -> None:
         sweep(exp, tmp_path / "out", backend="threads")
     with pytest.raises(ExperimentError, match="workers: expected a positive integer"):
         sweep(exp, tmp_path / "out", backend="processes", workers=-1)
+    with pytest.raises(ExperimentError, match="workers: expected a positive integer, got True"):
+        sweep(exp, tmp_path / "out", backend="processes", workers=True)
     with pytest.raises(ExperimentError, match="scheduler: only the dask backend"):
         sweep(exp, tmp_path / "out", scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(ExperimentError, match="chunk_size: expected a positive integer, got 0"):
+        sweep(exp, tmp_path / "out", chunk_size=0)
+    assert not (tmp_path / "out").exists()
 
 
 def test_report_renders_from_saved_results(tmp_path: Path) -> None:
