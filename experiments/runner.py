@@ -257,7 +257,7 @@ def _check_options(backend: str, workers: int | None, scheduler: str | None, chu
     """Check the run options and return the number of worker processes."""
     if backend not in BACKENDS:
         raise ExperimentError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
-    # a value that fails is the one given: 0 and None mean all cores
+    # None and 0 mean all cores; any other value is checked as given
     n_workers = positive_int(1 if backend == "serial" else (workers or os.cpu_count() or 1), "workers")
     if scheduler is not None and backend != "dask":
         raise ExperimentError(f"scheduler: only the dask backend uses a scheduler address, got backend {backend!r}")
