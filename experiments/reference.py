@@ -72,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _one_line(exc: InputError) -> str:
-    """The error's text on one line, without the program's name the shared parser puts first (this line names it)."""
-    return " ".join(str(exc).split()).removeprefix(f"{PROG}: ")
+    """The error's text on one line."""
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ SOURCE_HASH_AT_IMPORT: str = source_hash()
 
 While the files on disk still hash to this value, the code this process
 runs is the code they hold; a sweep forks its workers from this process
-only then (``experiments.runner``).
+only then (``experiments.backends.processes``).
 """
 
 __all__ = [

@@ -30,7 +30,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Raise the parser's complaint as a :class:`UsageError` naming the sub-command and its help."""
-        command = self.prog.removeprefix(PROG).strip()
+        command = self.prog[len(PROG) :].strip() if self.prog.startswith(PROG) else ""
         raise UsageError(f"{command + ': ' if command else ''}{message} (see '{self.prog} --help')")
 
 

@@ -12,7 +12,7 @@ history. The policy, described in the README's "Notebooks" section:
 - a notebook uses the package's public API only: ``model``, ``experiments`` and
   the browser page ``model.app``, never internal modules, and of those only
   the names each lists in its ``__all__`` (``from experiments import runner``
-  and ``experiments.runner.run_chunk`` are internal too), and defines no
+  and ``experiments.worker.run_chunk`` are internal too), and defines no
   classes (model code lives in the package, where worker processes can import it).
 
 Usage::
@@ -145,7 +145,7 @@ def _import_violations(tree: ast.AST, bound: dict[str, str]) -> Iterable[str]:
     for name in rebound:
         bound.pop(name, None)
     reported: set[str] = set()
-    for node in attributes:  # model.maths.logit, experiments.runner.run_chunk after `import model` ...
+    for node in attributes:  # model.maths.logit, experiments.worker.run_chunk after `import model` ...
         chain = _attribute_chain(node)
         if chain is None or chain[0] not in bound:
             continue
