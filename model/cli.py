@@ -10,7 +10,12 @@ fails to import raises.
 
 Bad input (an unknown scenario, a malformed or out-of-range override, an
 output file of the wrong kind or in a place that cannot be written) prints
-one line on stderr and exits with status 2, without a traceback. The help
+one line on stderr and exits with status 2, without a traceback; the line
+escapes control characters and cuts each echoed value at 200 characters
+(:func:`model.commandline.one_line`). Text read from a scenario file (its
+name, its description) is printed escaped the same way. A reader of stdout
+that goes away (``war-termination scenarios | head -1``) ends the command
+quietly with status 0. The help
 texts are built from :func:`model.describe_parameters`, the one table of parameters.
 """
 
@@ -34,7 +39,9 @@ from model.commandline import (
     UsageError,
     add_set_option,
     non_negative_int,
+    one_line,
     parse_assignments,
+    printable,
     value_text,
 )
 from model.errors import InputError
@@ -275,7 +282,7 @@ def describe_outcome(outcome: Outcome, scenario: Scenario, seed: int, overrides:
         Several lines of text.
     """
     v = scenario.values
-    header = f"{scenario.name}, seed {seed}, protocol {v['protocol']}, at most {v['max_rounds']} rounds (weeks)"
+    header = f"{printable(scenario.name)}, seed {seed}, protocol {v['protocol']}, at most {v['max_rounds']} rounds (weeks)"
     lines = [header]
     if overrides:
         lines.append("overrides: " + ", ".join(f"{k}={value_text(x, _SHOWN_DIGITS)}" for k, x in overrides.items()))
@@ -321,10 +328,10 @@ def scenarios_command(args: argparse.Namespace) -> int:
     Returns:
         The exit code.
     """
-    names = list_scenarios()
+    names = [printable(name) for name in list_scenarios()]
     width = max(len(n) for n in names)
-    for name in names:
-        print(f"{name:<{width}}  {first_sentence(load_scenario(name).description)}")
+    for name, file_name in zip(names, list_scenarios()):
+        print(f"{name:<{width}}  {printable(first_sentence(load_scenario(file_name).description), limit=None)}")
     return 0
 
 
@@ -361,7 +368,7 @@ def parameter_rows(params: Sequence[Parameter], scenario: Scenario | None = None
     """
     header = ["name", "group", "default", "allowed", "meaning"]
     if scenario is not None:
-        header.insert(3, scenario.name)
+        header.insert(3, printable(scenario.name))
     rows = [header]
     for p in params:
         row = [p.name, p.group, value_text(p.default, _SHOWN_DIGITS), p.allowed, p.meaning]
@@ -396,26 +403,29 @@ def main(argv: list[str] | None = None) -> int:
         argv: The arguments (without the program name); ``None`` reads ``sys.argv``.
 
     Returns:
-        The exit code: 0 on success, 2 on bad input (an :class:`~model.errors.InputError`),
-        1 when a file cannot be written or the reader of stdout went away, 130 on Ctrl-C.
+        The exit code: 0 on success (and when the reader of stdout went away, as
+        ``| head`` does), 2 on bad input (an :class:`~model.errors.InputError`),
+        1 when a file cannot be written, 130 on Ctrl-C.
     """
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()  # here, so that a reader gone away is seen here and not at the interpreter's exit
+        return code
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else USAGE_ERROR)
     except InputError as exc:
         # bad input of any sub-command: one line, no traceback; any other exception
         # (a bare ValueError included) is a bug and keeps its traceback
-        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(exc)}", file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:
-        # the reader went away (e.g. `| head`): stop quietly, as other command-line tools do
+        # the reader went away (e.g. `| head -1` has its line): what it wanted was written, so stop quietly
         _silence_stdout()
-        return 1
+        return 0
     except OSError as exc:
-        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -430,7 +440,3 @@ def _silence_stdout() -> None:
     except (OSError, ValueError):
         pass
 
-
-def _one_line(exc: BaseException) -> str:
-    """An exception's message on one line (its type's name if it has none)."""
-    return " ".join(str(exc).split()) or type(exc).__name__

@@ -202,6 +202,14 @@ BAD_INPUTS = [
     (["run", "italian_plan_2022", "--rounds", "0"], "max_rounds: expected an integer in [1, 5000]"),
     (["run", "italian_plan_2022", "--rounds", "many"], "--rounds"),
     (["run", "italian_plan_2022", "--seed", "-4"], "--seed"),
+    # ASCII digits only, as the page's seed box (int() would take these)
+    (["run", "italian_plan_2022", "--seed", "١٢"], "--seed: expected a non-negative integer, got '١٢'"),
+    (["run", "italian_plan_2022", "--seed", "1_0"], "--seed"),
+    (["run", "italian_plan_2022", "--seed", "１２"], "--seed"),
+    (["run", "italian_plan_2022", "--seed", "9" * 5000], "of at most a few thousand digits"),
+    # a repeated --set: the value it replaces is checked too
+    (["run", "italian_plan_2022", "--set", "momentum=9", "--set", "momentum=0.01"], "--set momentum='9' (replaced by a later"),
+    (["run", "italian_plan_2022", "--set", "protocol=treaty", "protocol=none"], "protocol: expected one of"),
     (["run", "italian_plan_2022", "--out", "rounds.xlsx"], "expected a file ending in .csv or .parquet"),
     (["run", "italian_plan_2022", "--out", "no/such/folder/rounds.csv"], "no such folder"),
     (["params", "--group", "weather"], "unknown group"),
@@ -370,3 +378,72 @@ def test_run_a_scenario_file(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     code, out, err = run_cli(capsys, "run", str(path))
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
     assert "[battlefield] initial_advantage" in err and "quick_advance.toml" in err
+
+
+# ---------------------------------------------------------------------------
+# Error lines and printed names: bounded, escaped; a closed pipe
+# ---------------------------------------------------------------------------
+def test_an_error_line_cuts_a_long_echoed_value(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "run", "stalemate", "--set", "initial_advantage=" + "x" * 1_000_000)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and len(err) < 400, len(err)
+    assert err.startswith("war-termination: error: --set: initial_advantage: expected a number in [0.01, 0.99], got 'xxx")
+    assert err.rstrip().endswith("x…'")
+
+
+def test_an_error_line_escapes_terminal_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "run", "stalemate", "--set", "initial_advantage=\x1b[2J\x1b]0;owned\x07\u202e")
+    assert code == 2 and len(err.splitlines()) == 1
+    assert not any(ch in err for ch in "\x1b\x07\u202e")
+    assert "\\x1b[2J" in err and "\\u202e" in err
+
+
+def test_one_line_cuts_every_long_value_and_the_line() -> None:
+    from model.commandline import ECHO_LIMIT, LINE_LIMIT, one_line
+
+    assert one_line(ValueError("a\n  b\tc")) == "a b c"
+    assert one_line(ValueError("")) == "ValueError"
+    line = one_line(ValueError(f"x: got '{'a b ' * 500}', expected 'short'"))
+    assert "'short'" in line and "…'" in line and len(line) < ECHO_LIMIT + 40
+    many = one_line(ValueError(" ".join("v" * 150 for _ in range(100))))
+    assert len(many) == LINE_LIMIT and many.endswith("…")
+    assert one_line(ValueError("bad byte \udcff")) == "bad byte \\udcff"  # a surrogate from an undecodable argument
+
+
+def _scenario_file(tmp_path: Path, name: str, description: str) -> Path:
+    path = tmp_path / "crafted.toml"
+    path.write_text(f'name = "{name}"\nextends = "stalemate"\ndescription = "{description}"\n', encoding="utf-8")
+    return path
+
+
+def test_a_scenario_s_name_is_printed_escaped(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = _scenario_file(tmp_path, "evil\\u001b[31m", "Red.")
+    code, out, _ = run_cli(capsys, "run", str(path), "--rounds", "2")
+    assert code == 0 and "\x1b" not in out
+    assert out.splitlines()[0].startswith("evil\\x1b[31m, seed 0")
+    code, out, _ = run_cli(capsys, "params", "--group", "run", "--scenario", str(path))
+    assert code == 0 and "\x1b" not in out and "evil\\x1b[31m" in out.splitlines()[0]
+
+
+def test_scenarios_prints_names_and_descriptions_escaped(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    real = cli.load_scenario("stalemate")
+    crafted = types.SimpleNamespace(name="x", description="Rings the bell\x07 and clears\x1b[2J the screen. More.")
+    monkeypatch.setattr(cli, "list_scenarios", lambda: ["stalemate", "bad\x1bname"])
+    monkeypatch.setattr(cli, "load_scenario", lambda name: real if name == "stalemate" else crafted)
+    code, out, _ = run_cli(capsys, "scenarios")
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert out.splitlines()[1] == "bad\\x1bname  Rings the bell\\x07 and clears\\x1b[2J the screen."
+
+
+@pytest.mark.parametrize("command", ["scenarios", "params"])
+def test_a_closed_pipe_ends_quietly_with_status_0(command: str) -> None:
+    # `war-termination scenarios | head -1`, with pipefail so the exit status is the command's
+    shell = f"set -o pipefail; {sys.executable} -m model {command} | head -1 >/dev/null"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    # a reader that closed its end before anything was written
+    process = subprocess.Popen([sys.executable, "-m", "model", command], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read()
+    assert (process.wait(timeout=60), err) == (0, b"")

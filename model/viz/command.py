@@ -6,6 +6,8 @@ listened on (any of these wrong: one line on stderr, exit 2), then runs
 ``solara run model.app --production --no-open`` in a subprocess, passing the
 run through the environment variables that :mod:`model.app` reads. The page
 then opens exactly that run, so a row of a sweep can be replayed in the browser.
+The page has no authentication: a ``--host`` other than this machine's
+loopback prints a warning saying so (:func:`no_authentication_warning`).
 
 The command line finds :func:`register` through the ``war_termination.commands``
 entry point (``pyproject.toml``).
@@ -26,17 +28,24 @@ import sys
 import threading
 from typing import Any
 
-from model.commandline import PROG, UsageError, add_set_option, integer, parse_assignments
+from model.commandline import PROG, UsageError, add_set_option, integer, parse_assignments, printable
 from model.scenario import DEFAULT_SCENARIO, list_scenarios
 from model.viz.run import ENV_PRELOAD, ENV_SCENARIO, ENV_SEED, ENV_SET, resolve_run
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
-# Solara's own entry point with one optional import blocked: jsonschema's IRI checker
-# (rfc3987_syntax, pulled in through altair) builds a grammar at import, about 2 s of
-# start-up, and the page never validates IRIs. Only the server process is affected.
-_LAUNCH = "import sys; sys.modules.setdefault('rfc3987_syntax', None); from solara.__main__ import main; main()"
+# Solara's own entry point, with one optional import blocked and one warning silenced.
+# jsonschema's IRI checker (rfc3987_syntax, which altair pulls in if anything imports it)
+# builds a grammar at import, about 2 s of start-up, and the page never validates IRIs.
+# Solara warns, in 12 lines, on every page load over plain http to an address other than
+# "localhost" that its session cookie falls back to SameSite=Lax: what a page that is not
+# embedded in another site's frame wants anyway. Only the server process is affected.
+_LAUNCH = (
+    "import sys, warnings; sys.modules.setdefault('rfc3987_syntax', None); "
+    "warnings.filterwarnings('ignore', message='Cookies with samesite=none require https', category=UserWarning); "
+    "from solara.__main__ import main; main()"
+)
 
 PAGE = "model.app"
 """The module the server serves (by name: importing it here would import Solara before the check that it is installed)."""
@@ -71,7 +80,12 @@ def register(subparsers: Any) -> None:
         "pip install 'war-termination[offline]'), which serves its JavaScript and CSS from this machine"
         + (" (installed here)." if offline_assets() else "; it is not installed here, so the server fetches them from a CDN."),
     )
-    cmd.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}, this machine only)")
+    cmd.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}, this machine only); the page has no authentication, "
+        "so any other address prints a warning",
+    )
     cmd.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
     cmd.add_argument(
         "--scenario",
@@ -169,8 +183,30 @@ def viz_command(args: argparse.Namespace) -> int:
             "from a CDN and the page needs internet; pip install 'war-termination[offline]' to serve them from this machine",
             file=sys.stderr,
         )
+    if not _is_loopback(args.host):
+        print(no_authentication_warning(args.host), file=sys.stderr)
     print(f"Serving the page on http://{_url_host(args.host)}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
     return serve(server_command(args.host, args.port), env)
+
+
+def no_authentication_warning(host: str) -> str:
+    """The warning ``viz`` prints when ``--host`` is not this machine only: the page asks nobody to log in.
+
+    A warning rather than a refusal: serving a page to a trusted network (a
+    lab's machines, a container's published port) is a use the option exists
+    for, but whoever can reach the port can step and rebuild runs and read the
+    page (the scenario, its values and any path given with ``--scenario``).
+
+    Args:
+        host: The address given with ``--host``.
+
+    Returns:
+        The line, without a newline.
+    """
+    return (
+        f"{PROG} viz: warning: --host {printable(host)} serves the page beyond this machine, and the page has no "
+        "authentication: anyone who can reach the port can use it and read the run (the scenario and its values)"
+    )
 
 
 def _url_host(host: str) -> str:
