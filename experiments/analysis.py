@@ -283,6 +283,14 @@ def write_analysis(out_dir: str | Path, experiment: Experiment, figures: bool = 
 def report(out_dir: str | Path, figures: bool = True) -> pd.DataFrame:
     """Redraw the summary and figures of a results folder from its saved runs, running nothing.
 
+    The folder's lock is held while it is read and written, so a report
+    never reads a folder a sweep is writing. Before anything is drawn, the
+    manifest is checked against what it records and the parts against the
+    manifest: the experiment it records must have the fingerprint it
+    records, and every saved run must be a run of that experiment (run id
+    in range and saved once, its point and varied values the design's),
+    so an edited manifest or a stray part is refused, not summarised.
+
     Args:
         out_dir: A folder written by :func:`experiments.run_experiment`.
         figures: Also draw the figures.
@@ -291,18 +299,44 @@ def report(out_dir: str | Path, figures: bool = True) -> pd.DataFrame:
         The summary table.
 
     Raises:
-        ExperimentError: If the folder has no manifest or no saved runs.
+        ExperimentError: If the folder has no manifest or no saved runs, a
+            sweep is working on it, or its manifest or a part does not fit
+            (:class:`experiments.store.FolderError`, naming the file).
     """
     out = Path(out_dir)
-    manifest = store.read_manifest(out)
-    if not manifest.get("experiment_text"):
-        raise ExperimentError(f"{out}: not a results folder (no {store.MANIFEST} with the experiment)")
-    if not store.part_files(out):
-        raise ExperimentError(f"{out}: no saved runs in {store.RUNS_DIR}/ (raw runs are not committed; run the sweep)")
-    experiment = experiment_from_text(
-        manifest["experiment_text"],
-        where=f"{out / store.MANIFEST}",
-        quick=bool(manifest.get("quick")),
-        scenario=manifest.get("scenario"),
-    )
-    return write_analysis(out, experiment, figures=figures)
+    if not out.is_dir():
+        raise store.FolderError(f"{out}: no such results folder")
+    with store.locked(out, "report"):
+        manifest = store.read_manifest(out)
+        if not manifest.get("experiment_text"):
+            raise ExperimentError(f"{out}: not a results folder (no {store.MANIFEST} with the experiment)")
+        if not store.part_files(out):
+            raise ExperimentError(f"{out}: no saved runs in {store.RUNS_DIR}/ (raw runs are not committed; run the sweep)")
+        where = f"{out / store.MANIFEST}"
+        experiment = experiment_from_text(
+            manifest["experiment_text"],
+            where=where,
+            quick=bool(manifest.get("quick")),
+            scenario=manifest.get("scenario"),
+            allow_large=bool(manifest.get("allow_large")),
+        )
+        design = build_design(experiment)
+        _check_manifest(manifest, experiment, design, where)
+        store.check_parts(out, len(design) * experiment.replicates, experiment.replicates, design.points)
+        return write_analysis(out, experiment, figures=figures)
+
+
+def _check_manifest(manifest: dict[str, Any], experiment: Experiment, design: Design, where: str) -> None:
+    """The manifest's recorded fingerprint and sizes must be those of the experiment it records."""
+    recorded = manifest.get("fingerprint")
+    actual = store.fingerprint(experiment, design)
+    if recorded is not None and recorded != actual:
+        raise store.FolderError(
+            f"{where}: records fingerprint {recorded} but the experiment it records "
+            f"({'quick' if experiment.quick else 'full'} size, scenario {experiment.scenario!r}) has {actual}: "
+            "the manifest was edited, or the scenario changed since the sweep"
+        )
+    sizes = {"design_points": len(design), "replicates": experiment.replicates, "runs": len(design) * experiment.replicates}
+    for key, value in sizes.items():
+        if key in manifest and manifest[key] != value:
+            raise store.FolderError(f"{where}: {key}: records {manifest[key]!r} but the experiment it records has {value}")

@@ -14,8 +14,8 @@ from typing import Any
 
 from experiments.analysis import report
 from experiments.backends import BACKENDS
-from experiments.runner import SweepError, run_experiment
-from experiments.spec import ExperimentError, list_experiments
+from experiments.runner import MAX_WORKERS, SweepError, run_experiment
+from experiments.spec import MAX_RUNS, ExperimentError, list_experiments
 from model.commandline import positive_int
 
 FAILED_RUN = 1
@@ -45,11 +45,18 @@ def register(subparsers: Any) -> None:
     sweep.add_argument("--out", metavar="DIR", default=None, help="results folder (default: results/EXPERIMENT)")
     group = sweep.add_mutually_exclusive_group()
     group.add_argument("--resume", dest="resume", action="store_true", default=True, help="keep saved runs (default)")
-    group.add_argument("--fresh", dest="resume", action="store_false", help="delete saved runs and start over")
+    group.add_argument(
+        "--fresh", dest="resume", action="store_false", help="delete the sweep's saved files (only its own) and start over"
+    )
     sweep.add_argument("--quick", action="store_true", help="run the experiment's small [quick] size")
     sweep.add_argument("--fail-fast", action="store_true", help="stop at the first run that raises")
     sweep.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     sweep.add_argument("--scenario", default=None, help="run on this scenario instead of the experiment's")
+    sweep.add_argument(
+        "--allow-large",
+        action="store_true",
+        help=f"run more than {MAX_RUNS:,} runs (design points x replicates) or more than {MAX_WORKERS} workers",
+    )
     sweep.set_defaults(handler=sweep_command)
 
     rep = subparsers.add_parser(
@@ -88,6 +95,7 @@ def sweep_command(args: argparse.Namespace) -> int:
             fail_fast=args.fail_fast,
             progress=args.progress,
             scenario=args.scenario,
+            allow_large=args.allow_large,
         )
     except SweepError as exc:
         print(f"war-termination sweep: stopped: {' '.join(str(exc).split())}", file=sys.stderr)

@@ -188,3 +188,47 @@ def _decode(factor: Factor, column: np.ndarray) -> list[Any]:
     if factor.kind is int:
         return [int(round(x)) for x in clipped]
     return [float(x) for x in clipped]
+
+
+def design_size(experiment: DesignSpec, limit: int) -> int:
+    """The number of design points :func:`build_design` would build, counted without building any.
+
+    Args:
+        experiment: A validated experiment.
+        limit: Stop counting past this many (a grid's product is cut short, so huge levels cost nothing).
+
+    Returns:
+        The number of points, or ``limit + 1`` if there are more than ``limit``.
+    """
+    dims = len(experiment.factors)
+    n = experiment.samples or 0
+    if experiment.method == "lhs":
+        count = n
+    elif experiment.method == "sobol":
+        count = n * (2 * dims + 2 if experiment.second_order else dims + 2)
+    elif experiment.method == "morris":
+        count = n * (dims + 1)
+    else:
+        count = 1
+        for factor in experiment.factors:
+            count *= _level_count(factor)
+            if count > limit:
+                break
+    return min(count, limit + 1)
+
+
+def _level_count(factor: Factor) -> int:
+    """How many grid levels a factor has (an integer range's levels are rounded, and repeats merged)."""
+    if factor.values is not None:
+        return len(factor.values)
+    assert factor.low is not None and factor.high is not None and factor.levels is not None
+    if factor.kind is int:
+        if factor.levels <= _EXACT_LEVELS:
+            return len(_grid_levels(factor))
+        # more levels than integers in the range: the rounded levels are every integer in it
+        return min(factor.levels, int(round(factor.high)) - int(round(factor.low)) + 1)
+    return factor.levels
+
+
+_EXACT_LEVELS = 1_000_000
+"""Integer ranges up to this many levels are rounded and counted exactly (an 8 MB array at most)."""

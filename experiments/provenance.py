@@ -116,6 +116,7 @@ def manifest(
         "replicates": exp.replicates,
         "runs": n_runs,
         "master_seed": exp.master_seed,
+        "allow_large": exp.allow_large,
         "fingerprint": fingerprint,
         "model_version": getattr(model, "__version__", None),
         "model_source_hash": source_hash,

@@ -23,11 +23,9 @@ the model package's source): one results folder never mixes code versions.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
-import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,9 +38,10 @@ import pyarrow as pa
 
 from experiments import provenance, store
 from experiments.analysis import write_analysis
-from experiments.backends import BACKENDS, Backend, open_backend
+from experiments.backends import BACKENDS, Backend, WorkerError, open_backend
 from experiments.design import Design, build_design
 from experiments.spec import Experiment, ExperimentError, load_experiment, positive_int, size_mismatch
+from experiments.store import fingerprint
 from experiments.worker import Chunk, Row, ScenarioValues
 from model import list_scenarios, load_scenario
 from model.commandline import replay_command as command_line
@@ -50,6 +49,14 @@ from model.source import source_hash as model_source_hash  # the code on disk no
 
 MAX_CHUNK = 64
 """Largest number of runs sent to a worker at once (about two seconds of work)."""
+
+MAX_WORKERS = 64
+"""Most worker processes a sweep starts unless told to (``allow_large``, ``--allow-large``).
+
+All of a forked pool's workers start at once; 64 is more than the cores of
+most workstations (the default is all cores, up to this), and a typing slip
+such as ``--workers 10000`` is refused before any process is started.
+"""
 
 
 class SweepError(RuntimeError):
@@ -114,34 +121,6 @@ def _chunk_size(n_pending: int, slots: int) -> int:
     return max(1, min(MAX_CHUNK, math.ceil(n_pending / (slots * 8)) if n_pending else 1))
 
 
-def fingerprint(experiment: Experiment, design: Design) -> str:
-    """A hash of everything that fixes the runs: scenario, overrides, design points, replicates, seed.
-
-    The scenario counts by its values, not only its name or path, so a
-    scenario file edited between two sessions is not resumed into.
-
-    Args:
-        experiment: The experiment.
-        design: Its design.
-
-    Returns:
-        16 hexadecimal digits of a SHA-256.
-    """
-    payload = json.dumps(
-        {
-            "scenario": experiment.scenario,
-            "scenario_values": sorted(load_scenario(experiment.scenario).values.items()),
-            "fixed": sorted(experiment.fixed.items()),
-            "points": design.points.to_csv(),
-            "replicates": experiment.replicates,
-            "master_seed": experiment.master_seed,
-        },
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-
 def default_out_dir(experiment: Experiment) -> Path:
     """``results/<experiment name>`` under the working directory.
 
@@ -198,6 +177,7 @@ def run_experiment(
     scenario: str | None = None,
     chunk_size: int | None = None,
     report: bool = True,
+    allow_large: bool = False,
 ) -> pd.DataFrame:
     """Run an experiment, stream its runs to a folder and return its summary table.
 
@@ -217,29 +197,41 @@ def run_experiment(
         scenario: Run on this scenario instead of the experiment's.
         chunk_size: Runs per chunk sent to a worker (default: balanced, at most :data:`MAX_CHUNK`).
         report: Also draw the figures (the summary table is always written).
+        allow_large: Accept more than :data:`experiments.spec.MAX_RUNS` runs and
+            more than :data:`MAX_WORKERS` workers.
 
     Returns:
         The summary table, one row per design point (see :func:`experiments.analysis.summarise`).
 
     Raises:
-        ExperimentError: For a bad experiment, backend, worker count or a
-            results folder that holds another experiment's runs, or runs made
-            by different model code (a resumed sweep never mixes code versions).
-        SweepError: If ``fail_fast`` and a run raised.
+        ExperimentError: For a bad experiment, backend, worker count or
+            results folder (:class:`experiments.store.FolderError`: an empty
+            path, a file, a folder another sweep is working on, a non-empty
+            folder the runner did not write, a bad manifest or part, runs of
+            another experiment, or runs made by different model code: a
+            resumed sweep never mixes code versions), before anything runs.
+        SweepError: If ``fail_fast`` and a run raised, or a worker process
+            died or could not be started (the folder can be resumed).
+        OSError: If a file of the folder cannot be written (its path named);
+            the manifest then says ``failed`` and why.
     """
-    exp = _runnable(load_experiment(experiment, quick=quick, scenario=scenario))
-    n_workers = _check_options(backend, workers, scheduler, chunk_size)
-    out = Path(out_dir) if out_dir is not None else default_out_dir(exp)
+    exp = _runnable(load_experiment(experiment, quick=quick, scenario=scenario, allow_large=allow_large))
+    n_workers = _check_options(backend, workers, scheduler, chunk_size, allow_large)
+    out = store.check_out_dir(out_dir if out_dir is not None else default_out_dir(exp))
     sweep = _prepare(exp)
-    previous = store.read_manifest(out)
-    if resume and store.part_files(out):
-        _check_resumable(out, previous, sweep.fingerprint, sweep.source_hash)
-    # start or reach the workers before touching the folder: a scheduler that cannot be reached
-    # (or whose workers run other model code) leaves the folder as it was
     options = _Options(backend, scheduler, resume, chunk_size, fail_fast, progress)
-    with open_backend(backend, n_workers, scheduler, sweep.source_hash) as executor:
-        _run(sweep, out, executor, previous, options)
-    return write_analysis(out, exp, figures=report)
+    with store.locked(out, "sweep"):  # one process at a time in a folder, from before it is read to the last figure
+        store.refuse_foreign(out)
+        previous = store.read_manifest(out)
+        done = _saved_runs(out, previous, sweep) if resume else set()
+        # start or reach the workers before touching the folder: a scheduler that cannot be reached
+        # (or whose workers run other model code) leaves the folder as it was
+        try:
+            with open_backend(backend, n_workers, scheduler, sweep.source_hash) as executor:
+                _run(sweep, out, executor, previous, done, options)
+        except WorkerError as exc:
+            raise SweepError(f"{exc}; the saved runs are kept in {out}: run the same command again to finish") from None
+        return write_analysis(out, exp, figures=report)
 
 
 def _runnable(exp: Experiment) -> Experiment:
@@ -253,12 +245,18 @@ def _runnable(exp: Experiment) -> Experiment:
     return exp
 
 
-def _check_options(backend: str, workers: int | None, scheduler: str | None, chunk_size: int | None) -> int:
+def _check_options(backend: str, workers: int | None, scheduler: str | None, chunk_size: int | None, allow_large: bool) -> int:
     """Check the run options and return the number of worker processes."""
     if backend not in BACKENDS:
         raise ExperimentError(f"backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
-    # None and 0 mean all cores; any other value is checked as given
-    n_workers = positive_int(1 if backend == "serial" else (workers or os.cpu_count() or 1), "workers")
+    # None and 0 mean all cores (up to MAX_WORKERS); any other value is checked as given
+    cores = min(os.cpu_count() or 1, MAX_WORKERS)
+    n_workers = positive_int(1 if backend == "serial" else (workers or cores), "workers")
+    if n_workers > MAX_WORKERS and not allow_large:
+        raise ExperimentError(
+            f"workers: expected at most {MAX_WORKERS} worker processes (this machine has {os.cpu_count()} cores), "
+            f"got {n_workers}; --allow-large (allow_large=True) to start more"
+        )
     if scheduler is not None and backend != "dask":
         raise ExperimentError(f"scheduler: only the dask backend uses a scheduler address, got backend {backend!r}")
     if chunk_size is not None:
@@ -274,6 +272,14 @@ def _prepare(exp: Experiment) -> _Sweep:
     seeds, values = _plan(exp, design)
     schema = store.run_schema([(f.name, f.kind) for f in exp.factors])
     return _Sweep(exp, design, print_, source_hash, seeds, values, schema, _scenario_payload(exp.scenario))
+
+
+def _saved_runs(out: Path, previous: Mapping[str, Any], sweep: _Sweep) -> set[int]:
+    """The run ids saved in ``out``, once its manifest and every part are checked against this sweep."""
+    if not store.part_files(out):
+        return set()
+    _check_resumable(out, previous, sweep.fingerprint, sweep.source_hash)
+    return store.check_parts(out, sweep.n_runs, sweep.experiment.replicates, sweep.design.points)
 
 
 def _check_resumable(out: Path, previous: Mapping[str, Any], print_: str, source_hash: str) -> None:
@@ -292,18 +298,6 @@ def _check_resumable(out: Path, previous: Mapping[str, Any], print_: str, source
         )
 
 
-def _clear(out: Path) -> None:
-    """Delete what a previous sweep wrote in ``out`` (only the runner's own files)."""
-    runs = out / store.RUNS_DIR
-    if runs.is_dir():
-        shutil.rmtree(runs)
-    for name in (store.MANIFEST, store.DESIGN, "summary.csv", "sensitivity.csv"):
-        (out / name).unlink(missing_ok=True)
-    if out.is_dir():
-        for png in out.glob("*.png"):
-            png.unlink()
-
-
 @dataclass(frozen=True)
 class _Options:
     """How a sweep runs (the arguments of :func:`run_experiment` of that name)."""
@@ -316,18 +310,19 @@ class _Options:
     progress: bool
 
 
-def _run(sweep: _Sweep, out: Path, backend: Backend, previous: Mapping[str, Any], options: _Options) -> None:
-    """Run the runs not yet saved in ``out`` on the started backend, saving each chunk as it finishes.
+def _run(sweep: _Sweep, out: Path, backend: Backend, previous: Mapping[str, Any], done: set[int], options: _Options) -> None:
+    """Run the runs not yet saved in ``out`` (``done`` are) on the started backend, saving each chunk as it finishes.
 
-    The manifest says ``running`` while the runs go on, and ``complete`` or
-    ``interrupted`` (with the counts and times) however they end.
+    The manifest says ``running`` while the runs go on, and ``complete``,
+    ``interrupted`` (Ctrl-C, or ``fail_fast``) or ``failed`` (with the
+    error: a file that could not be written, a worker that died), with the
+    counts and times, however they end.
     """
     resume, fail_fast = options.resume, options.fail_fast
     store.clean_temporaries(out)
     if not resume:
-        _clear(out)
+        store.clear(out)  # only the runner's own files, in a folder refuse_foreign accepted
         previous = {}
-    done = store.done_run_ids(out) if resume else set()
     pending = [rid for rid in range(sweep.n_runs) if rid not in done]
     size = options.chunk_size or _chunk_size(len(pending), backend.pool.threads)
 
@@ -336,11 +331,13 @@ def _run(sweep: _Sweep, out: Path, backend: Backend, previous: Mapping[str, Any]
     manifest = provenance.manifest(
         exp, sweep.design, sweep.fingerprint, sweep.source_hash, options.backend, options.scheduler, backend.pool, sweep.n_runs, previous
     )
-    store.write_csv(out / store.DESIGN, sweep.design.points, index=True)
+    # the manifest first: a folder killed right after it is recognised as the runner's own
     store.write_json(out / store.MANIFEST, {**manifest, "status": "running", "runs_done": len(done)})
+    store.write_csv(out / store.DESIGN, sweep.design.points, index=True)
 
     bar = _progress_bar(sweep.n_runs, len(done), exp.name, options.progress)
     tally = _Tally()
+    failure: BaseException | None = None
     try:
         chunks = _chunks(exp, sweep.scenario_values, pending, sweep.seeds, sweep.values, size, fail_fast)
         for rows in backend.run(chunks):
@@ -349,21 +346,47 @@ def _run(sweep: _Sweep, out: Path, backend: Backend, previous: Mapping[str, Any]
             bar.update(len(rows))
             if fail_fast:
                 _stop_at_failure(rows)
+    except BaseException as exc:
+        failure = exc
+        raise
     finally:
         bar.close()
-        _write_final_manifest(out, manifest, sweep.n_runs, len(done), tally, time.perf_counter() - started, previous)
+        wall = time.perf_counter() - started
+        try:
+            _write_final_manifest(out, manifest, sweep.n_runs, len(done), tally, wall, previous, failure)
+        except OSError:
+            if failure is None:
+                raise
+            # the sweep's own error is the one to report; a manifest that cannot be written (a full disk)
+            # still says `running`, and the folder's lock, released now, says no sweep is
+
+
+def _status(saved: int, n_runs: int, failure: BaseException | None) -> dict[str, Any]:
+    """``status`` (and ``error``) of a session that ended, however it ended."""
+    if saved >= n_runs:
+        return {"status": "complete"}
+    if failure is None or isinstance(failure, KeyboardInterrupt | SweepError):
+        return {"status": "interrupted"}
+    return {"status": "failed", "error": f"{type(failure).__name__}: {' '.join(str(failure).split())}"}
 
 
 def _write_final_manifest(
-    out: Path, manifest: Mapping[str, Any], n_runs: int, n_before: int, tally: _Tally, wall: float, previous: Mapping[str, Any]
+    out: Path,
+    manifest: Mapping[str, Any],
+    n_runs: int,
+    n_before: int,
+    tally: _Tally,
+    wall: float,
+    previous: Mapping[str, Any],
+    failure: BaseException | None = None,
 ) -> None:
-    """The manifest as a session ends: ``complete`` or ``interrupted``, with its counts and times."""
+    """The manifest as a session ends: ``complete``, ``interrupted`` or ``failed`` (with the error), with its counts and times."""
     saved = n_before + tally.written
     store.write_json(
         out / store.MANIFEST,
         {
             **manifest,
-            "status": "complete" if saved >= n_runs else "interrupted",
+            **_status(saved, n_runs, failure),
             "runs_done": saved,
             "wall_time_s": round(wall, 3),
             "wall_time_total_s": round(wall + float(previous.get("wall_time_total_s", 0.0)), 3),

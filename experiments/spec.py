@@ -45,6 +45,7 @@ allowed.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 import re
@@ -55,11 +56,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from experiments.design import DesignError, Factor, build_design
+from experiments.design import DesignError, Factor, build_design, design_size
 from model import ScenarioError, describe_parameters, load_scenario
 from model.bundled import bundled_names, is_bundled, resolve_toml
 from model.errors import InputError
 from model.parameters import Parameter, Value
+from model.tomlfile import parse_toml, read_toml_text
 
 METHODS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
 """The design methods: a full factorial grid, a Latin hypercube, Saltelli's Sobol design, Morris trajectories."""
@@ -104,6 +106,15 @@ _EXPERIMENT_PACKAGE = "experiments"
 _MAX_SEED = 2**63 - 1
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 
+MAX_RUNS = 200_000
+"""Largest experiment (design points x replicates) loaded without ``allow_large`` (``--allow-large``).
+
+About seven times the largest shipped experiment (``sensitivity``, 28,160
+runs) and hours of work on a workstation; the bound is checked from the
+factors alone, before any design point is built, so a typing slip such as
+``replicates = 10000000`` is refused at once instead of filling the memory.
+"""
+
 
 class ExperimentError(InputError):
     """An experiment file that cannot be used, with what is wrong and what is allowed."""
@@ -143,6 +154,7 @@ class Experiment:
         quick: True for the quick size.
         text: The file's text (saved in the manifest).
         path: Where it was loaded from.
+        allow_large: Whether it may exceed :data:`MAX_RUNS` runs (kept by its resized and quick versions).
     """
 
     name: str
@@ -161,6 +173,7 @@ class Experiment:
     quick: bool = False
     text: str = ""
     path: str = ""
+    allow_large: bool = field(default=False, compare=False)
     _data: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -181,7 +194,8 @@ class Experiment:
             return self
         where = self.path or self.name
         quick_table = _table(self._data, "quick", where, _QUICK_KEYS)
-        return _build(_merge_quick(self._data, quick_table, where), where, self.text, self.path, quick=True)
+        merged = _merge_quick(self._data, quick_table, where)
+        return _build(merged, where, self.text, self.path, quick=True, allow_large=self.allow_large)
 
     def with_scenario(self, scenario: str) -> Experiment:
         """The same experiment run on another scenario (validated again).
@@ -194,7 +208,7 @@ class Experiment:
         """
         data = dict(self._data)
         data["scenario"] = scenario
-        return _build(data, self.path or self.name, self.text, self.path, quick=self.quick)
+        return _build(data, self.path or self.name, self.text, self.path, quick=self.quick, allow_large=self.allow_large)
 
     def resized(self, *, replicates: int | None = None, samples: int | None = None) -> Experiment:
         """The same experiment at another size, validated again, its text rewritten to match.
@@ -233,7 +247,7 @@ class Experiment:
         size = "quick size, " if self.quick else ""
         header = f"# {self.name}: resized ({size}{', '.join(changes)}) from {where}; the experiment as run\n"
         text = header + _to_toml(data, where)
-        return _build(data, where, text, self.path, quick=self.quick)
+        return _build(data, where, text, self.path, quick=self.quick, allow_large=self.allow_large)
 
 
 def list_experiments() -> list[str]:
@@ -267,6 +281,7 @@ def load_experiment(
     scenario: str | None = None,
     replicates: int | None = None,
     samples: int | None = None,
+    allow_large: bool = False,
 ) -> Experiment:
     """Load and validate an experiment.
 
@@ -277,27 +292,28 @@ def load_experiment(
         scenario: Run on this scenario instead of the file's (validated again).
         replicates: Run this many replicates per design point instead (see :meth:`Experiment.resized`).
         samples: Use this design size instead (sampled designs only; see :meth:`Experiment.resized`).
+        allow_large: Accept more than :data:`MAX_RUNS` runs (design points x replicates).
 
     Returns:
         The validated experiment.
 
     Raises:
-        ExperimentError: On any unknown key, wrong type, value out of range or
-            design that cannot be built, naming the file and the field.
+        ExperimentError: On any unknown key, wrong type, value out of range,
+            design that cannot be built or is larger than :data:`MAX_RUNS`
+            runs (without ``allow_large``), or a file that is not UTF-8 TOML
+            within :mod:`model.tomlfile`'s limits, naming the file and the field.
     """
     if isinstance(experiment, Experiment):
         loaded = experiment
+        if allow_large and not loaded.allow_large:
+            loaded = dataclasses.replace(loaded, allow_large=True)  # only the bound changes: the text still says the size
     else:
         path = experiment_path(experiment)
         bundled = is_bundled(path, _EXPERIMENT_PACKAGE)
         where = path.name if bundled else str(path)
-        text = path.read_text(encoding="utf-8")
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ExperimentError(f"{where}: not valid TOML: {exc}") from None
+        text, data = read_toml_text(path, where, "experiment", ExperimentError)
         data.setdefault("name", path.stem)
-        loaded = _build(data, where, text, str(path), quick=False)
+        loaded = _build(data, where, text, str(path), quick=False, allow_large=allow_large)
     if scenario is not None:
         loaded = loaded.with_scenario(scenario)
     if quick:
@@ -318,8 +334,8 @@ def size_mismatch(experiment: Experiment) -> str | None:
     if not experiment.text:
         return None
     try:
-        data = tomllib.loads(experiment.text)
-    except tomllib.TOMLDecodeError:
+        data = parse_toml(experiment.text, experiment.name, ExperimentError)
+    except ExperimentError:
         return "its text is not valid TOML"
     if experiment.quick:
         data = _merge_quick(data, _table(data, "quick", experiment.name, _QUICK_KEYS), experiment.name)
@@ -332,7 +348,9 @@ def size_mismatch(experiment: Experiment) -> str | None:
     )
 
 
-def experiment_from_text(text: str, where: str, *, quick: bool = False, scenario: str | None = None) -> Experiment:
+def experiment_from_text(
+    text: str, where: str, *, quick: bool = False, scenario: str | None = None, allow_large: bool = False
+) -> Experiment:
     """Validate an experiment given as TOML text (e.g. the copy a results manifest keeps).
 
     Args:
@@ -340,6 +358,7 @@ def experiment_from_text(text: str, where: str, *, quick: bool = False, scenario
         where: How messages name its origin.
         quick: Return the ``[quick]`` size.
         scenario: Run on this scenario instead of the text's.
+        allow_large: Accept more than :data:`MAX_RUNS` runs.
 
     Returns:
         The validated experiment.
@@ -347,21 +366,18 @@ def experiment_from_text(text: str, where: str, *, quick: bool = False, scenario
     Raises:
         ExperimentError: As :func:`load_experiment`.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(f"{where}: not valid TOML: {exc}") from None
+    data = parse_toml(text, where, ExperimentError)
     data.setdefault("name", "experiment")
     if scenario is not None:
         data["scenario"] = scenario
-    loaded = _build(data, where, text, "", quick=False)
+    loaded = _build(data, where, text, "", quick=False, allow_large=allow_large)
     return loaded.quick_version() if quick else loaded
 
 
 # ----------------------------------------------------------------------
 # Validation
 # ----------------------------------------------------------------------
-def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: bool) -> Experiment:
+def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: bool, allow_large: bool = False) -> Experiment:
     """Validate a parsed file and build the :class:`Experiment`, field by field in the file's order.
 
     The full size also builds its ``[quick]`` size, so a bad ``[quick]``
@@ -409,12 +425,14 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
         quick=quick,
         text=text,
         path=path,
+        allow_large=allow_large,
         _data=MappingProxyType(dict(data)),
     )
+    _check_size(experiment, where)  # from the factors alone: nothing big is built before the bound is checked
     _check_design(experiment, base, where)
     if not quick:
         # after the full design, so a problem of the full design is reported as such, not as one of [quick]
-        _build(_merge_quick(data, quick_table, where), f"{where}: [quick]", text, path, quick=True)
+        _build(_merge_quick(data, quick_table, where), f"{where}: [quick]", text, path, quick=True, allow_large=allow_large)
     return experiment
 
 
@@ -482,6 +500,20 @@ def _report(data: Mapping[str, Any], factors: tuple[Factor, ...], where: str) ->
     if group != "" and group not in names:
         raise ExperimentError(f"{where}: [report] group: expected one of the varied parameters ({', '.join(names)}), got {group!r}")
     return Report(tuple(heatmap), group)
+
+
+def _check_size(experiment: Experiment, where: str) -> None:
+    """Refuse more than :data:`MAX_RUNS` runs (unless ``allow_large``), counted without building the design."""
+    if experiment.allow_large:
+        return
+    points = design_size(experiment, limit=MAX_RUNS)
+    runs = points * experiment.replicates
+    if runs > MAX_RUNS:
+        shown = f"more than {MAX_RUNS:,}" if points > MAX_RUNS else f"{points:,}"
+        raise ExperimentError(
+            f"{where}: {shown} design points x {experiment.replicates:,} replicates is more than the {MAX_RUNS:,} runs "
+            "a sweep runs unless told to (--allow-large, or allow_large=True)"
+        )
 
 
 def _check_design(experiment: Experiment, base: Any, where: str) -> None:
@@ -556,7 +588,11 @@ def _merge_quick(data: Mapping[str, Any], quick_table: Mapping[str, Any], where:
             design[key] = quick_table[key]
     merged["design"] = design
     if "fixed" in quick_table:
-        merged["fixed"] = {**dict(merged.get("fixed", {})), **dict(quick_table["fixed"])}
+        quick_fixed = quick_table["fixed"]
+        if not isinstance(quick_fixed, dict):
+            raise ExperimentError(f"{where}: [quick] fixed: expected a table [quick.fixed], got {quick_fixed!r}")
+        base_fixed = merged.get("fixed", {})
+        merged["fixed"] = {**(dict(base_fixed) if isinstance(base_fixed, dict) else {}), **quick_fixed}
     params = {k: dict(v) if isinstance(v, dict) else v for k, v in dict(merged.get("parameters", {})).items()}
     quick_params = quick_table.get("parameters", {})
     if not isinstance(quick_params, dict):

@@ -40,6 +40,24 @@ def read_toml(path: Path, where: str, kind: str, error: type[InputError]) -> dic
     Raises:
         InputError: (as ``error``) Naming the file and what is wrong.
     """
+    return read_toml_text(path, where, kind, error)[1]
+
+
+def read_toml_text(path: Path, where: str, kind: str, error: type[InputError]) -> tuple[str, dict[str, Any]]:
+    """Read a TOML file as :func:`read_toml` does, and also return its text (a manifest keeps an experiment's).
+
+    Args:
+        path: The file.
+        where: How messages name the file.
+        kind: What the file is, for messages (``"scenario"``, ``"experiment"``).
+        error: The input error to raise.
+
+    Returns:
+        The file's text and the parsed document.
+
+    Raises:
+        InputError: (as ``error``) Naming the file and what is wrong.
+    """
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
@@ -51,6 +69,25 @@ def read_toml(path: Path, where: str, kind: str, error: type[InputError]) -> dic
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(f"{where}: not UTF-8 text (byte {exc.start} cannot be decoded); a {kind} file must be UTF-8 encoded TOML") from None
+    return text, parse_toml(text, where, error)
+
+
+def parse_toml(text: str, where: str, error: type[InputError]) -> dict[str, Any]:
+    """Parse TOML text within the limits of :func:`read_toml` (size, nesting, integer length).
+
+    Args:
+        text: The text (e.g. an experiment's, as a results manifest keeps it).
+        where: How messages name its origin.
+        error: The input error to raise.
+
+    Returns:
+        The parsed document.
+
+    Raises:
+        InputError: (as ``error``) Naming ``where`` and what is wrong.
+    """
+    if len(text) > MAX_BYTES:
+        raise error(f"{where}: longer than {MAX_BYTES // 1024} KiB of TOML")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -11,7 +11,7 @@ that starts its workers, runs chunks of runs on them
 
 from __future__ import annotations
 
-from experiments.backends.base import Backend, Pool
+from experiments.backends.base import Backend, Pool, WorkerError
 from experiments.backends.dask_cluster import DaskBackend
 from experiments.backends.processes import ProcessBackend
 from experiments.backends.serial import SerialBackend
@@ -19,7 +19,7 @@ from experiments.backends.serial import SerialBackend
 BACKENDS: tuple[str, ...] = ("serial", "processes", "dask")
 """Where runs execute: in this process, in a pool of local processes, or on a Dask cluster."""
 
-__all__ = ["BACKENDS", "Backend", "DaskBackend", "Pool", "ProcessBackend", "SerialBackend", "open_backend"]
+__all__ = ["BACKENDS", "Backend", "DaskBackend", "Pool", "ProcessBackend", "SerialBackend", "WorkerError", "open_backend"]
 
 
 def open_backend(name: str, workers: int, scheduler: str | None, source_hash: str) -> Backend:

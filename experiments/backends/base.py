@@ -11,6 +11,10 @@ from typing import Self
 from experiments.worker import Chunk, Row
 
 
+class WorkerError(RuntimeError):
+    """The workers could not be started, or one died while it ran a chunk (the sweep stops; its saved runs are kept)."""
+
+
 @dataclass(frozen=True)
 class Pool:
     """The workers a sweep runs on, as recorded in the manifest.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from experiments.backends.base import Backend, Pool
+from experiments.backends.base import Backend, Pool, WorkerError
 from experiments.spec import ExperimentError
 from experiments.worker import Chunk, Row, run_chunk
 from model.source import source_hash as model_source_hash
@@ -84,7 +84,19 @@ class DaskBackend(Backend):
 
         Yields:
             Each chunk's rows, as it finishes.
+
+        Raises:
+            WorkerError: If Dask gave up on a chunk whose workers kept dying (``KilledWorker``).
         """
+        from distributed import KilledWorker
+
+        try:
+            yield from self._run(chunks)
+        except KilledWorker as exc:
+            raise WorkerError(f"Dask workers died while they ran a chunk ({' '.join(str(exc).split())[:200]})") from None
+
+    def _run(self, chunks: Iterator[Chunk]) -> Iterator[list[Row]]:
+        """:meth:`run` without the translation of dead workers."""
         from distributed import as_completed  # optional and heavy, as above
 
         window = 2 * self.pool.threads

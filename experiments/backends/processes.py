@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 
 import model
-from experiments.backends.base import Backend, Pool
+from experiments.backends.base import Backend, Pool, WorkerError
 from experiments.worker import Chunk, Row, run_chunk
 
 TASKS_PER_CHILD = 200
@@ -96,7 +96,11 @@ class ProcessBackend(Backend):
         A forked pool starts all its workers at once and cannot replace them
         (they would be forked from a process running the pool's threads);
         the model frees itself after each run. A worker that cannot start
-        fails the sweep here.
+        (e.g. under a cap on processes) fails the sweep here, and the
+        workers already started are stopped, so nothing waits for them.
+
+        Raises:
+            WorkerError: If the workers cannot all be started.
         """
         context = process_context(self.source_hash)
         forked = context.get_start_method() == "fork"
@@ -107,7 +111,25 @@ class ProcessBackend(Backend):
             initializer=start_worker,  # shared imports; no orphans: a worker outlives a killed sweep by at most PARENT_CHECK_S
             initargs=(os.getpid(),),
         )
-        self._executor.submit(int).result()
+        try:
+            self._executor.submit(int).result()
+        except (OSError, cf.BrokenExecutor) as exc:
+            self._abandon()
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split()) or type(exc).__name__
+            raise WorkerError(f"cannot start {self.workers} worker processes ({reason}); try fewer --workers") from None
+
+    def _abandon(self) -> None:
+        """Stop a pool that failed to start: kill the workers it did start, so that no one (not even exit) waits for them."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        processes = getattr(executor, "_processes", None)  # the pool's own record of the processes it started
+        started = list(processes.values()) if isinstance(processes, dict) else []
+        for process in started:
+            process.kill()
+        for process in started:
+            process.join(timeout=5)
+        executor.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         """Stop the workers, cancelling the chunks not yet started."""
@@ -122,7 +144,19 @@ class ProcessBackend(Backend):
 
         Yields:
             Each chunk's rows, as it finishes.
+
+        Raises:
+            WorkerError: If a worker process died (killed, or out of memory): the pool is broken.
         """
+        try:
+            yield from self._run(chunks)
+        except cf.BrokenExecutor:
+            raise WorkerError(
+                "a worker process died while it ran (killed by a signal, or out of memory); the runs it had in hand were not saved"
+            ) from None
+
+    def _run(self, chunks: Iterator[Chunk]) -> Iterator[list[Row]]:
+        """:meth:`run` without the translation of a broken pool."""
         assert self._executor is not None, "run() inside a `with` block"
         in_flight: set[cf.Future[list[Row]]] = set()
         window = 2 * self.workers
