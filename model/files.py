@@ -20,9 +20,17 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     Args:
         path: The final path.
         write: Called with the temporary path; it writes the whole file.
+
+    Raises:
+        OSError: If the file cannot be written (a full disk, no permission),
+            of the same kind and naming ``path`` (not the temporary name), so
+            a one-line message says which file failed.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _naming(exc, path) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -30,9 +38,20 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         # mkstemp makes the file private (0600); give it the permissions a plain open() would
         os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, path)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise _naming(exc, path) from None
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """The same error, naming ``path`` (``OSError(errno, ...)`` picks the subclass, e.g. ``PermissionError``)."""
+    reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+    if exc.errno is None:
+        return OSError(f"{path}: cannot write: {reason}")
+    return OSError(exc.errno, f"cannot write: {reason}", str(path))
 
 
 def _umask() -> int:

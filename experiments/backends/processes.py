@@ -146,7 +146,8 @@ class ProcessBackend(Backend):
             Each chunk's rows, as it finishes.
 
         Raises:
-            WorkerError: If a worker process died (killed, or out of memory): the pool is broken.
+            WorkerError: If a worker process died (killed, or out of memory): the pool is broken; or a
+                spawned pool (which starts its workers as work arrives) could not start one.
         """
         try:
             yield from self._run(chunks)
@@ -154,6 +155,9 @@ class ProcessBackend(Backend):
             raise WorkerError(
                 "a worker process died while it ran (killed by a signal, or out of memory); the runs it had in hand were not saved"
             ) from None
+        except OSError as exc:  # only submit() can raise it here: starting a worker failed
+            self._abandon()
+            raise WorkerError(f"cannot start a worker process ({exc.strerror or exc}); try fewer --workers") from None
 
     def _run(self, chunks: Iterator[Chunk]) -> Iterator[list[Row]]:
         """:meth:`run` without the translation of a broken pool."""
