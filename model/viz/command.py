@@ -30,7 +30,7 @@ from typing import Any
 
 from model.commandline import PROG, UsageError, add_set_option, integer, parse_assignments, printable
 from model.scenario import DEFAULT_SCENARIO, list_scenarios
-from model.viz.run import ENV_PRELOAD, ENV_SCENARIO, ENV_SEED, ENV_SET, resolve_run
+from model.viz.run import ENV_SCENARIO, ENV_SEED, ENV_SET, resolve_run
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -49,8 +49,8 @@ _LAUNCH = (
 
 PAGE = "model.app"
 """The module the server serves (by name: importing it here would import Solara before the check that it is installed)."""
-PAGE_MODULES: tuple[str, ...] = ("solara", "altair", "matplotlib", "networkx")
-"""What the page imports beyond the model (Solara, and what ``mesa.visualization`` needs): the ``viz`` extra."""
+PAGE_MODULES: tuple[str, ...] = ("solara",)
+"""What the page imports beyond the model: Solara (the ``viz`` extra)."""
 ASSETS_MODULE = "solara_assets"
 """The package that serves the page's JavaScript and CSS from this machine (the ``offline`` extra)."""
 
@@ -73,9 +73,9 @@ def register(subparsers: Any) -> None:
     """
     cmd = subparsers.add_parser(
         "viz",
-        help="serve the browser page (Mesa's SolaraViz) for one run",
-        description="Serve the browser page: the front and beliefs, the bargaining range, the plan's progress and "
-        "the costs, stepped from the browser. With --scenario, --seed and --set the page opens exactly that run "
+        help="serve the browser page for one run",
+        description="Serve the browser page: the front and beliefs, the bargaining range, the plan's progress, "
+        "the costs and the third parties, stepped from the browser. With --scenario, --seed and --set the page opens exactly that run "
         "(e.g. a row of a sweep). The page works offline only with the solara-assets package (the offline extra, "
         "pip install 'war-termination[offline]'), which serves its JavaScript and CSS from this machine"
         + (" (installed here)." if offline_assets() else "; it is not installed here, so the server fetches them from a CDN."),
@@ -114,7 +114,7 @@ def server_environment(scenario: str, seed: object, overrides: dict[str, str]) -
     """
     run = resolve_run(scenario, seed, overrides)
     scenario_text = os.path.abspath(run.scenario) if run.scenario.endswith(".toml") else run.scenario
-    return {ENV_SCENARIO: scenario_text, ENV_SEED: str(run.seed), ENV_SET: json.dumps(dict(run.overrides)), ENV_PRELOAD: "1"}
+    return {ENV_SCENARIO: scenario_text, ENV_SEED: str(run.seed), ENV_SET: json.dumps(dict(run.overrides))}
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -133,7 +133,7 @@ def server_command(host: str, port: int) -> list[str]:
 
 
 def quiet_environment(host: str = DEFAULT_HOST) -> dict[str, str]:
-    """Solara's settings for the server: no telemetry, its JavaScript and CSS served by the server itself.
+    """Solara's settings for the server: no telemetry, no badge, its JavaScript and CSS served by the server itself.
 
     On a loopback address the files are not gzipped: compressing them (once, at
     level 9) costs the first page load CPU time and saves nothing on one machine.
@@ -144,7 +144,8 @@ def quiet_environment(host: str = DEFAULT_HOST) -> dict[str, str]:
     Returns:
         Environment variables for the server process.
     """
-    env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_PROXY": "True"}
+    # no "This website runs on Solara" badge: it covers the bottom right of the page
+    env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_ASSETS_PROXY": "True", "SOLARA_THEME_SHOW_BANNER": "False"}
     if _is_loopback(host):
         env["SOLARA_SERVER_HTTP_GZIP"] = "False"
     return env

@@ -6,8 +6,15 @@ shows it, so the views are testable without a browser.
 
 The views read the model's public state (``battlefield``, ``russia``,
 ``ukraine``, ``agreed``, ``on_table``, ``open_step``, ``confidence``,
-``ceasefire``, ``proposal``, ``status``, ``table_state()``, ...) and the per-round record its DataCollector
-keeps (``model.datacollector.model_vars``, the columns of ``_REPORTERS``).
+``ceasefire``, ``proposal``, ``status``, ``table_state()``, ``third_parties``,
+``mediator``, ...), the per-round record its DataCollector keeps
+(``model.datacollector.model_vars``, the columns of
+:data:`model.record.REPORTERS`) and the page's record of third-party support
+(:mod:`model.viz.support`).
+
+Every view that shows terms (the bargaining range, the plan, the third
+parties' leans) carries the legend of the issue scale (:func:`issue_scale`);
+every time chart says at round 0 what to press (:func:`first_round_hint`).
 """
 
 from __future__ import annotations
@@ -21,9 +28,11 @@ from typing import Any
 
 import solara
 
+from model.commandline import printable
 from model.issues import ISSUE_INDEX, STEP_ISSUES, Step
 from model.model import WarTerminationModel
 from model.outcome import OutcomeKind, Side
+from model.viz.support import support_record
 from model.viz.svg import (
     Axes,
     band_path,
@@ -109,6 +118,45 @@ def _round_axes(model: WarTerminationModel, low: float, high: float, **box: floa
     return Axes(0.0, float(max(model.max_rounds, model.steps, 1)), low, high, **box)
 
 
+ISSUE_SCALE_TEXT = "0 = Russia's demand, 1 = Ukraine's"
+"""What a term's number means, on every issue."""
+
+
+def issue_scale() -> str:
+    """The legend of the issue scale: a bar from Russia's demand (0) to Ukraine's (1), shown wherever terms appear.
+
+    Returns:
+        An HTML fragment (``data-testid="issue-scale"``).
+    """
+    bar = "display:inline-block;width:90px;height:8px;margin:0 6px;vertical-align:middle;"
+    bar += f"background:linear-gradient(90deg,{RUSSIA},{UKRAINE})"
+    return (
+        '<div data-testid="issue-scale" style="font-size:12px;color:#333;margin:2px 0">'
+        f'Terms: <b style="color:{RUSSIA}">0 = Russia\'s demand</b><span style="{bar}"></span>'
+        f'<b style="color:{UKRAINE}">1 = Ukraine\'s</b> (on every issue)</div>'
+    )
+
+
+FIRST_ROUND_HINT = "Round 0: press Step to play a round (one week), or ▶ Play to run on"
+
+
+def first_round_hint(model: WarTerminationModel, ax: Axes) -> str:
+    """At round 0 of a run, a line across a time chart saying what to press; nothing later.
+
+    Args:
+        model: The model.
+        ax: The chart's axes.
+
+    Returns:
+        An SVG text element, or ``""``.
+    """
+    if model.steps > 0 or not model.running:
+        return ""
+    return label_at(
+        ax.left + ax.width / 2, ax.top + ax.height / 2 + 26, FIRST_ROUND_HINT, size=12, anchor="middle", fill="#444", cls="hint"
+    )
+
+
 # ----------------------------------------------------------------------
 # The views
 # ----------------------------------------------------------------------
@@ -146,6 +194,7 @@ def battlefield_view(model: WarTerminationModel) -> str:
         ("IFG estimate", MEDIATOR, "dash"),
     ]
     body.append(legend(keys))
+    body.append(first_round_hint(model, ax))
     front, balance = rec["front"][-1], rec["balance"][-1]
     subtitle = (
         f"Russia holds <b>{front:.0%}</b> of the contested territory and wins an engagement with probability "
@@ -201,6 +250,8 @@ def bargaining_view(model: WarTerminationModel) -> str:
         low, high = _value_range([*rec[f"war_value_{side}"], *rec[f"reservation_{side}"], *rec[f"proposal_value_{side}"]])
         ax = _round_axes(model, low, high, top=26.0 + i * 128.0, height=108.0)
         panels.append(_panel(ax, xs, rec, side, colour, x_label=i == 1))
+        if i == 0:
+            panels.append(first_round_hint(model, ax))
     keys = [
         ("value of war", MUTED, "line"),
         ("of the ceasefire", MUTED, "dash"),
@@ -215,7 +266,7 @@ def bargaining_view(model: WarTerminationModel) -> str:
     else:
         table = "no proposal on the table this round"
     subtitle = f"Bargaining range this round: <b>{'yes' if exists else 'no'}</b>; {table}"
-    return _card("bargaining-view", "Bargaining range", subtitle, document("".join(panels)), model)
+    return _card("bargaining-view", "Bargaining range", subtitle + issue_scale(), document("".join(panels)), model)
 
 
 def waits_for_confidence(model: WarTerminationModel, step: Step) -> bool:
@@ -283,12 +334,44 @@ def _step_box(model: WarTerminationModel, step: Step, x: float, width: float) ->
     return "".join(out)
 
 
-def _confidence_bar(model: WarTerminationModel, x: float, y: float, width: float) -> str:
-    """Confidence now as a bar, with the threshold the protocol waits for marked on it."""
+def confidence_restarts(rec: dict[str, list[Any]]) -> list[tuple[int, str]]:
+    """The rounds where confidence restarted at 0, and why: a step agreed, or a ceasefire that broke down.
+
+    Confidence measures a ceasefire's record of compliance toward the next
+    step, so each agreed step starts it again (the next step must earn its
+    own), and a breakdown voids the agreed steps and starts it again too.
+
+    Args:
+        rec: The model's per-round record.
+
+    Returns:
+        ``(round, reason)`` pairs, in order.
+    """
+    out = []
+    for i in range(1, len(rec["round"])):
+        if rec["breakdowns"][i] > rec["breakdowns"][i - 1]:
+            out.append((int(rec["round"][i]), "the ceasefire broke down: the agreed steps are void"))
+        elif rec["steps_agreed"][i] > rec["steps_agreed"][i - 1]:
+            agreed = int(rec["steps_agreed"][i])
+            if agreed < len(Step):
+                out.append((int(rec["round"][i]), f"step {agreed} agreed: step {agreed + 1} must earn its own"))
+    return out
+
+
+RESTART_TEXT = "↺ confidence restarts at 0: a step agreed (the next must earn its own), or a breakdown (✕)"
+
+
+def _confidence_bar(model: WarTerminationModel, x: float, y: float, width: float, restarts: Sequence[tuple[int, str]]) -> str:
+    """Confidence now as a bar, with the threshold the protocol waits for marked on it (and a restart this round named)."""
     threshold = model.confidence_threshold
     tx = x + width * threshold
+    now = [reason for round_, reason in restarts if round_ == model.steps]
+    restarted = (
+        [label_at(x + width + 8, y + 11, "↺ restarted: " + now[-1].split(":")[0], size=10, fill=UKRAINE, cls="restart-now")] if now else []
+    )
     return "".join(
         [
+            *restarted,
             label_at(8, y + 11, f"confidence {model.confidence:.2f}", size=11, fill="#222"),
             element("rect", x=x, y=y, width=width, height=14, fill="#f2f2f2", stroke="#bbb"),
             element("rect", cls="confidence", x=x, y=y, width=width * model.confidence, height=14, fill=UKRAINE, fill_opacity=0.6),
@@ -298,8 +381,8 @@ def _confidence_bar(model: WarTerminationModel, x: float, y: float, width: float
     )
 
 
-def _timeline(model: WarTerminationModel, rec: dict[str, list[Any]]) -> str:
-    """War or ceasefire each round, confidence while a ceasefire holds, violations and breakdowns."""
+def _timeline(model: WarTerminationModel, rec: dict[str, list[Any]], restarts: Sequence[tuple[int, str]]) -> str:
+    """War or ceasefire each round, confidence while a ceasefire holds, its restarts, violations and breakdowns."""
     xs = _rounds(rec)
     ax = _round_axes(model, 0.0, 1.0, left=44.0, top=168.0, height=60.0)
     out = [label_at(8, 160, "rounds: war (red), ceasefire (blue, line: confidence); ▲ detected violation, ✕ breakdown", 11, fill="#222")]
@@ -316,7 +399,13 @@ def _timeline(model: WarTerminationModel, rec: dict[str, list[Any]]) -> str:
         if breakdowns > previous:
             out.append(label_at(ax.x(x), ax.bottom - 6, "✕", size=14, anchor="middle", fill="#000", cls="breakdown"))
         previous = breakdowns
+    for round_, reason in restarts:
+        mark = label_at(ax.x(round_), ax.top + ax.height / 2 + 5, "↺", size=14, anchor="middle", fill="#08306b", font_weight=700)
+        out.append(
+            f'<g class="confidence-restart"><title>round {round_}: {html.escape(reason)}; confidence restarts at 0</title>{mark}</g>'
+        )
     out.append(x_ticks(ax, x_label=False))
+    out.append(label_at(8, ax.bottom + 34, RESTART_TEXT, size=10.5, fill="#333", cls="restart-legend"))
     return "".join(out)
 
 
@@ -332,16 +421,20 @@ def plan_view(model: WarTerminationModel) -> str:
     rec = record(model)
     width, gap = 128.0, 9.0
     body = [_step_box(model, step, 8.0 + i * (width + gap), width) for i, step in enumerate(Step)]
-    body.append(_confidence_bar(model, 150.0, 102.0, 400.0))
-    body.append(_timeline(model, rec))
+    restarts = confidence_restarts(rec)
+    body.append(_confidence_bar(model, 150.0, 102.0, 300.0, restarts))
+    body.append(_timeline(model, rec, restarts))
     first = model.first_ceasefire_round
     since = f" (first in round {first})" if first is not None else ""
+    last = f"; confidence last restarted in round {restarts[-1][0]} ({html.escape(restarts[-1][1])})" if restarts else ""
     subtitle = (
         f"Steps agreed: <b>{len(model.agreed)}/4</b>; ceasefire: <b>{'holding' if model.ceasefire else 'none'}</b>{since}; "
         f"detected violations: <b>{model.violations_detected}</b>; breakdowns: <b>{model.breakdowns}</b>; "
-        f"protocol: {html.escape(model.protocol.name)}"
+        f"protocol: {html.escape(model.protocol.name)}{last}"
     )
-    return _card("plan-view", "The plan's progress", subtitle, document("".join(body), 255.0), model)
+    if model.steps == 0 and model.running:
+        subtitle += f"<br>{html.escape(talks_text(model))}: the boxes fill in as steps are tabled and agreed"
+    return _card("plan-view", "The plan's progress", subtitle + issue_scale(), document("".join(body), 282.0), model)
 
 
 def costs_view(model: WarTerminationModel) -> str:
@@ -364,6 +457,7 @@ def costs_view(model: WarTerminationModel) -> str:
     for side, colour in (("russia", RUSSIA), ("ukraine", UKRAINE)):
         body.append(curve(ax, xs, rec[f"cost_{side}"], f"cost-{side}", colour, 2.2) + latest_dot(ax, xs, rec[f"cost_{side}"], colour))
     body.append(legend([("Russia", RUSSIA, "line"), ("Ukraine", UKRAINE, "line"), ("ceasefire", CEASEFIRE_SHADE, "box")]))
+    body.append(first_round_hint(model, ax))
     subtitle = (
         f"Russia <b>{model.russia.cumulative_cost:.3f}</b>, Ukraine <b>{model.ukraine.cumulative_cost:.3f}</b> "
         f"(aid this round: to Ukraine ${model.ukraine.aid:.2f}bn, to Russia ${model.russia.aid:.2f}bn)"
@@ -437,8 +531,12 @@ def talks_text(model: WarTerminationModel) -> str:
     return "no talks this round"
 
 
+START_HINT = "Press Step to play one round (a week), or ▶ Play to run on; move a control, then Reset to start a run with it."
+"""What the banner says at round 0, where every chart is still a dot."""
+
+
 def banner_view(model: WarTerminationModel, replay: str = "") -> str:
-    """The banner: the outcome so far and the round, coloured by the state of the run.
+    """The banner: the outcome so far and the round, coloured by the state of the run (at round 0, what to press).
 
     Args:
         model: The running model.
@@ -450,8 +548,13 @@ def banner_view(model: WarTerminationModel, replay: str = "") -> str:
     headline, detail = outcome_text(model)
     colour = STATUS_COLOURS.get(model.status, "#333")
     replay_html = (
-        f'<div data-testid="replay" style="font-size:11px;opacity:0.85;font-family:monospace">{html.escape(replay)}</div>' if replay else ""
+        f'<div data-testid="replay" style="font-size:11px;opacity:0.85;font-family:monospace">{html.escape(printable(replay, None))}</div>'
+        if replay
+        else ""
     )
+    if model.steps == 0 and model.running:
+        replay_html += f'<div data-testid="first-hint" style="font-size:14px;margin-top:4px"><b>{html.escape(START_HINT)}</b></div>'
+
     return (
         f'<div data-testid="banner" data-status="{model.status}" data-round="{model.steps}" '
         f'style="background:{colour};color:white;padding:8px 16px;border-radius:6px;margin:4px 0 8px 0">'
@@ -460,8 +563,127 @@ def banner_view(model: WarTerminationModel, replay: str = "") -> str:
     )
 
 
+PARTY_COLOURS: tuple[str, ...] = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+"""One colour per third party, in the order the scenario lists them."""
+
+
+def _party_table(model: WarTerminationModel, rec: dict[str, list[Any]], colours: dict[str, str]) -> str:
+    """Each active party now: whom it backs, its aid and stance this round, its lean, IFG seat and guarantee."""
+    guarantees_on = model.mediator.settings.guarantees
+    rows = []
+    for party in model.third_parties:
+        s = party.settings
+        patron = s.patron.value.capitalize() if s.patron is not None else "neither"
+        aid, stance = rec[f"aid_{party.code}"][-1], rec[f"stance_{party.code}"][-1]
+        guarantor = s.ifg_member and guarantees_on and s.guarantee > 0
+        cells = [
+            f'<span style="display:inline-block;width:10px;height:10px;background:{colours[party.code]};margin-right:4px"></span>'
+            f"{html.escape(s.name)}",
+            patron,
+            f"{aid:.2f}",
+            f"{stance:+.2f}",
+            f"{s.lean:.2f}",
+            "✓" if s.ifg_member else "",
+            f"✓ {s.guarantee:.2f}" if guarantor else (f"({s.guarantee:.2f})" if s.guarantee > 0 else ""),
+        ]
+        rows.append(f'<tr data-party="{party.code}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = ["party", "backs", "aid $bn/round", "stance", "lean", "IFG", "guarantor (commitment)"]
+    return (
+        '<table class="parties" style="border-collapse:collapse;font-size:12px;width:100%;margin:2px 0">'
+        "<tr>"
+        + "".join(f'<th style="text-align:left;color:#555;font-weight:600">{h}</th>' for h in head)
+        + "</tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def _series_panel(
+    ax: Axes, xs: Sequence[float], series: Sequence[tuple[str, Sequence[float], str, str]], y_label: str, x_label: bool
+) -> str:
+    """One panel of lines over the rounds: ``(name, values, colour, dash)`` each."""
+    ticks = [-1.0, 0.0, 1.0] if ax.y0 < 0 else nice_ticks(0.0, ax.y1, 3)
+    body = [frame(ax, ticks, y_label, "{:g}", x_label)]
+    for name, values, colour, dash in series:
+        body.append(curve(ax, xs, values, name, colour, 1.8, dash) + latest_dot(ax, xs, values, colour, 2.5))
+    return "".join(body)
+
+
+def third_party_view(model: WarTerminationModel) -> str:
+    """The third parties: each one's aid and stance over time, the pressure on each side, the IFG and its guarantors.
+
+    Aid and stance are read per round from the page's record (:mod:`model.viz.support`),
+    not assumed constant; the aid each side received is the model's own record.
+
+    Args:
+        model: The running model.
+
+    Returns:
+        The titled view: a table of the parties now, and three panels over the rounds (aid per party,
+        stance per party, the aid-weighted pressure on each belligerent).
+    """
+    support = support_record(model)
+    rec = record(model)
+    xs = [float(r) for r in support["round"]]
+    colours = {party.code: PARTY_COLOURS[i % len(PARTY_COLOURS)] for i, party in enumerate(model.third_parties)}
+    if not model.third_parties:
+        body = '<div style="font-size:13px;padding:8px">No third party takes part in this run (<code>third_parties</code> is empty).</div>'
+        return _card("third-party-view", "Third parties", "No aid, no pressure, no IFG members.", body, model)
+    aid_series = [(f"aid-{code}", support[f"aid_{code}"], colour, "") for code, colour in colours.items()]
+    aid_high = 1.15 * max([0.05, *(v for _, values, _, _ in aid_series for v in values)])
+    panels = [
+        label_at(
+            8, 14, "aid to its patron ($bn per round), stance on talks (-1 opposes, +1 pushes), pressure on each side", 10.5, fill="#333"
+        )
+    ]
+    ax = _round_axes(model, 0.0, aid_high, top=24.0, height=74.0)
+    panels.append(_series_panel(ax, xs, aid_series, "aid $bn", False))
+    panels.append(first_round_hint(model, ax))
+    stance_series = [(f"stance-{code}", support[f"stance_{code}"], colour, "") for code, colour in colours.items()]
+    ax = _round_axes(model, -1.05, 1.05, top=118.0, height=74.0)
+    panels.append(_series_panel(ax, xs, stance_series, "stance", False))
+    pressure = [
+        ("pressure-russia", support["pressure_russia"], RUSSIA, ""),
+        ("pressure-ukraine", support["pressure_ukraine"], UKRAINE, ""),
+    ]
+    ax = _round_axes(model, -1.05, 1.05, top=212.0, height=74.0)
+    panels.append(_series_panel(ax, xs, pressure, "pressure", True))
+    panels.append(legend([("on Russia", RUSSIA, "line"), ("on Ukraine", UKRAINE, "line")], x=ax.left + 6, y=ax.top + 12))
+    members = [party.settings.name for party in model.third_parties if party.settings.ifg_member]
+    guarantors = [
+        party.settings.name
+        for party in model.third_parties
+        if party.settings.ifg_member and party.settings.guarantee > 0 and model.mediator.settings.guarantees
+    ]
+    ifg = f"IFG: <b>{html.escape(', '.join(members)) or 'no members'}</b>"
+    if model.mediator.settings.guarantees:
+        guarantee = (
+            f"guarantors: <b>{html.escape(', '.join(guarantors)) or 'none'}</b> (credibility {model.mediator.guarantee_credibility:.2f})"
+        )
+    else:
+        guarantee = "guarantors: <b>none</b> (mediator_guarantees off)"
+    subtitle = (
+        f"{ifg}; {guarantee}; aid received this round: Ukraine <b>${rec['aid_ukraine'][-1]:.2f}bn</b>, "
+        f"Russia <b>${rec['aid_russia'][-1]:.2f}bn</b>; pressure now: Russia <b>{support['pressure_russia'][-1]:+.2f}</b>, "
+        f"Ukraine <b>{support['pressure_ukraine'][-1]:+.2f}</b> (aid-weighted stance of its patrons)"
+    )
+    body = _party_table(model, support, colours) + issue_scale() + document("".join(panels), 318.0)
+    return _card("third-party-view", "Third parties", subtitle, body, model)
+
+
 # ----------------------------------------------------------------------
-# Solara components (Mesa's SolaraViz re-renders them after every Step)
+# Solara components (the page re-renders them after every Step)
 # ----------------------------------------------------------------------
 def _component(view: Callable[[WarTerminationModel], str], name: str) -> Callable[[WarTerminationModel], Any]:
     """A Solara component named ``name`` that shows ``view(model)``."""
@@ -478,6 +700,15 @@ FrontChart = _component(battlefield_view, "FrontChart")
 BargainingChart = _component(bargaining_view, "BargainingChart")
 PlanChart = _component(plan_view, "PlanChart")
 CostsChart = _component(costs_view, "CostsChart")
+ThirdPartyChart = _component(third_party_view, "ThirdPartyChart")
 
-VIEWS: tuple[Callable[[WarTerminationModel], Any], ...] = (FrontChart, BargainingChart, PlanChart, CostsChart)
-"""The page's charts, in the order SolaraViz lays them out (two per row)."""
+VIEW_FUNCTIONS: tuple[Callable[[WarTerminationModel], str], ...] = (
+    battlefield_view,
+    bargaining_view,
+    plan_view,
+    costs_view,
+    third_party_view,
+)
+"""The page's views, in the order the page lays them out (two per row where the page is wide enough)."""
+VIEWS: tuple[Callable[[WarTerminationModel], Any], ...] = (FrontChart, BargainingChart, PlanChart, CostsChart, ThirdPartyChart)
+"""The views as Solara components, in the same order."""

@@ -21,9 +21,6 @@ from model.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
 ENV_SCENARIO = "WAR_TERMINATION_SCENARIO"
 ENV_SEED = "WAR_TERMINATION_SEED"
 ENV_SET = "WAR_TERMINATION_SET"
-ENV_PRELOAD = "WAR_TERMINATION_PRELOAD"
-"""``1`` (``war-termination viz`` sets it): the server imports Mesa's visualization in the
-background once it answers, instead of before it answers (see :func:`model.app.mesa_viz`)."""
 
 
 def parse_seed(value: object) -> int:

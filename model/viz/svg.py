@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 WIDTH, HEIGHT = 560.0, 300.0
 """A chart's drawing size (px): the SVG scales it to the width of its column."""
-SVG_STYLE = "width:100%;height:300px;display:block"
+SVG_STYLE = "width:100%;height:auto;display:block"
+"""A chart fills its column's width and keeps its proportions, so its text scales with it (never below
+the drawn size by much: the page's grid keeps a column at least about 480 px wide)."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,6 @@ def latest_dot(ax: Axes, xs: Sequence[float], ys: Sequence[float], colour: str, 
 def document(body: str, height: float = HEIGHT) -> str:
     """An ``<svg>`` document around the drawn elements, scaled to its column."""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:g} {height:g}" style="{SVG_STYLE}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:g} {height:g}" style="{SVG_STYLE};aspect-ratio:{WIDTH:g}/{height:g}" '
         f'preserveAspectRatio="xMidYMid meet" font-family="sans-serif">{body}</svg>'
     )
