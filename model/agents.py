@@ -430,6 +430,7 @@ class MediatorSettings:
     intelligence: float
     information_weight: float
     leverage_size: float
+    memory: float
 
     @classmethod
     def from_values(cls, v: Mapping[str, Value]) -> MediatorSettings:
@@ -442,6 +443,7 @@ class MediatorSettings:
             intelligence=float(v["mediator_intelligence"]),
             information_weight=float(v["information_weight"]),
             leverage_size=float(v["leverage_size"]),
+            memory=float(v["belief_memory"]),
         )
 
 
@@ -474,8 +476,8 @@ class Mediator(mesa.Agent):
         return maths.beta_mean(self.belief_a, self.belief_b)
 
     def observe(self, russian_wins: int, russian_losses: int) -> None:
-        """Update the estimate from the engagements of this round."""
-        self.belief_a, self.belief_b = maths.beta_update(self.belief_a, self.belief_b, russian_wins, russian_losses)
+        """Update the estimate from the engagements of this round, forgetting as the belligerents do (``belief_memory``)."""
+        self.belief_a, self.belief_b = maths.beta_update(self.belief_a, self.belief_b, russian_wins, russian_losses, self.settings.memory)
 
     def see_shift(self, delta_logit: float) -> None:
         """Move the estimate by a shift everyone sees."""

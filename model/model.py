@@ -75,6 +75,7 @@ class WarTerminationModel(mesa.Model):
         self.confidence_gain = float(v["confidence_gain"])
         self.confidence_loss = float(v["confidence_loss"])
         self.unresolved_risk = float(v["unresolved_risk"])
+        self.cooling_off = int(v["cooling_off"])
         self.monitor_strength = float(v["monitor_strength"])
         self.guarantee_effect = float(v["guarantee_effect"])
         self.interim_guarantee = float(v["interim_guarantee"])
@@ -102,6 +103,7 @@ class WarTerminationModel(mesa.Model):
         self.confidence = 0.0
         self.first_ceasefire_round: int | None = None
         self.breakdowns = 0
+        self.talks_resume_round = 0  # no talks before this round (a cooling-off after a breakdown)
         self.violations_detected = 0
         self.violations_this_round = 0
         self.settled = False
@@ -114,6 +116,12 @@ class WarTerminationModel(mesa.Model):
         self.on_table: tuple[Step, ...] = ()  # the steps the protocol put on the table this round
         self.range_exists = False
         self._update_war_values()
+        self._clear_table()
+        # talks may open before the first engagement (Fearon 1995: bargaining before war); the
+        # scenario's round 0 is the state as it starts, so an agreement here holds from round 1
+        self._negotiate()
+        if self.settled:
+            self._finish_if_over()
 
         self.datacollector = RoundRecorder(model_reporters=REPORTERS)
         self.datacollector.collect(self)
@@ -134,6 +142,8 @@ class WarTerminationModel(mesa.Model):
             self._fight()
         for belligerent in self.belligerents:
             belligerent.pay(self.ceasefire)
+        if not self.ceasefire and self.winner is None:
+            self.winner = self._collapse()
         self._support_round()
         self._everyone_sees(self._aid_shift())
         if self.protocol.mediated:  # with no mediator at the table, nobody carries its estimate
@@ -143,7 +153,7 @@ class WarTerminationModel(mesa.Model):
         if broke_down:
             self._break_down()
         self._clear_table()
-        if not broke_down and self.winner is None:
+        if self.winner is None and self.steps >= self.talks_resume_round:
             self._negotiate()
         self._finish_if_over()
         self.datacollector.collect(self)  # after the end is known, so the last row's status is the outcome
@@ -248,8 +258,15 @@ class WarTerminationModel(mesa.Model):
             scale = status[SECURITY_GUARANTEES] if status is not None else self.interim_guarantee
         return self.mediator.guarantee_credibility * scale
 
-    def _deterrence(self, terms: list[float] | None = None) -> float:
-        """Log-odds the guarantors take from Russia's chances in a war it restarts (Walter 1997)."""
+    def deterrence(self, terms: list[float] | None = None) -> float:
+        """Log-odds the guarantors take from Russia's chances in a war it restarts (Walter 1997).
+
+        The guarantors are the IFG's members: their guarantee backs the
+        agreements the IFG brokers, so a protocol with no mediator at the
+        table (``bilateral``, ``none``) has none.
+        """
+        if not self.protocol.mediated:
+            return 0.0
         return self.guarantee_effect * self.guarantee_credibility(terms)
 
     # ------------------------------------------------------------------
@@ -280,7 +297,7 @@ class WarTerminationModel(mesa.Model):
 
     def _ceasefire_breaks(self) -> bool:
         """A side defects when resuming war is worth more than keeping the ceasefire (Powell 2006)."""
-        terms, standing, deterrence = self.current_terms(), self._standing(), self._deterrence()
+        terms, standing, deterrence = self.current_terms(), self._standing(), self.deterrence()
         return any(b.defects(terms, standing, self.battlefield, deterrence) for b in self.belligerents)
 
     def ceasefire_values(self) -> dict[Side, tuple[float, float]]:
@@ -291,16 +308,24 @@ class WarTerminationModel(mesa.Model):
         Returns:
             ``{side: (value of keeping the ceasefire, value of resuming the war)}``, per-round units.
         """
-        terms, standing, deterrence = self.current_terms(), self._standing(), self._deterrence()
+        terms, standing, deterrence = self.current_terms(), self._standing(), self.deterrence()
         return {b.side: (b.keep_value(terms, standing), b.resume_value(self.battlefield, deterrence)) for b in self.belligerents}
 
     def _break_down(self) -> None:
-        """The ceasefire collapses: every agreed step is void, step 1 reopens, confidence restarts."""
+        """The ceasefire collapses: every agreed step is void, step 1 reopens, confidence restarts.
+
+        The war resumes, and talks wait ``cooling_off`` rounds of renewed
+        fighting (the round of the breakdown aside): a side that has just been
+        attacked does not sign again the next week (Fortna 2004, *Peace Time*:
+        failed ceasefires are followed by renewed fighting, not by an
+        immediate new ceasefire).
+        """
         self.ceasefire = False
         self.agreed.clear()
         self.open_step = Step.CEASEFIRE
         self.confidence = 0.0
         self.breakdowns += 1
+        self.talks_resume_round = self.steps + 1 + self.cooling_off
 
     # ------------------------------------------------------------------
     # Negotiation
@@ -337,8 +362,8 @@ class WarTerminationModel(mesa.Model):
         standing = self._standing()
         talks = Talks(
             after=self._standing(standing.open_steps - len(steps), standing.penalised | on_table),
-            anticipated_shift=self._anticipated_shift(),
-            deterrence_now=self._deterrence(),
+            anticipated_shift=self._anticipated_shift(standing.open_steps - len(steps)),
+            deterrence_now=self.deterrence(),
         )
         self.reservations = {b.side: b.keep_value(now, standing) if self.ceasefire else b.war_value for b in self.belligerents}
         floors = {b.side: b.floor(self.reservations[b.side], talks, self.battlefield) for b in self.belligerents}
@@ -365,19 +390,22 @@ class WarTerminationModel(mesa.Model):
             # the guarantees after the agreement are the ones its own terms set: Russia must still keep
             # a ceasefire backed only by them (terms that strip the guarantees would otherwise be
             # accepted under the interim guarantee and broken at once)
-            accepted = self.russia.keeps_under(proposal.terms, talks, self.battlefield, self._deterrence(proposal.terms))
+            accepted = self.russia.keeps_under(proposal.terms, talks, self.battlefield, self.deterrence(proposal.terms))
         if accepted:
             self._agree(steps, proposal.terms)
 
-    def _anticipated_shift(self) -> float:
-        """The shift both sides expect before the next step: rearmament over the confidence window.
+    def _anticipated_shift(self, open_steps: int) -> float:
+        """The shift both sides expect over the ceasefire's life: rearmament until the last step is agreed.
 
-        The window is the rounds a ceasefire needs to build the confidence
-        the next step waits for (``confidence_threshold / confidence_gain``),
-        at most the run's horizon.
+        A rearmament both sides know is priced in (Powell 2006): an agreement
+        leaving ``open_steps`` later steps open must stay self-enforcing until
+        they are all agreed, and each of them waits a confidence window (the
+        rounds a ceasefire needs to build the confidence the next step opens
+        at, ``confidence_threshold / confidence_gain``). The look-ahead is at
+        most the run's horizon.
         """
         window = self.confidence_threshold / self.confidence_gain if self.confidence_gain > 0 else float(self.max_rounds)
-        return self.battlefield.rearmament * min(window, float(self.max_rounds))
+        return self.battlefield.rearmament * min(open_steps * window, float(self.max_rounds))
 
     def _agree(self, steps: tuple[Step, ...], proposal: list[float]) -> None:
         """Lock the steps' terms: four steps agreed settle the war, fewer begin (or continue) a ceasefire."""
@@ -404,13 +432,20 @@ class WarTerminationModel(mesa.Model):
             return self.outcome.kind.value
         return "ceasefire" if self.ceasefire else "war"
 
+    def _collapse(self) -> Side | None:
+        """The side whose forces collapse this round of war (its costs passed its capacity): its opponent wins.
+
+        Collapse ends only a war: a side past its capacity during a ceasefire
+        or a settlement does not collapse (it collapses in the first round of
+        war after a breakdown). Russia is checked first if both pass together.
+        """
+        for belligerent in self.belligerents:
+            if belligerent.collapsed:
+                return belligerent.side.other
+        return None
+
     def _finish_if_over(self) -> None:
         """End the run on a victory (an edge, or a collapse at war), a settlement or the horizon."""
-        if self.winner is None:
-            for belligerent in self.belligerents:
-                if belligerent.collapsed and not self.ceasefire:
-                    self.winner = belligerent.side.other
-                    break
         if self.winner is not None:
             kind = OutcomeKind.VICTORY
         elif self.settled:

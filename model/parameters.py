@@ -213,6 +213,7 @@ def _core_parameters() -> Iterator[Parameter]:
     yield _p("confidence_loss", 0.25, "negotiation", "Confidence lost per detected violation", 0.0, 1.0)
     # below 1: an agreement's floor divides by (1 - unresolved_risk), and a ceasefire that is all war is no ceasefire
     yield _p("unresolved_risk", 0.3, "negotiation", "Weight of war in the value of a ceasefire with all later steps open", 0.0, 0.95)
+    yield _p("cooling_off", 0, "negotiation", "Rounds of war after a ceasefire breaks down before talks reopen", 0, 520)
     yield _p("pressure_effect", 0.0, "negotiation", "Shift of a patron's value of war per unit of its patrons' stance", 0.0, 1.0)
 
     yield _p("rearmament", 0.0, "ceasefire", "Log-odds the balance shifts toward Russia per ceasefire round", -1.0, 1.0)

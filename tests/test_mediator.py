@@ -8,10 +8,12 @@ number. Every expected proposal below is solved by hand from those numbers.
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 
 from model import WarTerminationModel
+from model.agents import Belligerent
 from model.issues import ISSUES
 from model.outcome import Side
 
@@ -30,19 +32,24 @@ def scripted(
     seed: int = 0,
     **overrides: Any,
 ) -> WarTerminationModel:
-    """A model whose belligerents value war at fixed numbers, mediated by the UN alone."""
-    model = WarTerminationModel(
-        scenario="theory_null_mediator",
-        rng=seed,
-        protocol=protocol,
-        third_parties="un",
-        lean_un=lean,
-        stance_un=1.0,
-        mediator_bias=bias,
-        mediator_leverage=leverage,
-        leverage_size=leverage_size,
-        **{**ONLY_DONBAS, **overrides},
-    )
+    """A model whose belligerents value war at fixed numbers, mediated by the UN alone (from the talks before round 1 on)."""
+
+    def fixed(self: Belligerent, *args: Any, **kwargs: Any) -> float:
+        return war_russia if self.side is Side.RUSSIA else war_ukraine
+
+    with mock.patch.object(Belligerent, "value_of_war", fixed):
+        model = WarTerminationModel(
+            scenario="theory_null_mediator",
+            rng=seed,
+            protocol=protocol,
+            third_parties="un",
+            lean_un=lean,
+            stance_un=1.0,
+            mediator_bias=bias,
+            mediator_leverage=leverage,
+            leverage_size=leverage_size,
+            **{**ONLY_DONBAS, **overrides},
+        )
     script(model, war_russia, war_ukraine)
     return model
 
@@ -62,20 +69,18 @@ def test_scripted_values_reach_the_record() -> None:
 def test_unbiased_mediator_proposes_the_symmetric_nash_bargaining_solution() -> None:
     # Russia needs 1 - x >= 0.5, Ukraine x >= 0.3: range [0.3, 0.5]; max (x - 0.3)(0.5 - x) at 0.4
     model = scripted(0.5, 0.3)
-    model.step()
     assert model.range_exists
     assert model.proposal["donbas"] == pytest.approx(0.4)
     assert model.proposal_values[Side.RUSSIA] == pytest.approx(0.6)
     assert model.proposal_values[Side.UKRAINE] == pytest.approx(0.4)
     outcome = model.outcome
-    assert outcome is not None and outcome.kind.value == "settlement" and outcome.rounds == 1
+    assert outcome is not None and outcome.kind.value == "settlement" and outcome.rounds == 0  # before the first engagement
     assert outcome.terms["donbas"] == pytest.approx(0.4)
 
 
 def test_symmetric_solution_splits_an_asymmetric_range_in_the_middle() -> None:
     # range [0.1, 0.7]: midpoint 0.4 again, but the surplus is 0.3 each
     model = scripted(0.3, 0.1)
-    model.step()
     assert model.proposal["donbas"] == pytest.approx(0.4)
     assert model.proposal_values[Side.RUSSIA] - 0.3 == pytest.approx(model.proposal_values[Side.UKRAINE] - 0.1)
 
@@ -84,7 +89,6 @@ def test_symmetric_solution_splits_an_asymmetric_range_in_the_middle() -> None:
 def test_biased_mediator_leans_as_its_members_do(lean: float, expected: float) -> None:
     # max lean ln(x - 0.3) + (1 - lean) ln(0.5 - x): x = 0.3 + 0.2 lean
     model = scripted(0.5, 0.3, lean=lean, bias=True)
-    model.step()
     assert model.mediator.lean == lean
     assert model.proposal["donbas"] == pytest.approx(expected)
     assert model.outcome is not None and model.outcome.kind.value == "settlement"
@@ -92,7 +96,6 @@ def test_biased_mediator_leans_as_its_members_do(lean: float, expected: float) -
 
 def test_bias_switched_off_ignores_the_members_lean() -> None:
     model = scripted(0.5, 0.3, lean=0.9, bias=False)
-    model.step()
     assert model.mediator.lean == 0.5
     assert model.proposal["donbas"] == pytest.approx(0.4)
 
@@ -128,7 +131,6 @@ def test_leverage_opens_a_range_with_inducements() -> None:
     # an inducement of 0.15 to each (UN stance +1): Russia needs 1 - x + 0.15 >= 0.7, Ukraine x + 0.15 >= 0.5
     # range [0.35, 0.45], midpoint 0.4
     model = scripted(0.7, 0.5, leverage=True, leverage_size=0.15)
-    model.step()
     assert model.mediator.inducement == pytest.approx(0.15)
     assert model.range_exists
     assert model.proposal["donbas"] == pytest.approx(0.4)
@@ -139,30 +141,26 @@ def test_leverage_opens_a_range_with_inducements() -> None:
 def test_leverage_counts_only_when_the_mediator_proposes() -> None:
     # bilateral talks have no mediator, so its inducements do not apply
     model = scripted(0.7, 0.5, protocol="bilateral", leverage=True, leverage_size=0.15)
-    model.step()
     assert not model.range_exists
     assert len(model.agreed) == 0
 
 
 def test_bilateral_proposer_keeps_the_surplus() -> None:
-    # round 1: Russia proposes Ukraine's reservation, x = 0.3
+    # round 0 (even): Ukraine proposes Russia's reservation, 1 - x = 0.5
     model = scripted(0.5, 0.3, protocol="bilateral")
-    model.step()
-    assert model.proposal["donbas"] == pytest.approx(0.3)
-    assert model.outcome is not None and model.outcome.kind.value == "settlement"
-    # round 2: Ukraine proposes Russia's reservation, 1 - x = 0.5
+    assert model.proposal["donbas"] == pytest.approx(0.5)
+    assert model.outcome is not None and model.outcome.kind.value == "settlement" and model.outcome.rounds == 0
+    # round 1 (odd): Russia proposes Ukraine's reservation, x = 0.3
     model = scripted(0.7, 0.5, protocol="bilateral")
-    model.step()
     script(model, 0.5, 0.3)
     model.step()
-    assert model.proposal["donbas"] == pytest.approx(0.5)
-    assert model.outcome is not None and model.outcome.rounds == 2
+    assert model.proposal["donbas"] == pytest.approx(0.3)
+    assert model.outcome is not None and model.outcome.rounds == 1
 
 
 def test_sequential_mediator_proposes_inside_the_range() -> None:
     # the plan's first step: both sides' recorded value of the proposal beats their reservation
     model = scripted(0.5, 0.3, protocol="ifg_sequential", **{"salience_russia_monitors": 1.0, "salience_ukraine_monitors": 1.0})
-    model.step()
     assert model.range_exists
     assert len(model.agreed) == 1 and model.ceasefire
     for side in Side:

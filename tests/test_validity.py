@@ -85,8 +85,8 @@ def test_complete_information_settles_at_once_inside_the_range(variant: dict) ->
         model = WarTerminationModel(scenario="theory_complete_information", rng=seed, **variant)
         outcome = model.run()
         assert outcome.kind is OutcomeKind.SETTLEMENT
-        assert outcome.rounds == 1
-        row = model.datacollector.get_model_vars_dataframe().iloc[1]
+        assert outcome.rounds == 0  # before the first engagement (Fearon 1995)
+        row = model.datacollector.get_model_vars_dataframe().iloc[0]
         assert bool(row["bargaining_range"])
         for side in ("russia", "ukraine"):
             assert row[f"proposal_value_{side}"] >= row[f"war_value_{side}"] - 1e-9
@@ -110,7 +110,7 @@ def test_complete_information_under_the_plan_agrees_the_first_step_at_once() -> 
             prior_mean_ukraine=0.5,
         )
         outcome = model.run()
-        assert outcome.first_ceasefire_round == 1
+        assert outcome.first_ceasefire_round == 0
         assert outcome.breakdowns == 0
         assert outcome.kind is OutcomeKind.SETTLEMENT
 
@@ -131,8 +131,7 @@ def test_without_costs_there_is_nothing_to_gain_from_settling() -> None:
     model = WarTerminationModel(
         scenario="theory_complete_information", rng=0, war_cost_russia=0.0, war_cost_ukraine=0.0, ceasefire_cost_share=0.0
     )
-    model.step()
-    row = model.datacollector.get_model_vars_dataframe().iloc[1]
+    row = model.datacollector.get_model_vars_dataframe().iloc[0]  # the talks before the first engagement
     total_settlement = row["proposal_value_russia"] + row["proposal_value_ukraine"]
     assert total_settlement == pytest.approx(row["war_value_russia"] + row["war_value_ukraine"], abs=1e-6)
 
@@ -268,7 +267,7 @@ def test_without_optimism_the_same_sides_settle_at_once() -> None:
             prior_strength_russia=1e6,
             prior_strength_ukraine=1e6,
         ).run()
-        assert outcome.kind is OutcomeKind.SETTLEMENT and outcome.rounds == 1
+        assert outcome.kind is OutcomeKind.SETTLEMENT and outcome.rounds == 0
 
 
 # --------------------------------------------------------------------------
@@ -292,7 +291,7 @@ def share(results: list, event) -> tuple[float, float]:
 @pytest.mark.parametrize("rearmament", [0.0, 1e-5])
 def test_without_a_large_power_shift_the_ceasefire_holds_to_a_settlement(rearmament: float) -> None:
     for o in outcomes("theory_commitment", COMMITMENT_SEEDS, rearmament=rearmament):
-        assert o.first_ceasefire_round == 1
+        assert o.first_ceasefire_round == 0
         assert o.breakdowns == 0
         assert o.kind is OutcomeKind.SETTLEMENT
 
@@ -305,22 +304,32 @@ def test_an_anticipated_large_power_shift_leaves_no_ceasefire_to_agree(rearmamen
         assert o.kind in (OutcomeKind.WAR, OutcomeKind.VICTORY)
 
 
+@pytest.mark.parametrize("rearmament", [0.0005, 0.001, 0.0015])
+def test_a_known_slow_shift_is_priced_in_a_peace_that_lasts_or_none(rearmament: float) -> None:
+    # Powell (2006): a shift both sides know is priced in. At these rates the plan's ceasefires used to
+    # be agreed and broken two to five times a run; the sides now look ahead over the weeks the plan
+    # needs to settle, so a ceasefire is agreed only if it lasts to the settlement
+    for o in outcomes("theory_commitment", COMMITMENT_SEEDS, rearmament=rearmament):
+        assert o.breakdowns == 0
+        assert o.first_ceasefire_round is None or o.kind is OutcomeKind.SETTLEMENT
+
+
 @pytest.mark.parametrize("shock_size", [0.3, 1.0])
 def test_an_unanticipated_shift_during_the_ceasefire_breaks_it(shock_size: float) -> None:
     # agreed in round 1 with no shift in sight; the balance jumps toward Russia in round 5
     for o in outcomes("theory_commitment", COMMITMENT_SEEDS, rearmament=0.0, shock_round=5, shock_size=shock_size):
-        assert o.first_ceasefire_round == 1
+        assert o.first_ceasefire_round == 0
         assert o.breakdowns >= 1
 
 
-def test_a_shift_that_outlasts_weak_guarantees_breaks_the_ceasefire() -> None:
-    # a weak guarantee makes the ceasefire worth keeping over the weeks the sides anticipate,
-    # but rearmament goes on while the next step waits, and the ceasefire breaks
-    results = outcomes("theory_commitment", COMMITMENT_SEEDS, rearmament=0.05, **{**GUARANTEED, "guarantee_effect": 1.0})
+def test_a_shift_that_outlasts_what_the_sides_anticipated_breaks_the_ceasefire() -> None:
+    # a guarantee of 2 log-odds makes the ceasefire worth keeping over the weeks the plan needs to
+    # settle, but the plan stalls after its first step, rearmament goes on, and the ceasefire breaks
+    results = outcomes("theory_commitment", COMMITMENT_SEEDS, rearmament=0.05, **{**GUARANTEED, "guarantee_effect": 2.0})
     with_ceasefire = [o for o in results if o.first_ceasefire_round is not None]
     assert len(with_ceasefire) >= len(results) / 2
     broken, se = share(with_ceasefire, lambda o: o.breakdowns > 0)
-    assert broken - Z * se > 0.5
+    assert broken - Z * se > 0.3
     assert not any(o.kind is OutcomeKind.SETTLEMENT for o in results)
 
 
@@ -333,22 +342,26 @@ def test_credible_guarantees_restore_the_ceasefire(rearmament: float) -> None:
     assert all(o.kind in (OutcomeKind.CEASEFIRE, OutcomeKind.SETTLEMENT) for o in with_ceasefire)
 
 
-def test_stronger_guarantees_make_breakdowns_rarer() -> None:
-    # dose and response: the share of runs whose ceasefire breaks never rises with the
-    # guarantee's strength beyond Monte-Carlo error, and falls from the weakest to the strongest
-    effects = (1.0, 2.0, 4.0)
-    broke = {
-        effect: share(
-            outcomes("theory_commitment", range(80), rearmament=0.05, **{**GUARANTEED, "guarantee_effect": effect}),
-            lambda o: o.breakdowns > 0,
-        )
+def test_stronger_guarantees_bring_more_ceasefires_and_fewer_breakdowns() -> None:
+    # dose and response: the share of runs that agree a ceasefire never falls with the guarantee's
+    # strength, and the share of those ceasefires that break never rises, beyond Monte-Carlo error;
+    # from the weakest to the strongest, ceasefires become common and breakdowns rare
+    effects = (1.0, 2.0, 4.0, 10.0)
+    runs = {
+        effect: outcomes("theory_commitment", range(80), rearmament=0.05, **{**GUARANTEED, "guarantee_effect": effect})
         for effect in effects
     }
+    agreed = {e: share(r, lambda o: o.first_ceasefire_round is not None) for e, r in runs.items()}
+    with_ceasefire = {e: [o for o in r if o.first_ceasefire_round is not None] for e, r in runs.items()}
+    broke = {e: share(runs_, lambda o: o.breakdowns > 0) for e, runs_ in with_ceasefire.items() if runs_}
     for weaker, stronger in zip(effects, effects[1:]):
-        (p_weak, se_weak), (p_strong, se_strong) = broke[weaker], broke[stronger]
-        assert p_strong - p_weak < Z * math.hypot(se_weak, se_strong), broke
-    (p_weakest, se_weakest), (p_strongest, se_strongest) = broke[effects[0]], broke[effects[-1]]
-    assert p_weakest - p_strongest > Z * math.hypot(se_weakest, se_strongest), broke
+        (p_weak, se_weak), (p_strong, se_strong) = agreed[weaker], agreed[stronger]
+        assert p_weak - p_strong < Z * math.hypot(se_weak, se_strong), agreed
+        if weaker in broke:
+            (b_weak, se_bw), (b_strong, se_bs) = broke[weaker], broke[stronger]
+            assert b_strong - b_weak < Z * math.hypot(se_bw, se_bs), broke
+    assert agreed[effects[-1]][0] - agreed[effects[0]][0] > Z * math.hypot(agreed[effects[0]][1], agreed[effects[-1]][1]), agreed
+    assert broke[effects[-1]][0] < 0.1, broke
 
 
 def test_guarantees_that_are_not_credible_do_not_help() -> None:
