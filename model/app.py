@@ -243,8 +243,9 @@ def check_choice(name: object, choices: list[str]) -> str:
 # ----------------------------------------------------------------------
 def _text(tag: str, text: str, classes: str = "", testid: str | None = None) -> Any:
     """A plain HTML element with text (and a ``data-testid`` for tests)."""
-    attributes = {"data-testid": testid} if testid else None
-    return solara.v.Html(tag=tag, children=[text], class_=classes, attributes=attributes)
+    if testid is None:
+        return solara.v.Html(tag=tag, children=[text], class_=classes)
+    return solara.v.Html(tag=tag, children=[text], class_=classes, attributes={"data-testid": testid})
 
 
 @solara.component
@@ -417,7 +418,7 @@ def WarPage(run: RunSpec) -> None:
         run: The run the session opens with.
     """
     first: PageModel = solara.use_memo(lambda: build_model(run), [])
-    model = solara.use_reactive(first)
+    model: solara.Reactive[PageModel] = solara.use_reactive(first)
     pending = solara.use_reactive(dict(first.controls_in_force))
     tick = solara.use_reactive(0)
     choices = solara.use_memo(lambda: scenario_choices(run), [])

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,13 @@ from model import app as viz_app
 from model.app import CONTROL_GROUPS, CONTROLS, PageModel, build_model, model_params, page
 from model.cli import main
 from model.issues import Step
+from model.outcome import Side
+from model.parameters import PARAMETERS
 from model.protocols import PROTOCOLS
 from model.viz import command as viz_command
 from model.viz import components, svg
 from model.viz.run import ENV_SCENARIO, ENV_SEED, ENV_SET, RunSpec, parse_seed, resolve_run, run_from_environment
 from model.viz.support import support_record
-
 
 VIEW_IDS = ("battlefield-view", "bargaining-view", "plan-view", "costs-view", "third-party-view")
 
@@ -524,7 +526,7 @@ ROUND_1_AGENDA: dict[str, tuple[list[str], str]] = {
     "bilateral": (["on-table"] * 4, "talks on all four steps;"),
     "none": (["not-yet"] * 4, "no talks (protocol none);"),
 }
-"""What the plan view and the banner show after round 1 of italian_plan_2022 (seed 1) under each protocol."""
+"""What the plan view and the banner show at rounds 0 and 1 of italian_plan_2022 (seed 1) under each protocol."""
 
 
 def test_every_protocol_has_an_expected_plan_view() -> None:
@@ -534,9 +536,10 @@ def test_every_protocol_has_an_expected_plan_view() -> None:
 @pytest.mark.parametrize("protocol", sorted(PROTOCOLS))
 def test_plan_view_and_banner_follow_the_protocols_agenda(protocol: str) -> None:
     rc = render(page("italian_plan_2022", seed=1, protocol=protocol))
-    assert step_states(rc) == ["not-yet"] * 4  # round 0: nothing tabled yet
-    click(rc, "Step")
     states, talks = ROUND_1_AGENDA[protocol]
+    # talks open before the first engagement: round 0 already shows the protocol's agenda
+    assert step_states(rc) == states and talks.rstrip(";") in html_of(rc, "banner")
+    click(rc, "Step")
     assert banner_round(rc) == 1
     assert step_states(rc) == states
     assert talks in html_of(rc, "banner")
@@ -548,8 +551,8 @@ def test_plan_view_and_banner_follow_the_protocols_agenda(protocol: str) -> None
 
 
 def test_plan_view_shows_the_next_step_waiting_for_confidence_during_a_ceasefire() -> None:
-    # italian_plan_2022, seed 1: the ceasefire (step 1) is agreed in round 35; step 2 then waits for confidence
-    rc = render(page("italian_plan_2022", seed=1))
+    # italian_plan_2022, seed 5: the ceasefire (step 1) is agreed in round 19; step 2 then waits for confidence
+    rc = render(page("italian_plan_2022", seed=5))
     for _ in range(60):
         click(rc, "Step")
         if 'data-status="ceasefire"' in html_of(rc, "banner"):
@@ -565,7 +568,7 @@ def test_plan_view_shows_the_next_step_waiting_for_confidence_during_a_ceasefire
 
 
 def test_step_states_follow_on_table_and_the_protocols_gate() -> None:
-    model = WarTerminationModel("italian_plan_2022", rng=1)
+    model = WarTerminationModel("italian_plan_2022", rng=5)
     while not model.ceasefire and model.running:
         model.step()
     assert model.ceasefire and model.confidence < model.confidence_threshold
@@ -612,3 +615,140 @@ def test_readme_viz_examples_start_the_server(monkeypatch: pytest.MonkeyPatch, c
     for argv in examples:
         assert main(argv[1:]) == 0, capsys.readouterr().err
     assert len(started) == len(examples)
+
+
+# ----------------------------------------------------------------------
+# issue 15: read at a glance
+# ----------------------------------------------------------------------
+def test_every_control_shows_its_value_and_meaning_in_its_group() -> None:
+    rc = render(page("italian_plan_2022", seed=7))
+    grouped = [name for _, names in CONTROL_GROUPS for name in names]
+    assert sorted(grouped) == sorted(CONTROLS) and len(set(grouped)) == len(grouped)
+    assert [title for title, _ in CONTROL_GROUPS][:1] == ["Battlefield trend"]
+    cards = {w.children[0] for w in rc.find(v.CardTitle).widgets if w.children}
+    assert {title for title, _ in CONTROL_GROUPS} <= cards
+    values = load_scenario("italian_plan_2022").values
+    texts = {str(w.children[0]) for w in rc.find(v.Html, class_="wt-meaning").widgets if w.children}
+    for name in CONTROLS:
+        assert shown(rc, name) == viz_app.shown_value(values[name]), name
+        # the meaning (with its unit) from the parameter table, under the control
+        assert any(text.startswith(PARAMETERS[name].meaning) for text in texts), name
+    assert any("(utility per round)" in t or "log-odds" in t.lower() for t in texts)
+
+
+def test_a_moved_control_shows_its_new_value_and_what_reset_will_do() -> None:
+    rc = render(page("italian_plan_2022", seed=7))
+    rc.find(v.Slider, label="momentum").widget.v_model = 0.02
+    assert shown(rc, "momentum") == "0.02"
+    assert by_testid(rc, "pending-momentum") == ["in force: -0.001; press Reset to apply"]
+    assert "war-termination run italian_plan_2022 --seed 7" in html_of(rc, "banner")  # the run on screen is unchanged
+    rc.find(v.Checkbox, label="mediator_leverage").widget.v_model = False
+    assert shown(rc, "mediator_leverage") == "false"
+    click(rc, "Reset")
+    assert by_testid(rc, "pending-momentum") == [] and shown(rc, "momentum") == "0.02"
+    assert "--set momentum=0.02 --set mediator_leverage=false" in html_of(rc, "banner")
+
+
+def test_round_0_says_what_to_press_and_a_step_draws_the_run() -> None:
+    rc = render(page("italian_plan_2022", seed=1))
+    assert "Press Step to play one round" in html_of(rc, "banner")
+    for view in ("battlefield-view", "bargaining-view", "costs-view", "third-party-view"):
+        assert components.FIRST_ROUND_HINT in html_of(rc, view), view
+    click(rc, "Step")
+    assert "Press Step" not in html_of(rc, "banner")
+    assert not any(components.FIRST_ROUND_HINT in html_of(rc, view) for view in VIEW_IDS)
+
+
+def test_the_issue_scale_is_explained_wherever_terms_appear() -> None:
+    model = WarTerminationModel("italian_plan_2022", rng=5)
+    for _ in range(40):
+        model.step()
+    assert model.agreed, "no step agreed in 40 rounds"
+    for view in (components.bargaining_view, components.plan_view, components.third_party_view):
+        text = view(model)
+        assert 'data-testid="issue-scale"' in text and "0 = Russia's demand" in text, view.__name__
+
+
+def test_confidence_restarts_are_marked_where_they_happen() -> None:
+    # italian_plan_2022, seed 5: step 1 agreed in round 19, step 2 in round 36 (each restarts confidence)
+    rc = render(page("italian_plan_2022", seed=5))
+    for _ in range(40):
+        click(rc, "Step")
+    plan = html_of(rc, "plan-view")
+    marks = re.findall(r'<g class="confidence-restart"><title>round (\d+): ([^<]+)</title>', plan)
+    assert [int(r) for r, _ in marks] == [19, 36]
+    assert "step 1 agreed: step 2 must earn its own" in marks[0][1]
+    assert components.RESTART_TEXT in plan and "confidence last restarted in round 36" in plan
+    rec = components.record(build_model(resolve_run("italian_plan_2022", 1)))
+    assert components.confidence_restarts(rec) == []
+
+
+def test_the_third_party_view_names_the_ifg_the_guarantors_and_each_party() -> None:
+    model = build_model(resolve_run("italian_plan_2022", 1))
+    for _ in range(5):
+        model.step()
+    text = components.third_party_view(model)
+    for party in model.third_parties:
+        assert f'data-party="{party.code}"' in text and html_escape(party.settings.name) in text
+        assert f'class="aid-{party.code}"' in text and f'class="stance-{party.code}"' in text
+    assert "IFG: <b>United States, United Kingdom" in text and "guarantors: <b>United States" in text
+    assert 'class="pressure-russia"' in text and 'class="pressure-ukraine"' in text
+    off = build_model(resolve_run("italian_plan_2022", 1, {"mediator_guarantees": "false"}))
+    assert "guarantors: <b>none</b> (mediator_guarantees off)" in components.third_party_view(off)
+    empty = components.third_party_view(WarTerminationModel("theory_random_walk", rng=0))
+    assert "No third party takes part" in empty
+
+
+def test_the_third_party_record_is_read_each_round_from_the_agents(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = build_model(resolve_run("italian_plan_2022", 1))
+    for _ in range(3):
+        model.step()
+    support, rec = support_record(model), components.record(model)
+    assert support["round"] == [0, 1, 2, 3]
+    # pressure per side: the belligerents' own; aid per party adds up to what each side received
+    assert support["pressure_russia"][-1] == pytest.approx(model.russia.pressure)
+    assert support["pressure_ukraine"][-1] == pytest.approx(model.ukraine.pressure)
+    for i in range(4):
+        to_ukraine = sum(support[f"aid_{p.code}"][i] for p in model.third_parties if p.settings.patron is Side.UKRAINE)
+        assert to_ukraine == pytest.approx(rec["aid_ukraine"][i])
+    # a party whose aid and stance change from round to round (a later model may do so): the record follows
+    us = next(p for p in model.third_parties if p.code == "us")
+    us.aid, us.stance = 1.5, -0.5  # type: ignore[attr-defined]
+    model.step()
+    assert (support["aid_us"][-2:], support["stance_us"][-2:]) == ([0.3, 1.5], [0.0, -0.5])
+
+
+def test_the_scenario_picker_accepts_only_its_own_names(tmp_path: Path) -> None:
+    rc = render(page("italian_plan_2022", seed=2))
+    before = html_of(rc, "banner")
+    for crafted in ("/etc/passwd", "../../secrets.toml", str(tmp_path / "mine.toml"), "italian_plan_2022\x1b[2J"):
+        rc.find(v.Select, label="scenario").widget.v_model = crafted
+        (error,) = by_testid(rc, "scenario-error")
+        assert error.startswith("scenario: expected one of counteroffensive, italian_plan_2022") and "\x1b" not in error
+        assert html_of(rc, "banner") == before
+    # the file the page was opened with is one of its own
+    path = tmp_path / "mine.toml"
+    path.write_text('extends = "stalemate"\n[battlefield]\nmomentum = 0.02\n')
+    rc = render(page(path, seed=2))
+    assert str(path) in rc.find(v.Select, label="scenario").widget.items
+    rc.find(v.Select, label="scenario").widget.v_model = "stalemate"
+    rc.find(v.Select, label="scenario").widget.v_model = str(path)
+    assert by_testid(rc, "scenario-error") == [] and f"run {path} --seed 2" in html_of(rc, "banner")
+
+
+def test_viz_warns_that_a_host_beyond_loopback_has_no_authentication(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(subprocess, "Popen", lambda command, env: FinishedServer())
+    assert main(["viz", "--host", "0.0.0.0", "--port", str(_free_port())]) == 0
+    err = capsys.readouterr().err
+    assert "warning: --host 0.0.0.0 serves the page beyond this machine, and the page has no authentication" in err
+    for host in ("127.0.0.1", "localhost"):
+        assert main(["viz", "--host", host, "--port", str(_free_port())]) == 0
+        assert "authentication" not in capsys.readouterr().err
+
+
+def test_the_server_silences_solara_s_cookie_warning() -> None:
+    command = viz_command.server_command("127.0.0.1", 1)
+    code = command[command.index("-c") + 1]
+    assert "Cookies with samesite=none require https" in code and "filterwarnings('ignore'" in code

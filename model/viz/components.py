@@ -348,10 +348,12 @@ def confidence_restarts(rec: dict[str, list[Any]]) -> list[tuple[int, str]]:
         ``(round, reason)`` pairs, in order.
     """
     out = []
-    for i in range(1, len(rec["round"])):
-        if rec["breakdowns"][i] > rec["breakdowns"][i - 1]:
+    for i in range(len(rec["round"])):
+        # talks open in round 0, so a step may be agreed before any round is played
+        breakdowns, agreed = (rec["breakdowns"][i - 1], rec["steps_agreed"][i - 1]) if i else (0, 0)
+        if rec["breakdowns"][i] > breakdowns:
             out.append((int(rec["round"][i]), "the ceasefire broke down: the agreed steps are void"))
-        elif rec["steps_agreed"][i] > rec["steps_agreed"][i - 1]:
+        elif rec["steps_agreed"][i] > agreed:
             agreed = int(rec["steps_agreed"][i])
             if agreed < len(Step):
                 out.append((int(rec["round"][i]), f"step {agreed} agreed: step {agreed + 1} must earn its own"))
