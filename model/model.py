@@ -11,6 +11,7 @@ themselves (:mod:`model.agents`); the bargaining is :mod:`model.negotiation`.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from model.compat import RoundRecorder, forget_agent_counter
 from model.issues import CEASEFIRE_LINE, ISSUE_INDEX, ISSUES, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step, de_facto_terms, issues_of
 from model.maths import unresolved_hazard
 from model.outcome import Outcome, OutcomeKind, Side
+from model.parameters import Value
 from model.protocols import PROTOCOLS, TableState
 from model.record import REPORTERS
 from model.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
@@ -82,6 +84,22 @@ class WarTerminationModel(mesa.Model):
         self.battlefield = Battlefield.from_values(v)
         self.status_quo = [float(v[f"status_quo_{issue}"]) for issue in ISSUES]
 
+        self._create_agents(v)
+        self._start_table()
+        self._update_war_values()
+        self._clear_table()
+        # talks may open before the first engagement (Fearon 1995: bargaining before war); the
+        # scenario's round 0 is the state as it starts, so an agreement here holds from round 1
+        self._negotiate()
+        if self.settled:
+            self._finish_if_over()
+
+        self.datacollector = RoundRecorder(model_reporters=REPORTERS)
+        self.datacollector.collect(self)
+        forget_agent_counter(self)
+
+    def _create_agents(self, v: Mapping[str, Value]) -> None:
+        """The belligerents, the active third parties (with a first round of aid) and the IFG, in that order."""
         settings = {side: BelligerentSettings.from_values(v, side) for side in Side}
         self.russia = Belligerent(self, settings[Side.RUSSIA], self.status_quo, settings[Side.UKRAINE].ideal)
         self.ukraine = Belligerent(self, settings[Side.UKRAINE], self.status_quo, settings[Side.RUSSIA].ideal)
@@ -95,7 +113,8 @@ class WarTerminationModel(mesa.Model):
         self.mediator = Mediator(self, MediatorSettings.from_values(v), members, self.true_balance)
         self._inducement = self.mediator.inducement if self.protocol.mediated else 0.0
 
-        # negotiation state
+    def _start_table(self) -> None:
+        """Nothing agreed yet, step 1 open, no ceasefire; the record of the talks empty."""
         self.agreed: dict[Step, dict[int, float]] = {}
         self.open_step = Step.CEASEFIRE
         self.highest_step = 0
@@ -115,17 +134,6 @@ class WarTerminationModel(mesa.Model):
         self.proposal: dict[str, float] = {}
         self.on_table: tuple[Step, ...] = ()  # the steps the protocol put on the table this round
         self.range_exists = False
-        self._update_war_values()
-        self._clear_table()
-        # talks may open before the first engagement (Fearon 1995: bargaining before war); the
-        # scenario's round 0 is the state as it starts, so an agreement here holds from round 1
-        self._negotiate()
-        if self.settled:
-            self._finish_if_over()
-
-        self.datacollector = RoundRecorder(model_reporters=REPORTERS)
-        self.datacollector.collect(self)
-        forget_agent_counter(self)
 
     # ------------------------------------------------------------------
     # The schedule
