@@ -51,7 +51,7 @@ def _naming(exc: OSError, path: Path) -> OSError:
     reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
     if exc.errno is None:
         return OSError(f"{path}: cannot write: {reason}")
-    return OSError(exc.errno, f"cannot write: {reason}", str(path))
+    return OSError(exc.errno, reason, str(path))
 
 
 def _umask() -> int:
