@@ -123,8 +123,24 @@ def validate_value(name: str, value: object, origin: str) -> Value:
         raise ScenarioError(f"{origin}: {exc}") from None
 
 
+def checked_together(name: str) -> bool:
+    """Whether a parameter takes part in a rule that involves more than one (:func:`_check_consistency`).
+
+    A set of values each valid on its own can still fail such a rule; an
+    experiment checks each distinct combination of these parameters' values
+    once, not every design point.
+
+    Args:
+        name: A flat parameter name.
+
+    Returns:
+        True for ``volatility``, ``initial_front`` and the saliences.
+    """
+    return name in ("volatility", "initial_front") or name.startswith(("salience_russia_", "salience_ukraine_"))
+
+
 def _check_consistency(values: dict[str, Value], origin: str) -> dict[str, Value]:
-    """Rules that involve more than one parameter."""
+    """Rules that involve more than one parameter (its parameters: :func:`checked_together`)."""
     cells = front_cells(float(values["volatility"]))
     position = round(float(values["initial_front"]) * cells)
     if not 0 < position < cells:

@@ -455,3 +455,34 @@ def test_a_killed_worker_ends_the_sweep_with_one_line_and_the_rerun_completes_it
     pd.testing.assert_frame_equal(read_runs(out), read_runs(tmp_path / "clean"))
     assert not list((out / "runs").glob(".*.tmp"))
     capsys.readouterr()
+
+
+@pytest.mark.timeout(60)
+def test_a_large_design_is_checked_per_combination_with_the_same_first_failure(tmp_path: Path) -> None:
+    from experiments.design import build_design
+    from model import ScenarioError, load_scenario
+
+    text = TINY.replace("replicates = 3", "replicates = 1").replace(
+        '[parameters.protocol]\nvalues = ["ifg_sequential", "none"]',
+        "[parameters.momentum]\nlow = -0.01\nhigh = 0.01\nlevels = 200\n[parameters.initial_advantage_x]",
+    )
+    cross = "[parameters.volatility]\nvalues = [0.02, 0.25]\n[parameters.initial_front]\nvalues = [0.5, 0.1]"
+    text = text.replace("values = [0.5, 0.62]", "low = 0.5\nhigh = 0.62\nlevels = 200").replace("[parameters.initial_advantage_x]", cross)
+    text = text.split("[quick]")[0]
+    exp = tiny(tmp_path, text)  # 200 x 200 x 2 x 2 = 160,000 points
+    started = time.perf_counter()
+    with pytest.raises(ExperimentError, match=r"design point 3 .*initial_front: expected a share strictly inside") as info:
+        load_experiment(exp)
+    assert time.perf_counter() - started < 10
+    # the first point a check of every point, in order, refuses
+    points = build_design(load_experiment(tiny(tmp_path, text.replace("[0.5, 0.1]", "[0.5, 0.6]"), name="ok.toml"))).points
+    base = load_scenario("italian_plan_2022").with_overrides({"max_rounds": 12})
+    points["initial_front"] = [0.5, 0.1] * (len(points) // 2)
+    first = None
+    for point_id, point in zip(points.index, points.to_dict("records"), strict=True):
+        try:
+            base.with_overrides(point)
+        except ScenarioError:
+            first = point_id
+            break
+    assert f"design point {first} " in str(info.value)
