@@ -83,6 +83,7 @@ class BelligerentSettings:
     capacity: float
     violation_rate: float
     pressure_effect: float
+    risk_aversion: float = 0.0
 
     @classmethod
     def from_values(cls, v: Mapping[str, Value], side: Side) -> BelligerentSettings:
@@ -105,6 +106,7 @@ class BelligerentSettings:
             capacity=float(v[f"capacity_{s}"]),
             violation_rate=float(v[f"violation_rate_{s}"]),
             pressure_effect=float(v["pressure_effect"]),
+            risk_aversion=float(v[f"risk_aversion_{s}"]),
         )
 
 
@@ -149,6 +151,12 @@ class Belligerent(mesa.Agent):
         holds_all = de_facto_terms(status_quo, 0.0)
         self._war_flow_base = self.flow(holds_all)
         self._war_flow_slope = self.flow(de_facto_terms(status_quo, 1.0)) - self.flow(holds_all)
+        self._war_flow_curvature = 0.0
+        if settings.risk_aversion:
+            # a concave utility makes the flow of the front quadratic in Russia's share: fit it at 0, 1/2, 1
+            middle = self.flow(de_facto_terms(status_quo, 0.5)) - self._war_flow_base
+            self._war_flow_curvature = 2.0 * (self._war_flow_slope - 2.0 * middle)
+            self._war_flow_slope -= self._war_flow_curvature
         self._win_value = self.flow(settings.ideal)
         self._loss_value = self.flow(opponent_ideal)
 
@@ -227,13 +235,13 @@ class Belligerent(mesa.Agent):
         s = self.settings
         rate = self.audience_rate
         return [
-            IssueSide(ideal, weight, s.red_line if j in _TERRITORY else None, rate if j in _TERRITORY else 0.0)
+            IssueSide(ideal, weight, s.red_line if j in _TERRITORY else None, rate if j in _TERRITORY else 0.0, s.risk_aversion)
             for j, (ideal, weight) in enumerate(zip(s.ideal, s.weights))
         ]
 
     def flow(self, terms: Sequence[float]) -> float:
         """Per-round utility of a set of terms, without audience costs."""
-        return maths.utility(terms, self.settings.ideal, self.settings.weights)
+        return maths.utility(terms, self.settings.ideal, self.settings.weights, self.settings.risk_aversion)
 
     def terms_flow(self, terms: Sequence[float], penalised: frozenset[int]) -> float:
         """Per-round utility of terms, less the audience costs of the territorial issues in ``penalised``.
@@ -242,7 +250,7 @@ class Belligerent(mesa.Agent):
         beyond its red line stands (:func:`model.maths.red_line_penalty`).
         """
         s = self.settings
-        flow = maths.utility(terms, s.ideal, s.weights)
+        flow = maths.utility(terms, s.ideal, s.weights, s.risk_aversion)
         rate = self.audience_rate
         if rate > 0.0:
             ukraine = self.side is Side.UKRAINE
@@ -277,6 +285,7 @@ class Belligerent(mesa.Agent):
             flow_slope=self._war_flow_slope,
             value_if_ukraine_wins=self._loss_value if russia else self._win_value,
             value_if_russia_wins=self._win_value if russia else self._loss_value,
+            flow_curvature=self._war_flow_curvature,
         )
         return value - self.settings.pressure_effect * self.pressure
 

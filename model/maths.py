@@ -25,6 +25,7 @@ __all__ = [
     "beta_update",
     "front_cells",
     "gamblers_ruin",
+    "issue_loss",
     "logit",
     "red_line_penalty",
     "shift_beta",
@@ -186,6 +187,7 @@ def value_of_war(
     flow_slope: float,
     value_if_ukraine_wins: float,
     value_if_russia_wins: float,
+    flow_curvature: float = 0.0,
 ) -> float:
     """Discounted value of fighting on, for one side, in per-round units.
 
@@ -193,15 +195,17 @@ def value_of_war(
     steps up with probability ``p`` each round and is absorbed at the edges
     (Fearon 1995's costly lottery, made dynamic as in Powell 2004 and Smith
     and Stam 2004). While the war goes on the side receives the flow
-    ``flow_base + flow_slope * k / cells`` (what it holds, less its cost of
-    war); at an edge it receives the winner's terms for ever. The value
+    ``flow_base + flow_slope * k / cells + flow_curvature * (k / cells)**2``
+    (what it holds, less its cost of war; the quadratic term is there when
+    the side's utility is concave, :func:`issue_loss`); at an edge it
+    receives the winner's terms for ever. The value
     ``h(k)`` of the undiscounted stream solves the linear recurrence
 
     ``h(k) = phi(k) + delta * (p h(k+1) + q h(k-1))``, ``0 < k < N``,
 
     with ``h(0) = value_if_ukraine_wins / (1 - delta)`` and
     ``h(N) = value_if_russia_wins / (1 - delta)``. Its solution is a linear
-    particular part plus ``C1 lam1**k + C2 lam2**k``, the roots of
+    particular part (quadratic with a quadratic flow) plus ``C1 lam1**k + C2 lam2**k``, the roots of
     ``delta p lam**2 - lam + delta q = 0``; it is evaluated in a form that
     stays finite for large ``N``. The result is ``(1 - delta) h(k)``.
 
@@ -214,6 +218,7 @@ def value_of_war(
         flow_slope: Change of the flow from ``k = 0`` to ``k = N``.
         value_if_ukraine_wins: Flow for ever after Ukraine takes it all.
         value_if_russia_wins: Flow for ever after Russia takes it all.
+        flow_curvature: The flow's quadratic coefficient in the share ``k / cells``.
 
     Returns:
         The side's value of war, in per-round units.
@@ -227,19 +232,30 @@ def value_of_war(
     q = 1.0 - p
     one_minus_d = 1.0 - d
     slope = flow_slope / n
-    a_coef = slope / one_minus_d
-    b_coef = (flow_base + d * a_coef * (p - q)) / one_minus_d
+    if flow_curvature:
+        # particular solution A k^2 + B k + C of h(k) - d (p h(k+1) + q h(k-1)) = c0 + c1 k + c2 k^2
+        quad = flow_curvature / (n * n) / one_minus_d
+        a_coef = (slope + 2.0 * d * quad * (p - q)) / one_minus_d
+        b_coef = (flow_base + d * quad + d * a_coef * (p - q)) / one_minus_d
+    else:
+        quad = 0.0
+        a_coef = slope / one_minus_d
+        b_coef = (flow_base + d * a_coef * (p - q)) / one_minus_d
     root = math.sqrt(max(1.0 - 4.0 * d * d * p * q, 0.0))
     lam1 = (1.0 + root) / (2.0 * d * p)  # > 1
     lam2 = 2.0 * d * q / (1.0 + root)  # < 1; = (1 - root) / (2 d p) without the cancellation when p is small
     r0 = value_if_ukraine_wins / one_minus_d - b_coef
     rn = value_if_russia_wins / one_minus_d - a_coef * n - b_coef
+    if quad:
+        rn -= quad * n * n
     log1, log2 = math.log(lam1), math.log(lam2)
     eps1 = math.exp(-n * log1)  # lam1**-N
     eps2 = math.exp(n * log2)  # lam2**N
     c2 = (r0 - eps1 * rn) / (1.0 - eps1 * eps2)
     d1 = rn - c2 * eps2
     h = a_coef * k + b_coef + d1 * math.exp((k - n) * log1) + c2 * math.exp(k * log2)
+    if quad:
+        h += quad * k * k
     return one_minus_d * h
 
 
@@ -248,23 +264,46 @@ def value_of_war(
 # --------------------------------------------------------------------------
 
 
-def utility(terms: Sequence[float], ideal: Sequence[float], weights: Sequence[float]) -> float:
+def issue_loss(distance: float, curvature: float) -> float:
+    """Loss of a term at ``distance`` from the ideal point: ``(1 - c) d + c d**2``.
+
+    ``c = 0`` is the linear loss of Fearon (1995) and of Bueno de Mesquita's
+    expected-utility model; ``c = 1`` is the quadratic loss common in spatial
+    models (Enelow and Hinich 1984, *The Spatial Theory of Voting*). A convex
+    loss makes utility concave in the terms: the side is risk-averse, values
+    a sure compromise above an even gamble between the extremes, and agrees
+    interior terms that move with the balance of power instead of corners.
+
+    Args:
+        distance: ``|x - ideal|``, in [0, 1].
+        curvature: ``c`` in [0, 1].
+
+    Returns:
+        The loss, in [0, 1] (1 at the far end of the issue).
+    """
+    return (1.0 - curvature) * distance + curvature * distance * distance
+
+
+def utility(terms: Sequence[float], ideal: Sequence[float], weights: Sequence[float], curvature: float = 0.0) -> float:
     """Salience-weighted utility of a set of terms (per-round flow).
 
-    ``U(x) = sum_j w_j (1 - |x_j - ideal_j|)``, with weights summing to 1:
-    the spatial model of negotiation with linear loss (e.g. Bueno de
-    Mesquita's expected-utility model; Fearon 1995 uses one issue).
+    ``U(x) = sum_j w_j (1 - loss(|x_j - ideal_j|))``, with weights summing to
+    1 and the loss of :func:`issue_loss`: the spatial model of negotiation
+    (linear loss at ``curvature = 0``: ``sum_j w_j (1 - |x_j - ideal_j|)``).
 
     Args:
         terms: The value of each issue, in [0, 1].
         ideal: The actor's ideal point on each issue.
         weights: The actor's normalised salience of each issue.
+        curvature: The loss's curvature (risk aversion), in [0, 1].
 
     Returns:
         The utility, in [0, 1].
     """
     # fsum, not sum: Python 3.12 changed sum() of floats, and runs must match across versions
-    return math.fsum(w * (1.0 - abs(x - i)) for x, i, w in zip(terms, ideal, weights))
+    if curvature == 0.0:
+        return math.fsum(w * (1.0 - abs(x - i)) for x, i, w in zip(terms, ideal, weights))
+    return math.fsum(w * (1.0 - issue_loss(abs(x - i), curvature)) for x, i, w in zip(terms, ideal, weights))
 
 
 def red_line_penalty(term: float, red_line: float, rate: float, ukraine: bool) -> float:

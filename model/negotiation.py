@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from model.maths import red_line_penalty
+from model.maths import issue_loss, red_line_penalty
 
 __all__ = [
     "Frontier",
@@ -36,20 +36,26 @@ __all__ = [
 ]
 
 _EPS = 1e-12
+CURVED_PIECES = 8
+"""Pieces a curved (concave) issue is cut into on the frontier: its chords stand for the curve."""
 
 
 @dataclass(frozen=True)
 class IssueSide:
-    """One side's stake in one issue: ideal point, salience and red line."""
+    """One side's stake in one issue: ideal point, salience, red line and the loss's curvature."""
 
     ideal: float
     weight: float
     red_line: float | None = None
     audience_rate: float = 0.0
+    curvature: float = 0.0
 
     def value(self, term: float, ukraine: bool) -> float:
         """Utility of ``term`` on this issue, less any audience cost."""
-        value = self.weight * (1.0 - abs(term - self.ideal))
+        if self.curvature:
+            value = self.weight * (1.0 - issue_loss(abs(term - self.ideal), self.curvature))
+        else:
+            value = self.weight * (1.0 - abs(term - self.ideal))
         if self.red_line is not None and self.audience_rate > 0.0:
             value -= red_line_penalty(term, self.red_line, self.audience_rate, ukraine)
         return value
@@ -63,8 +69,10 @@ class Frontier:
     trades Russia's utility for Ukraine's. An efficient agreement concedes
     the stretches with the best exchange rate first (the logroll), so the
     frontier is piecewise linear and concave. Red lines put kinks in an
-    issue, splitting it into pieces whose rates fall along the way, so the
-    order of one issue's pieces is kept.
+    issue, and a concave (risk-averse) utility curves it, which the
+    frontier follows in :data:`CURVED_PIECES` chords; either way an issue is
+    split into pieces whose rates fall along the way, so the order of one
+    issue's pieces is kept.
 
     Attributes:
         pieces: ``(issue, from, to)`` for each stretch, in the order conceded.
@@ -132,6 +140,10 @@ def build_frontier(
         if lo == hi:
             continue
         cuts = {lo, hi}
+        if russia[j].curvature or ukraine[j].curvature:
+            # a concave utility's frontier is curved: its chords over equal pieces stand for it, and
+            # each side gets at least the chord's value at the terms (the curve lies above its chords)
+            cuts.update(lo + (hi - lo) * i / CURVED_PIECES for i in range(1, CURVED_PIECES))
         for stake in (russia[j], ukraine[j]):
             if stake.red_line is not None and stake.audience_rate > 0.0 and min(lo, hi) < stake.red_line < max(lo, hi):
                 cuts.add(stake.red_line)

@@ -192,6 +192,8 @@ def _core_parameters() -> Iterator[Parameter]:
     yield _p("war_cost_ukraine", 0.01, "costs", "Ukraine's cost of a round of war (utility per round)", 0.0, 1.0)
     yield _p("ceasefire_cost_share", 0.1, "costs", "Cost of a ceasefire round as a share of a war round", 0.0, 1.0)
     yield _p("aid_relief", 0.0, "costs", "Cost relief per $bn a round of aid: cost / (1 + relief * aid)", 0.0, 100.0)
+    yield _p("risk_aversion_russia", 0.0, "costs", "Curvature of Russia's loss on each issue (0 linear, 1 quadratic)", 0.0, 1.0)
+    yield _p("risk_aversion_ukraine", 0.0, "costs", "Curvature of Ukraine's loss on each issue (0 linear, 1 quadratic)", 0.0, 1.0)
     yield _p("discount_russia", 0.99, "costs", "Russia's per-round discount factor", 0.5, 0.9999)
     yield _p("discount_ukraine", 0.99, "costs", "Ukraine's per-round discount factor", 0.5, 0.9999)
 

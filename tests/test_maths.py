@@ -145,6 +145,26 @@ def test_value_of_war_matches_a_direct_linear_solve() -> None:
     assert value == approx((1 - d) * h[k], rel=1e-9)
 
 
+@pytest.mark.parametrize(("n", "k", "p"), [(20, 7, 0.43), (50, 31, 0.58), (9, 1, 0.5)])
+def test_value_of_war_with_a_quadratic_flow_matches_a_direct_linear_solve(n: int, k: int, p: float) -> None:
+    # the same independent method, with the flow a concave utility gives: base + slope s + curvature s^2
+    d, base, slope, curvature, vu, vr = 0.98, -0.05, 0.9, -0.4, 0.95, 0.2
+    q = 1.0 - p
+    a = np.eye(n + 1)
+    rhs = np.zeros(n + 1)
+    rhs[0], rhs[n] = vu / (1 - d), vr / (1 - d)
+    for i in range(1, n):
+        a[i, i + 1] -= d * p
+        a[i, i - 1] -= d * q
+        rhs[i] = base + slope * i / n + curvature * (i / n) ** 2
+    h = np.linalg.solve(a, rhs)
+    value = maths.value_of_war(
+        p=p, position=k, cells=n, discount=d, flow_base=base, flow_slope=slope,
+        value_if_ukraine_wins=vu, value_if_russia_wins=vr, flow_curvature=curvature,
+    )
+    assert value == approx((1 - d) * h[k], rel=1e-9)
+
+
 def test_value_of_war_at_the_absorbing_edges() -> None:
     kw = dict(p=0.4, cells=10, discount=0.9, flow_base=0.3, flow_slope=0.2, value_if_ukraine_wins=0.8, value_if_russia_wins=0.1)
     assert _vow(position=0, **kw) == 0.8
@@ -201,6 +221,21 @@ def test_utility_is_salience_weighted_closeness() -> None:
     assert maths.utility([0.2, 1.0], [0.0, 1.0], [0.25, 0.75]) == approx(0.95)
     assert maths.utility([1.0, 0.0], [0.0, 1.0], [0.5, 0.5]) == approx(0.0)
     assert maths.utility([0.3, 0.6], [0.3, 0.6], [0.4, 0.6]) == approx(1.0)
+
+
+def test_issue_loss_runs_from_linear_to_quadratic() -> None:
+    assert maths.issue_loss(0.4, 0.0) == approx(0.4)
+    assert maths.issue_loss(0.4, 1.0) == approx(0.16)
+    assert maths.issue_loss(0.4, 0.5) == approx(0.5 * 0.4 + 0.5 * 0.16)
+    assert maths.issue_loss(1.0, 0.7) == approx(1.0) and maths.issue_loss(0.0, 0.7) == 0.0
+
+
+def test_a_concave_utility_prefers_the_sure_compromise_to_the_even_gamble() -> None:
+    # one issue, ideal 1: the compromise 0.5 against an even gamble between 0 and 1 (expected utility 0.5)
+    linear = maths.utility([0.5], [1.0], [1.0])
+    quadratic = maths.utility([0.5], [1.0], [1.0], curvature=1.0)
+    assert linear == approx(0.5)
+    assert quadratic == approx(0.75)  # 1 - 0.5^2: risk-averse
 
 
 def test_red_line_penalty_for_ukraine_is_a_floor() -> None:

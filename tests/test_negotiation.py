@@ -191,3 +191,27 @@ def test_propose_without_a_range_tables_the_compromise() -> None:
 def test_propose_with_all_the_weight_on_one_side_gives_it_its_best_point_in_the_range(weight: float, expected: float) -> None:
     f = negotiation.build_frontier([0], ONE_R, ONE_U)
     assert negotiation.propose(f, [0.0], 1.0, 0.0, 0.5, 0.3, weight).terms == [approx(expected)]
+
+
+def test_risk_averse_sides_split_one_issue_in_the_middle() -> None:
+    # Russia 1 - x^2, Ukraine 1 - (1 - x)^2, floors at 0: the Nash point is x = 0.5 by symmetry,
+    # where linear utilities leave the whole range's product flat along the frontier's one segment
+    russia, ukraine = [IssueSide(0.0, 1.0, curvature=1.0)], [IssueSide(1.0, 1.0, curvature=1.0)]
+    f = negotiation.build_frontier([0], russia, ukraine)
+    assert len(f.pieces) == negotiation.CURVED_PIECES
+    proposal = negotiation.propose(f, [0.0], 1.0, 0.0, 0.0, 0.0, 0.5)
+    assert proposal.terms == [approx(0.5)]
+
+
+def test_risk_averse_sides_trade_two_issues_to_an_interior_point() -> None:
+    # opposite saliences (0.75, 0.25): with linear loss the logroll gives each side its issue whole;
+    # with quadratic loss the efficient point leaves both issues strictly inside
+    def proposal(curvature: float) -> list[float]:
+        russia = [IssueSide(0.0, 0.75, curvature=curvature), IssueSide(0.0, 0.25, curvature=curvature)]
+        ukraine = [IssueSide(1.0, 0.25, curvature=curvature), IssueSide(1.0, 0.75, curvature=curvature)]
+        f = negotiation.build_frontier([0, 1], russia, ukraine)
+        return negotiation.propose(f, [0.0, 0.0], 1.0, 0.0, 0.0, 0.0, 0.5).terms
+
+    assert proposal(0.0) == [approx(0.0), approx(1.0)]
+    interior = proposal(1.0)
+    assert 0.0 < interior[0] < 0.5 < interior[1] < 1.0

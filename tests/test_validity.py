@@ -95,6 +95,24 @@ def test_complete_information_settles_at_once_inside_the_range(variant: dict) ->
         assert total_settlement > row["war_value_russia"] + row["war_value_ukraine"] + 1e-6
 
 
+def test_agreed_terms_follow_the_balance_of_power_when_the_sides_are_risk_averse() -> None:
+    # complete information, a package: as Russia's chances rise the settlement moves toward Russia's
+    # demands on every issue; with concave utilities (risk aversion 1) every term is interior, where
+    # linear utilities put most terms at a corner
+    averse = {"risk_aversion_russia": 1.0, "risk_aversion_ukraine": 1.0}
+    means, corners = [], []
+    for balance in (0.3, 0.4, 0.5, 0.6, 0.7):
+        beliefs = {"initial_advantage": balance, "prior_mean_russia": balance, "prior_mean_ukraine": balance}
+        terms = WarTerminationModel(scenario="theory_complete_information", rng=0, **beliefs, **averse).run().terms
+        values = [x for x in terms.values() if x is not None]
+        assert all(0.0 < x < 1.0 for x in values), terms
+        means.append(sum(values) / len(values))
+        linear = WarTerminationModel(scenario="theory_complete_information", rng=0, **beliefs).run().terms
+        corners.append(sum(x in (0.0, 1.0) for x in linear.values() if x is not None))
+    assert all(later < earlier for earlier, later in zip(means, means[1:])), means
+    assert min(corners) >= 8, corners
+
+
 def test_complete_information_under_the_plan_agrees_the_first_step_at_once() -> None:
     # an even balance. Under the plan only the first step's issues (demilitarised zone, monitors) are
     # traded at first; with a lopsided balance (0.55) they are worth too little to buy off the side
