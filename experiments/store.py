@@ -333,6 +333,8 @@ def read_manifest(out_dir: str | Path) -> dict[str, Any]:
         raise FolderError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
         raise FolderError(f"{path}: nested too deeply; not a manifest written by 'sweep'") from None
+    except ValueError:  # an integer past Python's conversion limit (4,300 digits)
+        raise FolderError(f"{path}: holds a number too long to read; not a manifest written by 'sweep'") from None
     if not isinstance(data, dict):
         raise FolderError(f"{path}: expected a JSON object, got a JSON {type(data).__name__}")
     for key, kinds in _MANIFEST_TYPES.items():

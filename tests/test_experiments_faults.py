@@ -260,6 +260,7 @@ def test_an_unreadable_part_is_named_in_report_and_on_resume(
         (b'{"fingerprint": 12}', "fingerprint: expected a string, got 12"),
         (b'{"wall_time_total_s": "long"}', "wall_time_total_s: expected an integer or a number"),
         (b"[" * 5000 + b"]" * 5000, "manifest.json"),
+        (b'{"runs": ' + b"9" * 5000 + b"}", "a number too long to read"),
     ],
 )
 def test_a_bad_manifest_is_one_line(

@@ -229,7 +229,8 @@ def mutate_manifest(path: Path, rng: random.Random) -> None:
     text = json.dumps(manifest).encode("utf-8")
     if op == 4:
         k = rng.randrange(len(text))
-        text = rng.choice([text[:k], text[:k] + b"\xff" + text[k + 1 :], text[:k] + b"{" + text[k:]])
+        long_number = text[:1] + b'"runs": ' + b"9" * 5000 + b", " + text[1:]
+        text = rng.choice([text[:k], text[:k] + b"\xff" + text[k + 1 :], text[:k] + b"{" + text[k:], long_number])
     path.write_bytes(text)
 
 
