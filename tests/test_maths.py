@@ -7,6 +7,7 @@ comments), not by calling the function under test another way.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -128,41 +129,36 @@ def test_value_of_war_three_cells() -> None:
     assert value == approx(0.5 * 0.275 / 0.9375)
 
 
-def test_value_of_war_matches_a_direct_linear_solve() -> None:
-    # an independent method: solve the recurrence as a linear system for N = 20
-    n, k, d, p = 20, 7, 0.97, 0.43
-    base, slope, vu, vr = -0.05, 0.6, 0.9, 0.1
-    q = 1.0 - p
+def direct_solve(n: int, k: int, d: float, p: float, flow: Callable[[float], float], vu: float, vr: float) -> float:
+    """An independent method: the recurrence solved as a linear system, (1 - d) h(k)."""
     a = np.eye(n + 1)
     rhs = np.zeros(n + 1)
     rhs[0], rhs[n] = vu / (1 - d), vr / (1 - d)
     for i in range(1, n):
         a[i, i + 1] -= d * p
-        a[i, i - 1] -= d * q
-        rhs[i] = base + slope * i / n
-    h = np.linalg.solve(a, rhs)
+        a[i, i - 1] -= d * (1.0 - p)
+        rhs[i] = flow(i / n)
+    return float((1 - d) * np.linalg.solve(a, rhs)[k])
+
+
+def test_value_of_war_matches_a_direct_linear_solve() -> None:
+    n, k, d, p = 20, 7, 0.97, 0.43
+    base, slope, vu, vr = -0.05, 0.6, 0.9, 0.1
+    expected = direct_solve(n, k, d, p, lambda s: base + slope * s, vu, vr)
     value = _vow(p=p, position=k, cells=n, discount=d, flow_base=base, flow_slope=slope, value_if_ukraine_wins=vu, value_if_russia_wins=vr)
-    assert value == approx((1 - d) * h[k], rel=1e-9)
+    assert value == approx(expected, rel=1e-9)
 
 
 @pytest.mark.parametrize(("n", "k", "p"), [(20, 7, 0.43), (50, 31, 0.58), (9, 1, 0.5)])
 def test_value_of_war_with_a_quadratic_flow_matches_a_direct_linear_solve(n: int, k: int, p: float) -> None:
-    # the same independent method, with the flow a concave utility gives: base + slope s + curvature s^2
+    # the flow a concave utility gives: base + slope s + curvature s^2
     d, base, slope, curvature, vu, vr = 0.98, -0.05, 0.9, -0.4, 0.95, 0.2
-    q = 1.0 - p
-    a = np.eye(n + 1)
-    rhs = np.zeros(n + 1)
-    rhs[0], rhs[n] = vu / (1 - d), vr / (1 - d)
-    for i in range(1, n):
-        a[i, i + 1] -= d * p
-        a[i, i - 1] -= d * q
-        rhs[i] = base + slope * i / n + curvature * (i / n) ** 2
-    h = np.linalg.solve(a, rhs)
-    value = maths.value_of_war(
+    expected = direct_solve(n, k, d, p, lambda s: base + slope * s + curvature * s * s, vu, vr)
+    value = _vow(
         p=p, position=k, cells=n, discount=d, flow_base=base, flow_slope=slope,
         value_if_ukraine_wins=vu, value_if_russia_wins=vr, flow_curvature=curvature,
     )
-    assert value == approx((1 - d) * h[k], rel=1e-9)
+    assert value == approx(expected, rel=1e-9)
 
 
 def test_value_of_war_at_the_absorbing_edges() -> None:
