@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from experiments.runner import run_experiment
+from experiments.runner import SweepError, run_experiment
 from experiments.spec import list_experiments
 from model.commandline import USAGE_ERROR, Parser, positive_int
 from model.errors import InputError
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         argv: Command-line arguments (``None``: ``sys.argv``).
 
     Returns:
-        The exit code: 0 on success, 2 on bad input.
+        The exit code: 0 on success, 2 on bad input, 1 if a sweep stopped (a dead worker, a file it could not write).
     """
     try:
         args = _parser().parse_args(argv)
@@ -65,13 +65,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {len(summary)} points, {int(summary['n'].sum())} runs in {time.perf_counter() - started:.1f} s")
     except SystemExit as exc:  # --help exits through argparse
         return exc.code if isinstance(exc.code, int) else 0
-    except InputError as exc:  # a bad option (UsageError) or experiment: one line, exit 2
+    except InputError as exc:  # a bad option (UsageError), experiment or results folder: one line, exit 2
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return USAGE_ERROR
+    except (SweepError, OSError) as exc:  # a worker that died or could not start, a file that could not be written: exit 1
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
     return 0
 
 
-def _one_line(exc: InputError) -> str:
+def _one_line(exc: BaseException) -> str:
     """The error's text on one line."""
     return " ".join(str(exc).split())
 

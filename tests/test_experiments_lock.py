@@ -16,6 +16,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -111,3 +112,26 @@ def test_a_folder_whose_sweep_was_killed_is_resumed(tmp_path: Path) -> None:
     run_experiment(exp, out_dir=tmp_path / "clean", backend="serial", progress=False, report=False)
     pd.testing.assert_frame_equal(read_runs(out), read_runs(tmp_path / "clean"))
     assert not (out / store.LOCK).exists() and not list(out.rglob("*.tmp"))
+
+
+def _reports_the_lock(fd: int, lock: str, result: Any) -> None:
+    """In a forked child: whether the descriptor the parent locked with is still open here, on the lock file."""
+    try:
+        held = os.path.samestat(os.fstat(fd), os.stat(lock))
+    except OSError:
+        held = False
+    result.value = 1 if held else 0
+
+
+def test_forked_workers_do_not_hold_the_lock(tmp_path: Path) -> None:
+    import multiprocessing
+
+    out = tmp_path / "out"
+    context = multiprocessing.get_context("fork")
+    result = context.Value("i", -1)
+    with store.locked(out, "sweep"):
+        (fd,) = store._HELD
+        child = context.Process(target=_reports_the_lock, args=(fd, str(out / store.LOCK), result))
+        child.start()
+        child.join(timeout=30)
+    assert child.exitcode == 0 and result.value == 0  # so a SIGKILLed sweep's lock dies with it, not with its last worker
