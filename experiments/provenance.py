@@ -91,7 +91,7 @@ def manifest(
     Args:
         exp: The experiment.
         design: Its design.
-        fingerprint: The design's fingerprint (:func:`experiments.runner.fingerprint`).
+        fingerprint: The design's fingerprint (:func:`experiments.store.fingerprint`).
         source_hash: The hash of the model's code.
         backend: The backend's name.
         scheduler: The Dask scheduler's address, if any.

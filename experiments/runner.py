@@ -41,7 +41,7 @@ from experiments.analysis import write_analysis
 from experiments.backends import BACKENDS, Backend, WorkerError, open_backend
 from experiments.design import Design, build_design
 from experiments.spec import Experiment, ExperimentError, load_experiment, positive_int, size_mismatch
-from experiments.store import fingerprint
+from experiments.store import fingerprint  # re-exported: experiments.runner.fingerprint is where it used to be
 from experiments.worker import Chunk, Row, ScenarioValues
 from model import list_scenarios, load_scenario
 from model.commandline import replay_command as command_line
