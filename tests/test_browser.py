@@ -62,13 +62,14 @@ CLOSED_CDN = "http://127.0.0.1:9/npm/"
 # wall-clock limit only as a backstop. (On a 2-core virtual machine CPU time is not quite
 # load-independent: at a load average of 5 it was up to a third higher than at 1.5.)
 MESA_VERSION = version("mesa")
-SERVER_CPU_TO_ANSWER = 3.5
-"""Budget (s of server CPU) until the server answers: Solara, the model (Mesa, SciPy, pandas) and the page.
-Measured 2.3-2.5 s on both stacks (Python 3.11 + Mesa 3.3.1, 3.12 + Mesa 3.5.1) at a load of 1.8-2."""
-SERVER_CPU_TO_USABLE = 4.0
-"""Budget (s of server CPU) until the page is usable, the first session included. Measured 2.6-2.8 s on both
-stacks, since the page no longer imports Mesa's visualization (Altair, Matplotlib): before, 2.8-3.6 s (3.11)
-and 3.4-5.0 s (3.12)."""
+SERVER_CPU_TO_ANSWER = 2.5
+"""Budget (s of server CPU) until the server answers: Solara alone, the model being imported once it answers
+(model.viz.served). Measured 1.1-1.2 s (Python 3.11 + Mesa 3.3.1) and 1.4-1.6 s (3.12 + Mesa 3.5.1) at a load
+of 3.5-4.7; 2.0-2.5 s when the model was imported before the server answered."""
+SERVER_CPU_TO_USABLE = 4.5
+"""Budget (s of server CPU) until the page is usable: the model's imports and the first session included.
+Measured 2.0-2.3 s (3.11) and 2.9-3.2 s (3.12) under a load of 3.5-4.7; before the page dropped Mesa's
+visualization (Altair, Matplotlib), 2.8-3.6 s (3.11) and 3.4-5.0 s (3.12)."""
 MEANINGS = ("Log-odds", "Probability", "Share of", "Multiplier", "Round of")
 """Words that open the meaning (with its unit) under some control, from the parameter table."""
 STARTUP_BACKSTOP = 20.0

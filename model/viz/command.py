@@ -2,8 +2,10 @@
 
 ``war-termination viz --scenario X --seed N --set name=value`` validates the
 run, checks that the page's packages are installed and that the address can be
-listened on (any of these wrong: one line on stderr, exit 2), then runs
-``solara run model.app --production --no-open`` in a subprocess, passing the
+listened on (any of these wrong: one line on stderr, exit 2), then serves
+:mod:`model.app` with Solara (``solara run --production --no-open``, through
+:mod:`model.viz.served`, which lets the server answer before the model is
+imported) in a subprocess, passing the
 run through the environment variables that :mod:`model.app` reads. The page
 then opens exactly that run, so a row of a sweep can be replayed in the browser.
 The page has no authentication: a ``--host`` other than this machine's
@@ -26,6 +28,7 @@ import socket
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from model.commandline import PROG, UsageError, add_set_option, integer, parse_assignments, printable
@@ -35,20 +38,32 @@ from model.viz.run import ENV_SCENARIO, ENV_SEED, ENV_SET, resolve_run
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
-# Solara's own entry point, with one optional import blocked and one warning silenced.
-# jsonschema's IRI checker (rfc3987_syntax, which altair pulls in if anything imports it)
-# builds a grammar at import, about 2 s of start-up, and the page never validates IRIs.
-# Solara warns, in 12 lines, on every page load over plain http to an address other than
-# "localhost" that its session cookie falls back to SameSite=Lax: what a page that is not
-# embedded in another site's frame wants anyway. Only the server process is affected.
-_LAUNCH = (
-    "import sys, warnings; sys.modules.setdefault('rfc3987_syntax', None); "
-    "warnings.filterwarnings('ignore', message='Cookies with samesite=none require https', category=UserWarning); "
-    "from solara.__main__ import main; main()"
-)
+# Solara's own entry point, with one optional import blocked, one warning silenced and the
+# served module loaded first. jsonschema's IRI checker (rfc3987_syntax, which altair pulls
+# in if anything imports it) builds a grammar at import, about 2 s of start-up, and the
+# page never validates IRIs. Solara warns, in 12 lines, on every page load over plain http
+# to an address other than "localhost" that its session cookie falls back to SameSite=Lax:
+# what a page that is not embedded in another site's frame wants anyway. The served module
+# (model/viz/served.py) is loaded by its path under a top-level name, so that the model's
+# imports wait until the server answers. Only the server process is affected.
+_LAUNCH = """\
+import importlib.util, sys, warnings
+sys.modules.setdefault('rfc3987_syntax', None)
+warnings.filterwarnings('ignore', message='Cookies with samesite=none require https', category=UserWarning)
+spec = importlib.util.spec_from_file_location({name!r}, {path!r})
+served = importlib.util.module_from_spec(spec)
+sys.modules[{name!r}] = served
+spec.loader.exec_module(served)
+from solara.__main__ import main
+main()
+"""
 
-PAGE = "model.app"
-"""The module the server serves (by name: importing it here would import Solara before the check that it is installed)."""
+SERVED_FILE = Path(__file__).with_name("served.py")
+"""The file the server loads and serves (:mod:`model.viz.served`): :mod:`model.app`, imported once the server answers."""
+
+PAGE = "war_termination_page"
+"""The module the server serves: :data:`SERVED_FILE` under this name (``solara run model.app`` serves the
+same page, with the model imported before the server answers)."""
 PAGE_MODULES: tuple[str, ...] = ("solara",)
 """What the page imports beyond the model: Solara (the ``viz`` extra)."""
 ASSETS_MODULE = "solara_assets"
@@ -129,7 +144,8 @@ def server_command(host: str, port: int) -> list[str]:
     """
     # --no-check-version: Solara otherwise asks PyPI for its latest version, synchronously, before it serves
     options = ["--production", "--no-open", "--no-check-version"]
-    return [sys.executable, "-c", _LAUNCH, "run", PAGE, "--host", host, "--port", str(port), *options]
+    launch = _LAUNCH.format(name=PAGE, path=str(SERVED_FILE))
+    return [sys.executable, "-c", launch, "run", PAGE, "--host", host, "--port", str(port), *options]
 
 
 def quiet_environment(host: str = DEFAULT_HOST) -> dict[str, str]:
