@@ -769,3 +769,20 @@ def test_the_server_answers_before_the_model_is_imported() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.split() == ["False", "False", "Page"]
+
+
+def test_play_runs_rounds_until_paused() -> None:
+    import time
+
+    rc = render(page("italian_plan_2022", seed=3))
+    click(rc, "▶ Play")
+    deadline = time.monotonic() + 20
+    while banner_round(rc) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert banner_round(rc) >= 3
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled  # no Step while playing
+    click(rc, "❚❚ Pause")
+    time.sleep(0.5)  # a round on its way may still land
+    stopped = banner_round(rc)
+    time.sleep(0.6)
+    assert banner_round(rc) == stopped and not rc.find(v.Btn, children=["Step"]).widget.disabled
