@@ -40,6 +40,7 @@ from typing import Any, ClassVar
 import solara
 import solara.lab
 
+from model.cli import first_sentence
 from model.commandline import printable, value_text
 from model.model import WarTerminationModel
 from model.parameters import PARAMETERS, Parameter, Value
@@ -341,7 +342,7 @@ def RunPicker(model: solara.Reactive[PageModel], choices: list[str], load: Calla
         solara.Select("scenario", values=choices, value=shown.scenario, on_value=choose_scenario, dense=True)
         if scenario_error.value:
             _text("div", scenario_error.value, "wt-error", testid="scenario-error")
-        _text("div", printable(model.value.war_scenario.description.split(". ")[0].rstrip(".") + ".", limit=160), "wt-meaning")
+        _text("div", printable(first_sentence(model.value.war_scenario.description), limit=160), "wt-meaning")
         solara.InputText("seed", value=str(shown.seed), on_value=choose_seed, error=seed_error.value or False)
         _text("div", "A scenario or a seed loads at once; a moved control waits for Reset.", "wt-meaning")
 
@@ -350,6 +351,7 @@ def RunPicker(model: solara.Reactive[PageModel], choices: list[str], load: Calla
 def Buttons(model: solara.Reactive[PageModel], pending: solara.Reactive[dict[str, Value]], tick: solara.Reactive[int]) -> None:
     """Step, ▶ Play / ❚❚ Pause and Reset, as Mesa's SolaraViz has them, and what Reset would change."""
     playing = solara.use_reactive(False)
+    error = solara.use_reactive("")
     current = model.value
     tick.value  # noqa: B018 - read, so that the round shown below follows every Step
 
@@ -371,7 +373,12 @@ def Buttons(model: solara.Reactive[PageModel], pending: solara.Reactive[dict[str
 
     def reset() -> None:
         playing.set(False)
-        fresh = type(model.value)(**pending.value)
+        try:  # the controls keep to the allowed values, but a crafted client may send others
+            fresh = type(model.value)(**pending.value)
+        except ScenarioError as exc:
+            error.set(printable(str(exc)))
+            return
+        error.set("")
         model.set(fresh)
         pending.set(dict(fresh.controls_in_force))
 
@@ -393,6 +400,8 @@ def Buttons(model: solara.Reactive[PageModel], pending: solara.Reactive[dict[str
         _text("div", status, "wt-meaning", testid="round-status")
         if changed:
             _text("div", f"{len(changed)} control(s) moved ({', '.join(changed)}): press Reset to start a run with them", "wt-pending")
+        if error.value:
+            _text("div", error.value, "wt-error", testid="reset-error")
 
 
 @solara.component

@@ -786,3 +786,12 @@ def test_play_runs_rounds_until_paused() -> None:
     stopped = banner_round(rc)
     time.sleep(0.6)
     assert banner_round(rc) == stopped and not rc.find(v.Btn, children=["Step"]).widget.disabled
+
+
+def test_reset_refuses_a_crafted_control_value_in_one_line() -> None:
+    rc = render(page("italian_plan_2022", seed=3))
+    rc.find(v.Select, label="protocol").widget.v_model = "/etc/passwd"
+    click(rc, "Reset")
+    (error,) = by_testid(rc, "reset-error")
+    assert "protocol: expected one of" in error
+    assert "war-termination run italian_plan_2022 --seed 3" in html_of(rc, "banner") and banner_round(rc) == 0
