@@ -333,12 +333,12 @@ def _run(sweep: _Sweep, out: Path, backend: Backend, previous: Mapping[str, Any]
     )
     # the manifest first: a folder killed right after it is recognised as the runner's own
     store.write_json(out / store.MANIFEST, {**manifest, "status": "running", "runs_done": len(done)})
-    store.write_csv(out / store.DESIGN, sweep.design.points, index=True)
 
     bar = _progress_bar(sweep.n_runs, len(done), exp.name, options.progress)
     tally = _Tally()
     failure: BaseException | None = None
     try:
+        store.write_csv(out / store.DESIGN, sweep.design.points, index=True)
         chunks = _chunks(exp, sweep.scenario_values, pending, sweep.seeds, sweep.values, size, fail_fast)
         for rows in backend.run(chunks):
             store.write_part(out, rows, sweep.schema)
