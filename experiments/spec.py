@@ -107,6 +107,9 @@ _EXPERIMENT_PACKAGE = "experiments"
 _MAX_SEED = 2**63 - 1
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 
+MAX_MORRIS_LEVELS = 1000
+"""Most grid levels of a Morris design (4 to 8 is usual; SALib takes minutes past a few million)."""
+
 MAX_RUNS = 200_000
 """Largest experiment (design points x replicates) loaded without ``allow_large`` (``--allow-large``).
 
@@ -474,8 +477,10 @@ def _design_table(data: Mapping[str, Any], where: str) -> tuple[str, int | None,
     else:
         samples = positive_int(samples, f"{where}: [design] samples ({method} needs it)")
     morris_levels = design.get("levels", 4)
-    if isinstance(morris_levels, bool) or not isinstance(morris_levels, int) or morris_levels < 2:
-        raise ExperimentError(f"{where}: [design] levels: expected an integer >= 2 (Morris grid levels), got {morris_levels!r}")
+    if isinstance(morris_levels, bool) or not isinstance(morris_levels, int) or not 2 <= morris_levels <= MAX_MORRIS_LEVELS:
+        raise ExperimentError(
+            f"{where}: [design] levels: expected an integer in [2, {MAX_MORRIS_LEVELS}] (Morris grid levels), got {morris_levels!r}"
+        )
     second_order = design.get("second_order", False)
     if not isinstance(second_order, bool):
         raise ExperimentError(f"{where}: [design] second_order: expected true or false, got {second_order!r}")

@@ -487,3 +487,15 @@ def test_a_large_design_is_checked_per_combination_with_the_same_first_failure(t
             first = point_id
             break
     assert f"design point {first} " in str(info.value)
+
+
+@pytest.mark.timeout(30)
+def test_morris_levels_are_bounded(tmp_path: Path) -> None:
+    design = '[design]\nmethod = "morris"\nsamples = 2\nlevels = 1000000000'
+    text = TINY.split("[quick]")[0].replace("max_rounds = 12", "max_rounds = 12\n" + design)
+    text = text.replace("values = [0.5, 0.62]", "low = 0.5\nhigh = 0.62")
+    text = text.replace('values = ["ifg_sequential", "none"]', "low = 0.0\nhigh = 0.5")
+    text = text.replace("[parameters.protocol]", "[parameters.unresolved_risk]")
+    with pytest.raises(ExperimentError, match=r"\[design\] levels: expected an integer in \[2, 1000\]"):
+        load_experiment(tiny(tmp_path, text))
+    assert load_experiment(tiny(tmp_path, text.replace("1000000000", "1000"), name="ok.toml")).morris_levels == 1000
