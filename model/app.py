@@ -406,7 +406,7 @@ def Buttons(model: solara.Reactive[PageModel], pending: solara.Reactive[dict[str
 
 @solara.component
 def Views(model: WarTerminationModel, tick: int) -> None:
-    """The banner's companions: every view of the run on screen, redrawn when ``tick`` changes (after each round)."""
+    """Every view of the run on screen, redrawn when ``tick`` changes (after each round)."""
     with solara.Div(classes=["wt-views"]):
         for view in VIEW_FUNCTIONS:
             solara.HTML(tag="div", unsafe_innerHTML=view(model), classes=["wt-view"])
