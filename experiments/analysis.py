@@ -303,7 +303,7 @@ def report(out_dir: str | Path, figures: bool = True) -> pd.DataFrame:
             sweep is working on it, or its manifest or a part does not fit
             (:class:`experiments.store.FolderError`, naming the file).
     """
-    out = Path(out_dir)
+    out = store.check_out_dir(out_dir, option="the results folder")
     if not out.is_dir():
         raise store.FolderError(f"{out}: no such results folder")
     with store.locked(out, "report"):

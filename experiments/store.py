@@ -385,11 +385,12 @@ def fingerprint(experiment: Experiment, design: Design) -> str:
 # ----------------------------------------------------------------------
 # The folder: what is in it, whose it is, who works on it
 # ----------------------------------------------------------------------
-def check_out_dir(out_dir: str | Path) -> Path:
+def check_out_dir(out_dir: str | Path, option: str = "--out") -> Path:
     """The results folder's path, refused if it cannot be one (an empty path, a file, a path under a file, ``runs`` a file).
 
     Args:
-        out_dir: The path given (``--out``).
+        out_dir: The path given.
+        option: How messages name where it was given (``--out``; ``report``'s ``DIR``).
 
     Returns:
         The path.
@@ -398,15 +399,18 @@ def check_out_dir(out_dir: str | Path) -> Path:
         FolderError: Naming the path and what is wrong.
     """
     if not str(out_dir).strip():
-        raise FolderError(f"--out: expected a folder path, got {str(out_dir)!r} (an empty path would mean the current folder)")
+        raise FolderError(f"{option}: expected a folder path, got {str(out_dir)!r} (an empty path would mean the current folder)")
     out = Path(out_dir)
-    for parent in reversed([out, *out.parents]):
-        if parent.exists() and not parent.is_dir():
-            what = "is a file, not a folder" if parent == out else f"lies under {parent}, which is a file"
-            raise FolderError(f"{out}: {what}; --out must name a results folder")
-    runs = out / RUNS_DIR
-    if runs.exists() and not runs.is_dir():
-        raise FolderError(f"{runs}: a file, where a results folder keeps its runs; --out must name a results folder")
+    try:
+        for parent in reversed([out, *out.parents]):
+            if parent.exists() and not parent.is_dir():
+                what = "is a file, not a folder" if parent == out else f"lies under {parent}, which is a file"
+                raise FolderError(f"{out}: {what}; {option} must name a results folder")
+        runs = out / RUNS_DIR
+        if runs.exists() and not runs.is_dir():
+            raise FolderError(f"{runs}: a file, where a results folder keeps its runs; {option} must name a results folder")
+    except OSError as exc:  # a path too long for the file system, a loop of links, ...
+        raise FolderError(f"{_short(str(out))}: cannot be a results folder ({exc.strerror or exc})") from None
     return out
 
 

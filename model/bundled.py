@@ -49,17 +49,26 @@ def resolve_toml(name_or_path: str | Path, package: str, kind: str, error: type[
         The file's path.
 
     Raises:
-        InputError: (as ``error``) If the path is a folder or missing, or the name is not bundled.
+        InputError: (as ``error``) If the path is a folder or missing, the name is not bundled, or
+            the text cannot name a file at all (too long for the file system, a NUL byte).
     """
     text = str(name_or_path)
-    if text.endswith(SUFFIX) or "/" in text or "\\" in text:
-        path = Path(text)
-        if path.is_dir():
-            raise error(f"{text}: a folder, not a {kind} file (expected a {SUFFIX} file)")
-        if not path.is_file():
-            raise error(f"{text}: no such {kind} file")
-        return path
-    bundled = resources.files(package) / f"{text}{SUFFIX}"
-    if not bundled.is_file():
-        raise error(f"unknown {kind} {text!r}: expected one of {', '.join(bundled_names(package))} or a path to a {SUFFIX} file")
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    try:
+        if text.endswith(SUFFIX) or "/" in text or "\\" in text:
+            path = Path(text)
+            if path.is_dir():
+                raise error(f"{shown}: a folder, not a {kind} file (expected a {SUFFIX} file)")
+            if not path.is_file():
+                raise error(f"{shown}: no such {kind} file")
+            return path
+        bundled = resources.files(package) / f"{text}{SUFFIX}"
+        found = bundled.is_file()
+    except InputError:
+        raise
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte, ...
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())
+        raise error(f"{shown!r}: not a usable {kind} name or path ({reason})") from None
+    if not found:
+        raise error(f"unknown {kind} {shown!r}: expected one of {', '.join(bundled_names(package))} or a path to a {SUFFIX} file")
     return Path(str(bundled))

@@ -499,3 +499,10 @@ def test_morris_levels_are_bounded(tmp_path: Path) -> None:
     with pytest.raises(ExperimentError, match=r"\[design\] levels: expected an integer in \[2, 1000\]"):
         load_experiment(tiny(tmp_path, text))
     assert load_experiment(tiny(tmp_path, text.replace("1000000000", "1000"), name="ok.toml")).morris_levels == 1000
+
+
+def test_a_path_too_long_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    exp, long_path = tiny(tmp_path), "a/" * 3000
+    for argv in (sweep_args(exp, long_path), ["report", long_path], sweep_args(tmp_path / ("b" * 3000 + ".toml"), tmp_path / "out")):
+        assert main(argv) == 2
+        assert len(one_line_error(capsys, "File name too long")) < 300

@@ -500,3 +500,12 @@ def test_a_long_chain_of_extends_is_refused(tmp_path: Path) -> None:
         (tmp_path / f"link{i}.toml").write_text(f'extends = "link{i - 1}.toml"\n', encoding="utf-8")
     assert load_scenario(tmp_path / "link5.toml").values == load_scenario("italian_plan_2022").values
     assert f"more than {MAX_EXTENDS} files" in error_of(tmp_path / f"link{MAX_EXTENDS + 4}.toml")
+
+
+@pytest.mark.parametrize("name", ["a" * 3000, "a" * 3000 + ".toml", "a/" * 3000])
+def test_a_name_too_long_for_the_file_system_is_an_input_error(tmp_path: Path, name: str) -> None:
+    # found by tests/test_fuzz.py: `extends = "aaa..."` raised OSError (File name too long) from Path.is_file
+    message = error_of(name)
+    assert "not a usable scenario name or path (File name too long)" in message and len(message) < 200
+    (tmp_path / "long.toml").write_text(f'extends = "{name}"\n', encoding="utf-8")
+    assert "extends: " in error_of(tmp_path / "long.toml")
