@@ -19,7 +19,7 @@ from experiments.spec import MAX_RUNS, ExperimentError, list_experiments
 from model.commandline import positive_int
 
 FAILED_RUN = 1
-"""Exit code of a sweep stopped by ``--fail-fast``."""
+"""Exit code of a sweep stopped by ``--fail-fast``, or by a worker that died or could not be started."""
 
 
 def register(subparsers: Any) -> None:
@@ -76,10 +76,12 @@ def sweep_command(args: argparse.Namespace) -> int:
         args: Parsed arguments.
 
     Returns:
-        0 on success, 1 if ``--fail-fast`` stopped the sweep.
+        0 on success, 1 if the sweep stopped (``--fail-fast``, a worker that died or could not start).
 
     Raises:
-        ExperimentError: For a bad experiment or option.
+        ExperimentError: For a bad experiment, option or results folder (one another sweep
+            is working on, one the runner did not write, a bad manifest or part).
+        OSError: If a file of the results folder cannot be written (its path named).
     """
     if args.scheduler is not None and args.backend != "dask":
         raise ExperimentError(f"--scheduler: only --backend dask uses a scheduler, got --backend {args.backend}")
@@ -120,7 +122,8 @@ def report_command(args: argparse.Namespace) -> int:
         0.
 
     Raises:
-        ExperimentError: If DIR is not a results folder with saved runs.
+        ExperimentError: If DIR is not a results folder with saved runs, a sweep is working on it,
+            or its manifest or a part does not fit (see :func:`experiments.analysis.report`).
     """
     summary = report(args.out)
     print(f"{len(summary)} design points, {int(summary['n'].sum())} runs: summary.csv and figures rewritten in {args.out}")
