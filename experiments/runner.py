@@ -19,6 +19,13 @@ only the missing ones. ``resume=False`` (``--fresh``) starts over. It refuses
 to resume when the saved runs come from another design (the manifest's
 ``fingerprint``) or from other model code (``model_source_hash``, a hash of
 the model package's source): one results folder never mixes code versions.
+
+One sweep a folder. A sweep holds the folder's lock (:func:`experiments.store.locked`)
+from before it reads the folder to its last figure, writes only into a folder
+that is new, empty or its own, and checks every saved part against the design
+before it resumes (:func:`experiments.store.check_parts`). Its size and its
+workers are bounded (:data:`experiments.spec.MAX_RUNS`, :data:`MAX_WORKERS`)
+unless ``allow_large``.
 """
 
 from __future__ import annotations
@@ -60,7 +67,7 @@ such as ``--workers 10000`` is refused before any process is started.
 
 
 class SweepError(RuntimeError):
-    """A sweep stopped by a failing run (``fail_fast``)."""
+    """A sweep stopped by a failing run (``fail_fast``), or by a worker that died or could not be started."""
 
 
 def run_seeds(master_seed: int, n_runs: int) -> np.ndarray:
