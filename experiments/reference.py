@@ -24,7 +24,7 @@ from pathlib import Path
 
 from experiments.runner import SweepError, run_experiment
 from experiments.spec import list_experiments
-from model.commandline import USAGE_ERROR, Parser, positive_int
+from model.commandline import USAGE_ERROR, Parser, one_line, positive_int
 from model.errors import InputError
 
 PROG = "python -m experiments.reference"
@@ -66,17 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help exits through argparse
         return exc.code if isinstance(exc.code, int) else 0
     except InputError as exc:  # a bad option (UsageError), experiment or results folder: one line, exit 2
-        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(exc)}", file=sys.stderr)
         return USAGE_ERROR
     except (SweepError, OSError) as exc:  # a worker that died or could not start, a file that could not be written: exit 1
-        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(exc)}", file=sys.stderr)
         return 1
     return 0
-
-
-def _one_line(exc: BaseException) -> str:
-    """The error's text on one line."""
-    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":
