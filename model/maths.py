@@ -231,16 +231,7 @@ def value_of_war(
     p = min(max(p, 1e-9), 1.0 - 1e-9)
     q = 1.0 - p
     one_minus_d = 1.0 - d
-    slope = flow_slope / n
-    if flow_curvature:
-        # particular solution A k^2 + B k + C of h(k) - d (p h(k+1) + q h(k-1)) = c0 + c1 k + c2 k^2
-        quad = flow_curvature / (n * n) / one_minus_d
-        a_coef = (slope + 2.0 * d * quad * (p - q)) / one_minus_d
-        b_coef = (flow_base + d * quad + d * a_coef * (p - q)) / one_minus_d
-    else:
-        quad = 0.0
-        a_coef = slope / one_minus_d
-        b_coef = (flow_base + d * a_coef * (p - q)) / one_minus_d
+    quad, a_coef, b_coef = _particular_solution(flow_base, flow_slope / n, flow_curvature / (n * n), d, p - q)
     root = math.sqrt(max(1.0 - 4.0 * d * d * p * q, 0.0))
     lam1 = (1.0 + root) / (2.0 * d * p)  # > 1
     lam2 = 2.0 * d * q / (1.0 + root)  # < 1; = (1 - root) / (2 d p) without the cancellation when p is small
@@ -257,6 +248,24 @@ def value_of_war(
     if quad:
         h += quad * k * k
     return one_minus_d * h
+
+
+def _particular_solution(c0: float, c1: float, c2: float, d: float, drift: float) -> tuple[float, float, float]:
+    """``(A, B, C)`` of the particular solution ``A k^2 + B k + C`` of ``h(k) - d (p h(k+1) + q h(k-1)) = c0 + c1 k + c2 k^2``.
+
+    With ``p + q = 1`` and ``drift = p - q``, matching powers of ``k`` gives
+    ``A = c2 / (1 - d)``, ``B = (c1 + 2 d A drift) / (1 - d)`` and
+    ``C = (c0 + d A + d B drift) / (1 - d)``; a linear flow (``c2 = 0``) is
+    computed without the quadratic terms, so its numbers are exactly those of
+    the linear solution.
+    """
+    one_minus_d = 1.0 - d
+    if not c2:
+        b = c1 / one_minus_d
+        return 0.0, b, (c0 + d * b * drift) / one_minus_d
+    a = c2 / one_minus_d
+    b = (c1 + 2.0 * d * a * drift) / one_minus_d
+    return a, b, (c0 + d * a + d * b * drift) / one_minus_d
 
 
 # --------------------------------------------------------------------------
