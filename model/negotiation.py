@@ -148,10 +148,13 @@ def build_frontier(
             if stake.red_line is not None and stake.audience_rate > 0.0 and min(lo, hi) < stake.red_line < max(lo, hi):
                 cuts.add(stake.red_line)
         points = sorted(cuts, reverse=lo > hi)
+        # each point's value once: every interior point ends one piece and starts the next
+        u_values = [ukraine[j].value(x, True) for x in points]
+        r_values = [russia[j].value(x, False) for x in points]
         previous = math.inf
         for n, (a, b) in enumerate(zip(points, points[1:])):
-            gain = ukraine[j].value(b, True) - ukraine[j].value(a, True)
-            loss = russia[j].value(a, False) - russia[j].value(b, False)
+            gain = u_values[n + 1] - u_values[n]
+            loss = r_values[n] - r_values[n + 1]
             # rates fall along an issue; rounding must not let a later piece sort before an earlier one
             rate = previous = min(previous, math.inf if loss <= _EPS else gain / loss)
             raw.append((-rate, j, n, a, b, gain, loss))
