@@ -44,7 +44,7 @@ import pyarrow.parquet as pq
 from experiments.design import Design
 from experiments.spec import Experiment, ExperimentError
 from model.files import atomic_write
-from model.issues import ISSUES
+from model.issues import ISSUES, TERRITORY_ISSUES
 from model.scenario import load_scenario
 
 RUNS_DIR = "runs"
@@ -93,6 +93,7 @@ OUTCOME_FIELDS: tuple[pa.Field, ...] = (
     pa.field("final_front", pa.float64()),
     pa.field("final_balance", pa.float64()),
     *(pa.field(f"term_{issue}", pa.float64()) for issue in ISSUES),
+    *(pa.field(f"form_{issue}", pa.string()) for issue in TERRITORY_ISSUES),
     pa.field("cost_russia", pa.float64()),
     pa.field("cost_ukraine", pa.float64()),
     pa.field("error", pa.string()),

@@ -19,7 +19,7 @@ import mesa
 
 from model import maths
 from model.battlefield import Battlefield
-from model.issues import ISSUES, TERRITORY_INDICES, de_facto_terms
+from model.issues import ISSUES, TERRITORY_INDICES, TerritorialForm, de_facto_terms
 from model.negotiation import IssueSide
 from model.outcome import Side
 from model.parameters import THIRD_PARTY_CATALOGUE, Value
@@ -38,13 +38,14 @@ class Standing:
         open_steps: Steps of the plan still unresolved (0: a settlement).
         hazard: Weight of war in their value (:func:`model.maths.unresolved_hazard`).
         inducement: The mediator's inducement flow while they hold.
-        penalised: Issues whose audience cost counts (agreed, or on the table).
+        forms: How each territorial issue agreed (or on the table) is settled;
+            an issue absent stands de facto (:meth:`Belligerent.audience_share`).
     """
 
     open_steps: int
     hazard: float
     inducement: float
-    penalised: frozenset[int]
+    forms: Mapping[int, TerritorialForm]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class BelligerentSettings:
     belief_memory: float
     red_line: float
     audience_cost: float
+    unsigned_audience_share: float
     war_weariness: float
     capacity: float
     violation_rate: float
@@ -102,6 +104,7 @@ class BelligerentSettings:
             belief_memory=float(v["belief_memory"]),
             red_line=float(v[f"red_line_{s}"]),
             audience_cost=float(v[f"audience_cost_{s}"]),
+            unsigned_audience_share=float(v["unsigned_audience_share"]),
             war_weariness=float(v[f"war_weariness_{s}"]),
             capacity=float(v[f"capacity_{s}"]),
             violation_rate=float(v[f"violation_rate_{s}"]),
@@ -159,6 +162,12 @@ class Belligerent(mesa.Agent):
             self._war_flow_slope -= self._war_flow_curvature
         self._win_value = self.flow(settings.ideal)
         self._loss_value = self.flow(opponent_ideal)
+        # the territory a war leaves de facto: at the status quo while it lasts, the victor's ideal after
+        self._de_facto_audience = {
+            "war": self._audience_units(status_quo),
+            "win": self._audience_units(settings.ideal),
+            "loss": self._audience_units(opponent_ideal),
+        }
 
     # ---- beliefs -------------------------------------------------------
     @property
@@ -225,17 +234,44 @@ class Belligerent(mesa.Agent):
 
     @property
     def audience_rate(self) -> float:
-        """Audience cost per unit beyond the red line, eroded by war weariness."""
+        """Audience cost per unit of salience beyond the red line, eroded by war weariness."""
         s = self.settings
         return s.audience_cost * math.exp(-s.war_weariness * self.cumulative_cost)
 
+    def audience_share(self, form: TerritorialForm | None) -> float:
+        """The share of the audience cost a leader bears for a territorial issue settled in ``form``.
+
+        Signing terms beyond the red line costs the whole audience cost
+        (Fearon 1994). An area lost de facto (``None``: no agreement covers
+        it) or deferred to later talks costs ``unsigned_audience_share`` of
+        it: the public blames a leader for territory lost, and more for
+        territory signed away (Tomz 2007, "Domestic Audience Costs in
+        International Relations: An Experimental Approach", *International
+        Organization* 61(4): backing down is punished beyond staying out).
+        Autonomy within Ukraine keeps Ukraine's sovereignty, so Ukraine's
+        leaders bear none of it; Russia's bear all of it, as for terms.
+        """
+        if form is TerritorialForm.SOVEREIGNTY:
+            return 1.0
+        if form is TerritorialForm.AUTONOMY:
+            return 0.0 if self.side is Side.UKRAINE else 1.0
+        return self.settings.unsigned_audience_share
+
+    def _audience_units(self, terms: Sequence[float]) -> float:
+        """Salience-weighted distance beyond the red line of the territorial terms (audience cost per unit rate)."""
+        s = self.settings
+        ukraine = self.side is Side.UKRAINE
+        return math.fsum(s.weights[j] * maths.red_line_penalty(terms[j], s.red_line, 1.0, ukraine) for j in TERRITORY_INDICES)
+
     # ---- valuations ----------------------------------------------------
     def stakes(self) -> list[IssueSide]:
-        """This side's stake in every issue, with its current audience cost on territory."""
+        """This side's stake in every issue, with the audience cost of signing terms on territory."""
         s = self.settings
         rate = self.audience_rate
         return [
-            IssueSide(ideal, weight, s.red_line if j in _TERRITORY else None, rate if j in _TERRITORY else 0.0, s.risk_aversion)
+            IssueSide(ideal, weight, s.red_line, rate * weight, s.risk_aversion)
+            if j in _TERRITORY
+            else IssueSide(ideal, weight, None, 0.0, s.risk_aversion)
             for j, (ideal, weight) in enumerate(zip(s.ideal, s.weights))
         ]
 
@@ -243,11 +279,14 @@ class Belligerent(mesa.Agent):
         """Per-round utility of a set of terms, without audience costs."""
         return maths.utility(terms, self.settings.ideal, self.settings.weights, self.settings.risk_aversion)
 
-    def terms_flow(self, terms: Sequence[float], penalised: frozenset[int]) -> float:
-        """Per-round utility of terms, less the audience costs of the territorial issues in ``penalised``.
+    def terms_flow(self, terms: Sequence[float], forms: Mapping[int, TerritorialForm]) -> float:
+        """Per-round utility of terms, less the audience costs of the territory as ``forms`` settles it.
 
-        Fearon 1994: a leader pays a domestic cost each round an agreement
-        beyond its red line stands (:func:`model.maths.red_line_penalty`).
+        Fearon 1994: a leader pays a domestic cost each round an outcome
+        beyond its red line stands (:func:`model.maths.red_line_penalty`),
+        in proportion to the issue's salience, and in the share
+        :meth:`audience_share` gives the way the issue is settled: signed,
+        autonomous, deferred or left de facto (absent from ``forms``).
         """
         s = self.settings
         flow = maths.utility(terms, s.ideal, s.weights, s.risk_aversion)
@@ -255,8 +294,9 @@ class Belligerent(mesa.Agent):
         if rate > 0.0:
             ukraine = self.side is Side.UKRAINE
             for j in TERRITORY_INDICES:
-                if j in penalised:
-                    flow -= maths.red_line_penalty(terms[j], s.red_line, rate, ukraine)
+                share = self.audience_share(forms.get(j))
+                if share > 0.0:
+                    flow -= share * maths.red_line_penalty(terms[j], s.red_line, rate * s.weights[j], ukraine)
         return flow
 
     def value_of_war(self, battlefield: Battlefield, deterrence: float = 0.0, shift: float = 0.0) -> float:
@@ -276,15 +316,20 @@ class Belligerent(mesa.Agent):
         if shift or deterrence:
             p = maths.sigmoid(maths.logit(p) + shift - deterrence)
         russia = self.side is Side.RUSSIA
+        # nobody signs a war's territory: its leaders bear the unsigned share of the audience cost
+        unsigned = self.audience_rate * self.audience_share(None)
+        audience = self._de_facto_audience
+        win = self._win_value - unsigned * audience["win"]
+        loss = self._loss_value - unsigned * audience["loss"]
         value = maths.value_of_war(
             p=p,
             position=battlefield.position,
             cells=battlefield.cells,
             discount=self.settings.discount,
-            flow_base=self._war_flow_base - self.cost_of_round(False),
+            flow_base=self._war_flow_base - self.cost_of_round(False) - unsigned * audience["war"],
             flow_slope=self._war_flow_slope,
-            value_if_ukraine_wins=self._loss_value if russia else self._win_value,
-            value_if_russia_wins=self._win_value if russia else self._loss_value,
+            value_if_ukraine_wins=loss if russia else win,
+            value_if_russia_wins=win if russia else loss,
             flow_curvature=self._war_flow_curvature,
         )
         return value - self.settings.pressure_effect * self.pressure
@@ -299,7 +344,7 @@ class Belligerent(mesa.Agent):
 
     def keep_value(self, terms: Sequence[float], standing: Standing) -> float:
         """Value of the agreements in force: their terms, their risk of collapse into today's war."""
-        return self.agreement_value(self.terms_flow(terms, standing.penalised), standing, self.war_value)
+        return self.agreement_value(self.terms_flow(terms, standing.forms), standing, self.war_value)
 
     def resume_value(self, battlefield: Battlefield, deterrence: float, shift: float = 0.0, plain: float | None = None) -> float:
         """What this side gets by breaking the ceasefire itself, at the balance shifted by ``shift``.
@@ -366,13 +411,13 @@ class Belligerent(mesa.Agent):
         Returns:
             ``(value of the agreements the proposal would make, accepted)``.
         """
-        flow = self.terms_flow(terms, talks.after.penalised)
+        flow = self.terms_flow(terms, talks.after.forms)
         return self.agreement_value(flow, talks.after, future_war), flow >= floor - TOLERANCE
 
     def keeps_under(self, terms: Sequence[float], talks: Talks, battlefield: Battlefield, deterrence: float) -> bool:
         """Whether this side would keep a ceasefire on ``terms`` backed by ``deterrence`` once the shift has happened."""
         after = talks.after
-        flow = self.terms_flow(terms, after.penalised)
+        flow = self.terms_flow(terms, after.forms)
         resume = self.value_of_war(battlefield, deterrence, talks.anticipated_shift)
         return flow + after.inducement - self.cost_of_round(True) >= resume - TOLERANCE
 

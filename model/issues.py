@@ -9,7 +9,7 @@ Ukraine's international status, then Crimea and Donbas, then European security.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 ISSUES: tuple[str, ...] = (
     "ceasefire_line",
@@ -52,6 +52,24 @@ ceasefire freezes it where the front stands (DESIGN section 3)."""
 
 TERRITORY_ISSUES: tuple[str, ...] = ("crimea", "donbas")
 """Issues that the belligerents' red lines (and so their audience costs) bind."""
+
+
+class TerritorialForm(StrEnum):
+    """How an agreement settles a territorial issue (step 3 of the plan).
+
+    An issue that no agreement covers stands *de facto*: where the war left
+    it, signed by nobody.
+    """
+
+    SOVEREIGNTY = "sovereignty"
+    """A term on the issue's scale, signed: who holds the area and how (0 Russian, 1 Ukrainian)."""
+    AUTONOMY = "autonomy"
+    """Part of Ukraine and essentially autonomous, the plan's step 3 (seed 001): Ukraine keeps
+    sovereignty, the area governs itself. Its term is the scenario's ``autonomy_term``."""
+    DEFERRED = "deferred"
+    """Left to later talks, with no force used meanwhile, as Ukraine's delegation proposed for
+    Crimea at Istanbul (fifteen years of bilateral talks on its status, troops not used to settle
+    it: Ukrainska Pravda, 29 March 2022): the area stays as it stands, and nobody signs it away."""
 
 FRONT_INDICES: tuple[int, ...] = tuple(ISSUE_INDEX[i] for i in FRONT_ISSUES)
 TERRITORY_INDICES: tuple[int, ...] = tuple(ISSUE_INDEX[i] for i in TERRITORY_ISSUES)

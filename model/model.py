@@ -10,8 +10,10 @@ themselves (:mod:`model.agents`); the bargaining is :mod:`model.negotiation`.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,19 @@ from model.agents import (
 )
 from model.battlefield import Battlefield
 from model.compat import RoundRecorder, forget_agent_counter
-from model.issues import CEASEFIRE_LINE, ISSUE_INDEX, ISSUES, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step, de_facto_terms, issues_of
+from model.issues import (
+    CEASEFIRE_LINE,
+    ISSUE_INDEX,
+    ISSUES,
+    MONITORS,
+    SECURITY_GUARANTEES,
+    STEP_ISSUES,
+    TERRITORY_INDICES,
+    Step,
+    TerritorialForm,
+    de_facto_terms,
+    issues_of,
+)
 from model.maths import unresolved_hazard
 from model.outcome import Outcome, OutcomeKind, Side
 from model.parameters import Value
@@ -81,6 +95,13 @@ class WarTerminationModel(mesa.Model):
         self.monitor_strength = float(v["monitor_strength"])
         self.guarantee_effect = float(v["guarantee_effect"])
         self.interim_guarantee = float(v["interim_guarantee"])
+        self.autonomy_term = float(v["autonomy_term"])
+        mediated = self.protocol.mediated
+        self._territorial_forms = (
+            TerritorialForm.SOVEREIGNTY,
+            *((TerritorialForm.AUTONOMY,) if mediated and v["mediator_autonomy"] else ()),
+            *((TerritorialForm.DEFERRED,) if mediated and v["mediator_deferral"] else ()),
+        )
         self.battlefield = Battlefield.from_values(v)
         self.status_quo = [float(v[f"status_quo_{issue}"]) for issue in ISSUES]
 
@@ -116,6 +137,7 @@ class WarTerminationModel(mesa.Model):
     def _start_table(self) -> None:
         """Nothing agreed yet, step 1 open, no ceasefire; the record of the talks empty."""
         self.agreed: dict[Step, dict[int, float]] = {}
+        self.forms: dict[int, TerritorialForm] = {}  # how the agreed territorial issues are settled
         self.open_step = Step.CEASEFIRE
         self.highest_step = 0
         self.ceasefire = False
@@ -132,6 +154,7 @@ class WarTerminationModel(mesa.Model):
         self.reservations = {Side.RUSSIA: 0.0, Side.UKRAINE: 0.0}
         self.proposal_values = {Side.RUSSIA: math.nan, Side.UKRAINE: math.nan}
         self.proposal: dict[str, float] = {}
+        self.proposal_forms: dict[str, TerritorialForm] = {}  # the territorial issues on the table, and how
         self.on_table: tuple[Step, ...] = ()  # the steps the protocol put on the table this round
         self.range_exists = False
 
@@ -241,14 +264,12 @@ class WarTerminationModel(mesa.Model):
                 terms[j] = x
         return terms
 
-    def _standing(self, open_steps: int | None = None, penalised: frozenset[int] | None = None) -> Standing:
+    def _standing(self, open_steps: int | None = None, forms: Mapping[int, TerritorialForm] | None = None) -> Standing:
         """The agreements in force, or (with arguments) as they would stand after a proposal."""
         if open_steps is None:
             open_steps = len(Step) - len(self.agreed)
-        if penalised is None:
-            penalised = frozenset(j for terms in self.agreed.values() for j in terms)
         hazard = unresolved_hazard(self.unresolved_risk, open_steps, _LATER_STEPS)
-        return Standing(open_steps, hazard, self._inducement, penalised)
+        return Standing(open_steps, hazard, self._inducement, dict(self.forms) if forms is None else forms)
 
     def guarantee_credibility(self, terms: list[float] | None = None) -> float:
         """How credible the guarantee behind the ceasefire is, in [0, 1].
@@ -330,6 +351,7 @@ class WarTerminationModel(mesa.Model):
         """
         self.ceasefire = False
         self.agreed.clear()
+        self.forms.clear()
         self.open_step = Step.CEASEFIRE
         self.confidence = 0.0
         self.breakdowns += 1
@@ -341,6 +363,7 @@ class WarTerminationModel(mesa.Model):
     def _clear_table(self) -> None:
         """Nothing on the table yet this round: no proposal, reservations at the values of war."""
         self.proposal = {}
+        self.proposal_forms = {}
         self.on_table = ()
         self.proposal_values = {Side.RUSSIA: math.nan, Side.UKRAINE: math.nan}
         self.range_exists = False
@@ -368,27 +391,20 @@ class WarTerminationModel(mesa.Model):
         on_table = frozenset(agenda) | ({CEASEFIRE_LINE} if Step.CEASEFIRE in steps else frozenset())
         now = self.current_terms()
         standing = self._standing()
+        open_after = standing.open_steps - len(steps)
         talks = Talks(
-            after=self._standing(standing.open_steps - len(steps), standing.penalised | on_table),
-            anticipated_shift=self._anticipated_shift(standing.open_steps - len(steps)),
+            after=self._standing(open_after, standing.forms),
+            anticipated_shift=self._anticipated_shift(open_after),
             deterrence_now=self.deterrence(),
         )
         self.reservations = {b.side: b.keep_value(now, standing) if self.ceasefire else b.war_value for b in self.belligerents}
+        # the floors ask what an agreement must be worth, not how its territory is settled
         floors = {b.side: b.floor(self.reservations[b.side], talks, self.battlefield) for b in self.belligerents}
 
-        frontier = negotiation.build_frontier(agenda, self.russia.stakes(), self.ukraine.stakes())
-        start = negotiation.frontier_start(frontier, now)
-        proposal = negotiation.propose(
-            frontier,
-            start,
-            self.russia.terms_flow(start, talks.after.penalised),
-            self.ukraine.terms_flow(start, talks.after.penalised),
-            floors[Side.RUSSIA][0],
-            floors[Side.UKRAINE][0],
-            self.protocol.weight_ukraine(state),
-        )
+        proposal, talks = self._table(agenda, now, talks, floors[Side.RUSSIA][0], floors[Side.UKRAINE][0], state)
         self.range_exists = proposal.in_range
         self.proposal = {ISSUES[j]: proposal.terms[j] for j in sorted(on_table)}
+        self.proposal_forms = {ISSUES[j]: form for j, form in talks.after.forms.items() if j in on_table}
 
         accepted = True
         for b in self.belligerents:
@@ -400,7 +416,62 @@ class WarTerminationModel(mesa.Model):
             # accepted under the interim guarantee and broken at once)
             accepted = self.russia.keeps_under(proposal.terms, talks, self.battlefield, self.deterrence(proposal.terms))
         if accepted:
-            self._agree(steps, proposal.terms)
+            self._agree(steps, proposal.terms, talks.after.forms)
+
+    def _table(
+        self, agenda: list[int], now: list[float], talks: Talks, floor_russia: float, floor_ukraine: float, state: TableState
+    ) -> tuple[negotiation.Proposal, Talks]:
+        """The proposal tabled on ``agenda``, and the talks as its territorial settlement makes them.
+
+        Every proposer can table terms on the frontier. A mediator can also
+        settle a territorial issue on the table as autonomy within Ukraine
+        or defer it (:class:`~model.issues.TerritorialForm`), as the
+        scenario allows; it tables, among the settlements in the bargaining
+        range, the one with the highest (asymmetric) Nash product, the
+        criterion of its proposals on the frontier (Nash 1950; Kalai 1977),
+        preferring terms on the frontier on a tie. With no settlement in the
+        range it tables the compromise on the frontier.
+        """
+        weight = self.protocol.weight_ukraine(state)
+        stakes_russia, stakes_ukraine = self.russia.stakes(), self.ukraine.stakes()
+        best: tuple[tuple[bool, float, int], negotiation.Proposal, Talks] | None = None
+        for forms in self._settlements(agenda, talks.after.forms):
+            fixed = {
+                j: self.autonomy_term if form is TerritorialForm.AUTONOMY else now[j]
+                for j, form in forms.items()
+                if j in agenda and form is not TerritorialForm.SOVEREIGNTY
+            }
+            frontier = negotiation.build_frontier([j for j in agenda if j not in fixed], stakes_russia, stakes_ukraine)
+            start = negotiation.frontier_start(frontier, now)
+            for j, x in fixed.items():
+                start[j] = x
+            proposal = negotiation.propose(
+                frontier,
+                start,
+                self.russia.terms_flow(start, forms),
+                self.ukraine.terms_flow(start, forms),
+                floor_russia,
+                floor_ukraine,
+                weight,
+            )
+            score = 0.0
+            if proposal.in_range:
+                score = negotiation.nash_objective(
+                    self.ukraine.terms_flow(proposal.terms, forms) - floor_ukraine,
+                    self.russia.terms_flow(proposal.terms, forms) - floor_russia,
+                    weight,
+                )
+            key = (proposal.in_range, score, -len(fixed))
+            if best is None or key > best[0]:
+                best = (key, proposal, replace(talks, after=replace(talks.after, forms=forms)))
+        assert best is not None
+        return best[1], best[2]
+
+    def _settlements(self, agenda: list[int], agreed: Mapping[int, TerritorialForm]) -> Iterator[dict[int, TerritorialForm]]:
+        """Every way the proposer can settle the territorial issues on ``agenda``, terms on the frontier first."""
+        territory = [j for j in TERRITORY_INDICES if j in agenda]
+        for choice in itertools.product(self._territorial_forms, repeat=len(territory)):
+            yield {**agreed, **dict(zip(territory, choice))}
 
     def _anticipated_shift(self, open_steps: int) -> float:
         """The shift both sides expect over the ceasefire's life: rearmament until the last step is agreed.
@@ -415,11 +486,12 @@ class WarTerminationModel(mesa.Model):
         window = self.confidence_threshold / self.confidence_gain if self.confidence_gain > 0 else float(self.max_rounds)
         return self.battlefield.rearmament * min(open_steps * window, float(self.max_rounds))
 
-    def _agree(self, steps: tuple[Step, ...], proposal: list[float]) -> None:
+    def _agree(self, steps: tuple[Step, ...], proposal: list[float], forms: Mapping[int, TerritorialForm]) -> None:
         """Lock the steps' terms: four steps agreed settle the war, fewer begin (or continue) a ceasefire."""
         for step in steps:
             self.agreed[step] = {ISSUE_INDEX[i]: proposal[ISSUE_INDEX[i]] for i in STEP_ISSUES[step]}
             self.highest_step = max(self.highest_step, int(step))
+        self.forms = dict(forms)
         if len(self.agreed) == len(Step):
             self.settled = True
             self.ceasefire = False
@@ -476,6 +548,12 @@ class WarTerminationModel(mesa.Model):
             for step_terms in self.agreed.values():
                 for j, x in step_terms.items():
                     terms[ISSUES[j]] = x
+            for j, form in self.forms.items():
+                if form is TerritorialForm.DEFERRED:
+                    terms[ISSUES[j]] = None  # left to later talks: unresolved, whatever stands meanwhile
+        forms: dict[str, str | None] = {ISSUES[j]: None for j in TERRITORY_INDICES}
+        if kind is not OutcomeKind.VICTORY:
+            forms.update({ISSUES[j]: form.value for j, form in self.forms.items()})
         return Outcome(
             kind=kind,
             winner=self.winner,
@@ -485,6 +563,7 @@ class WarTerminationModel(mesa.Model):
             breakdowns=self.breakdowns,
             violations_detected=self.violations_detected,
             terms=terms,
+            forms=forms,
             costs={b.side.value: b.cumulative_cost for b in self.belligerents},
             final_front=self.battlefield.share,
             final_balance=self.true_balance,

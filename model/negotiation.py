@@ -31,6 +31,7 @@ __all__ = [
     "compromise_gain",
     "frontier_start",
     "nash_bargaining_gain",
+    "nash_objective",
     "propose",
     "terms_for_gain",
 ]
@@ -275,11 +276,7 @@ def nash_bargaining_gain(
     surplus_r0 = base_russia - reservation_russia
 
     def objective(gain: float) -> float:
-        su = surplus_u0 + gain
-        sr = surplus_r0 - frontier.loss_at(gain)
-        if su <= 0.0 or sr <= 0.0:
-            return -math.inf
-        return w * math.log(su) + (1.0 - w) * math.log(sr)
+        return nash_objective(surplus_u0 + gain, surplus_r0 - frontier.loss_at(gain), w)
 
     candidates = [low, high]
     prev_g, prev_l = 0.0, 0.0
@@ -296,6 +293,26 @@ def nash_bargaining_gain(
                 candidates.append(min(max(star, seg_lo), seg_hi))
         prev_g, prev_l = g, loss
     return max(candidates, key=objective)
+
+
+def nash_objective(surplus_ukraine: float, surplus_russia: float, weight_ukraine: float) -> float:
+    """The log of the asymmetric Nash product ``su**w * sr**(1 - w)`` (Nash 1950; Kalai 1977).
+
+    Args:
+        surplus_ukraine: Ukraine's utility over its floor.
+        surplus_russia: Russia's utility over its floor.
+        weight_ukraine: Ukraine's weight ``w``, in [0, 1]; a side of weight 0 does not count.
+
+    Returns:
+        ``w log su + (1 - w) log sr``; minus infinity if a side that counts has no surplus.
+    """
+    value = 0.0
+    for surplus, weight in ((surplus_ukraine, weight_ukraine), (surplus_russia, 1.0 - weight_ukraine)):
+        if weight > 0.0:
+            if surplus <= 0.0:
+                return -math.inf
+            value += weight * math.log(surplus)
+    return value
 
 
 def compromise_gain(

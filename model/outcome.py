@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from model.issues import ISSUES
+from model.issues import ISSUES, TERRITORY_ISSUES
 
 
 class OutcomeKind(StrEnum):
@@ -42,7 +42,9 @@ class Outcome:
         first_ceasefire_round: Round of the first ceasefire, if any.
         breakdowns: Ceasefires that broke down.
         violations_detected: Ceasefire violations the monitors detected.
-        terms: Each issue's value at the end; ``None`` if unresolved.
+        terms: Each issue's value at the end; ``None`` if unresolved (or deferred).
+        forms: How each territorial issue was settled (a
+            :class:`~model.issues.TerritorialForm` value); ``None`` if no agreement covers it.
         costs: Cumulative costs per side (utility units).
         final_front: Russia's share of the contested territory at the end.
         final_balance: True probability that Russia wins an engagement at the end.
@@ -56,6 +58,7 @@ class Outcome:
     breakdowns: int
     violations_detected: int
     terms: dict[str, float | None] = field(default_factory=dict)
+    forms: dict[str, str | None] = field(default_factory=dict)
     costs: dict[str, float] = field(default_factory=dict)
     final_front: float = 0.0
     final_balance: float = 0.0
@@ -80,6 +83,8 @@ class Outcome:
         }
         for issue in ISSUES:
             record[f"term_{issue}"] = self.terms.get(issue)
+        for issue in TERRITORY_ISSUES:
+            record[f"form_{issue}"] = self.forms.get(issue)
         for side in Side:
             record[f"cost_{side.value}"] = self.costs.get(side.value, 0.0)
         return record

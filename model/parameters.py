@@ -205,8 +205,9 @@ def _core_parameters() -> Iterator[Parameter]:
 
     yield _p("red_line_russia", 1.0, "domestic", "Highest territorial term Russia accepts without audience cost", 0.0, 1.0)
     yield _p("red_line_ukraine", 0.0, "domestic", "Lowest territorial term Ukraine accepts without audience cost", 0.0, 1.0)
-    yield _p("audience_cost_russia", 0.0, "domestic", "Russian leaders' cost of crossing the red line (utility per round)", 0.0, 5.0)
-    yield _p("audience_cost_ukraine", 0.0, "domestic", "Ukrainian leaders' cost of crossing the red line (utility per round)", 0.0, 5.0)
+    yield _p("audience_cost_russia", 0.0, "domestic", "Russia's cost of signing land past its red line (per unit, in salience)", 0.0, 5.0)
+    yield _p("audience_cost_ukraine", 0.0, "domestic", "Ukraine's cost of signing land past its red line (per unit, in salience)", 0.0, 5.0)
+    yield _p("unsigned_audience_share", 0.5, "domestic", "Share of the audience cost borne for land lost but not signed away", 0.0, 1.0)
     yield _p("war_weariness_russia", 0.0, "domestic", "Rate at which Russia's cumulative costs erode its audience cost", 0.0, 1000.0)
     yield _p("war_weariness_ukraine", 0.0, "domestic", "Rate at which Ukraine's cumulative costs erode its audience cost", 0.0, 1000.0)
 
@@ -216,6 +217,7 @@ def _core_parameters() -> Iterator[Parameter]:
     # below 1: an agreement's floor divides by (1 - unresolved_risk), and a ceasefire that is all war is no ceasefire
     yield _p("unresolved_risk", 0.3, "negotiation", "Weight of war in the value of a ceasefire with all later steps open", 0.0, 0.95)
     yield _p("cooling_off", 0, "negotiation", "Rounds of war after a ceasefire breaks down before talks reopen", 0, 520)
+    yield _p("autonomy_term", 0.5, "negotiation", "Term of an area left in Ukraine and autonomous (0 Russian, 1 Ukrainian)", 0.0, 1.0)
     yield _p("pressure_effect", 0.0, "negotiation", "Shift of a patron's value of war per unit of its patrons' stance", 0.0, 1.0)
 
     yield _p("rearmament", 0.0, "ceasefire", "Log-odds the balance shifts toward Russia per ceasefire round", -1.0, 1.0)
@@ -229,6 +231,8 @@ def _core_parameters() -> Iterator[Parameter]:
     yield _p("mediator_bias", True, "mediator", "The IFG's proposals lean as its members do (off: neutral)", None, None)
     yield _p("mediator_leverage", True, "mediator", "The IFG adds inducements to accept its proposals", None, None)
     yield _p("mediator_guarantees", True, "mediator", "The IFG's members guarantee the agreements", None, None)
+    yield _p("mediator_autonomy", False, "mediator", "The IFG may settle Crimea or Donbas as autonomy within Ukraine", None, None)
+    yield _p("mediator_deferral", False, "mediator", "The IFG may defer Crimea or Donbas to later talks (no force meanwhile)", None, None)
     yield _p("mediator_intelligence", 50.0, "mediator", "Engagements the IFG's own estimate is worth at round 0", 0.5, 1e6)
     yield _p("information_weight", 0.2, "mediator", "Weight a fully credible IFG message gets in a side's belief", 0.0, 1.0)
     yield _p("leverage_size", 0.02, "mediator", "Inducement to accept, at full pro-talks membership (utility per round)", 0.0, 1.0)

@@ -16,7 +16,7 @@ import pytest
 from model import load_scenario
 from model.agents import Belligerent, BelligerentSettings, Mediator, MediatorSettings, Standing, Talks, ThirdParty, ThirdPartySettings
 from model.battlefield import Battlefield
-from model.issues import ISSUES
+from model.issues import ISSUES, TerritorialForm
 from model.outcome import Side
 
 VALUES = load_scenario("theory_null_mediator").values
@@ -37,7 +37,7 @@ def belligerent(side: Side, war_value: float | None = None, **settings: float) -
 
 
 def talks(open_steps: int, hazard: float = 0.2, inducement: float = 0.1, deterrence: float = 0.0) -> Talks:
-    return Talks(Standing(open_steps, hazard, inducement, frozenset()), anticipated_shift=0.0, deterrence_now=deterrence)
+    return Talks(Standing(open_steps, hazard, inducement, {}), anticipated_shift=0.0, deterrence_now=deterrence)
 
 
 def test_costs_are_relieved_by_aid_and_shared_in_a_ceasefire() -> None:
@@ -94,21 +94,38 @@ def test_an_answer_values_the_proposal_and_accepts_what_reaches_the_floor() -> N
 
 def test_a_side_defects_when_resuming_beats_keeping() -> None:
     ukraine = belligerent(Side.UKRAINE, 0.4)
-    standing = Standing(2, 0.2, 0.1, frozenset())
+    standing = Standing(2, 0.2, 0.1, {})
     worst = [0.0] * len(ISSUES)  # flow 0: keeping is worth 0.8 * (0 + 0.1 - 0.05) + 0.2 * 0.4 = 0.12 < 0.4
     best = [1.0] * len(ISSUES)  # 0.92 > 0.4
     assert ukraine.defects(worst, standing, BATTLEFIELD, deterrence=0.0)
     assert not ukraine.defects(best, standing, BATTLEFIELD, deterrence=0.0)
 
 
-def test_audience_costs_count_only_on_the_territory_agreed_or_on_the_table() -> None:
-    ukraine = belligerent(Side.UKRAINE, red_line=0.8, audience_cost=2.0, war_weariness=0.0)
+def test_audience_costs_weigh_the_land_beyond_the_red_line_by_salience_and_by_how_it_was_given_up() -> None:
+    ukraine = belligerent(Side.UKRAINE, red_line=0.8, audience_cost=2.0, war_weariness=0.0, unsigned_audience_share=0.25)
     crimea = ISSUES.index("crimea")
+    weight = ukraine.settings.weights[crimea]  # 1/11: the theory scenario's saliences are equal
     terms = [1.0] * len(ISSUES)
     terms[crimea] = 0.5
-    plain = ukraine.terms_flow(terms, frozenset())
-    # 0.3 beyond the red line at 2 a unit
-    assert plain - ukraine.terms_flow(terms, frozenset({crimea})) == pytest.approx(0.6)
+    free = ukraine.flow(terms)
+    # 0.3 beyond the red line at 2 a unit of salience: the whole cost when signed, a quarter when it stands de facto
+    signed = 2.0 * weight * 0.3
+    assert free - ukraine.terms_flow(terms, {crimea: TerritorialForm.SOVEREIGNTY}) == pytest.approx(signed)
+    assert free - ukraine.terms_flow(terms, {}) == pytest.approx(0.25 * signed)
+    assert free - ukraine.terms_flow(terms, {crimea: TerritorialForm.DEFERRED}) == pytest.approx(0.25 * signed)
+    # autonomy keeps Ukraine's sovereignty: its leaders bear none of it, Russia's the whole of theirs
+    assert ukraine.terms_flow(terms, {crimea: TerritorialForm.AUTONOMY}) == pytest.approx(free)
+    russia = belligerent(Side.RUSSIA, red_line=0.35, audience_cost=1.0, war_weariness=0.0, unsigned_audience_share=0.0)
+    plain = russia.flow(terms)
+    assert plain - russia.terms_flow(terms, {crimea: TerritorialForm.AUTONOMY}) == pytest.approx(russia.settings.weights[crimea] * 0.15)
+
+
+def test_a_war_beyond_the_red_line_costs_its_unsigned_share_of_the_audience_cost() -> None:
+    calm = belligerent(Side.UKRAINE, red_line=0.8, audience_cost=0.0)
+    bound = belligerent(Side.UKRAINE, red_line=0.8, audience_cost=2.0, war_weariness=0.0, unsigned_audience_share=0.5)
+    assert bound.value_of_war(BATTLEFIELD) < calm.value_of_war(BATTLEFIELD)
+    free = belligerent(Side.UKRAINE, red_line=0.8, audience_cost=2.0, war_weariness=0.0, unsigned_audience_share=0.0)
+    assert free.value_of_war(BATTLEFIELD) == pytest.approx(calm.value_of_war(BATTLEFIELD))
 
 
 def test_patrons_pressure_lowers_the_value_of_war_of_the_side_pushed_to_talk() -> None:

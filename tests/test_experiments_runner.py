@@ -105,7 +105,7 @@ def test_parquet_schema(tmp_path: Path) -> None:
     for name, type_ in expected.items():
         assert str(schema.field(name).type) == type_, name
     assert {f.name for f in OUTCOME_FIELDS} <= set(schema.names)
-    assert set(model.Outcome.__dataclass_fields__) - {"terms", "costs"} <= set(schema.names)
+    assert set(model.Outcome.__dataclass_fields__) - {"terms", "costs", "forms"} <= set(schema.names)
     for part in parts:
         assert pq.read_schema(part).equals(schema)
 

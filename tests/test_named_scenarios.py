@@ -119,10 +119,13 @@ def test_the_default_scenario_keeps_to_the_record_of_2022_to_2024() -> None:
     # before the fighting of 2022 has taught both sides something.
     fronts, kinds, winners, _, _ = _runs("italian_plan_2022")
     assert set(winners) == {None}
-    assert OutcomeKind.SETTLEMENT not in kinds
+    outcomes = [WarTerminationModel("italian_plan_2022", rng=seed).run() for seed in SEEDS]
+    settled = [o.rounds for o in outcomes if o.kind is OutcomeKind.SETTLEMENT]
+    assert all(r > 52 for r in settled)  # none within the first year
+    assert len(settled) <= 0.1 * len(SEEDS)  # and few at all: the territory is where the plan stalls
     assert all(0.0 < f < 0.4 for f in fronts)
     assert 0.15 < statistics.median(fronts) < 0.27
-    firsts = [WarTerminationModel("italian_plan_2022", rng=seed).run().first_ceasefire_round for seed in SEEDS]
+    firsts = [o.first_ceasefire_round for o in outcomes]
     shock = int(load_scenario("italian_plan_2022").values["shock_round"])
     assert all(r is None or r > shock for r in firsts)  # none before the Kharkiv counteroffensive
     later = sorted(r if r is not None else math.inf for r in firsts)
