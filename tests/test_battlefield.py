@@ -115,7 +115,7 @@ def test_the_model_moves_the_front_by_the_operation_in_its_rounds() -> None:
 
 
 def test_an_operation_beyond_the_horizon_leaves_the_run_unchanged() -> None:
-    plain = WarTerminationModel("italian_plan_2022", rng=7, max_rounds=30, operation1_round=0).run().to_dict()
+    plain = WarTerminationModel("italian_plan_2022", rng=7, max_rounds=30, operation1_round=0, operation2_round=0).run().to_dict()
     later = WarTerminationModel(
         "italian_plan_2022", rng=7, max_rounds=30, operation1_round=31, operation1_size=-0.1, operation2_round=0
     ).run().to_dict()
@@ -135,11 +135,12 @@ def _aid_shift(scale: float, **kw: object) -> float:
 
 
 def test_linear_aid_by_default_shifts_the_balance_in_proportion() -> None:
-    assert _aid_shift(10.0) == pytest.approx(10.0 * _aid_shift(1.0))
+    assert _aid_shift(10.0, aid_saturation=0.0, aid_lag=0) == pytest.approx(10.0 * _aid_shift(1.0, aid_saturation=0.0, aid_lag=0))
 
 
 def test_aid_saturates_in_the_true_balance() -> None:
-    one, ten = _aid_shift(1.0, aid_saturation=0.5), _aid_shift(10.0, aid_saturation=0.5)
+    kw = dict(aid_effect=0.3, aid_saturation=0.5, aid_lag=0)
+    one, ten = _aid_shift(1.0, **kw), _aid_shift(10.0, **kw)
     assert 0 < one < ten < 10.0 * one
     assert ten < 0.3 * 0.5  # never more than aid_effect * aid_saturation
     assert one == pytest.approx(0.3 * 0.5 * (1 - math.exp(-0.42 / 0.5)))  # italian_plan_2022's aid: 0.42 $bn a week at 0.3
@@ -154,7 +155,7 @@ def test_a_delivery_lag_delays_aids_effect_by_exactly_the_lag() -> None:
         return [float(x) for x in model.datacollector.get_model_vars_dataframe()["balance"]]
 
     lagged = balances(aid_scale=3.0, aid_lag=lag)
-    now, before = balances(aid_scale=3.0), balances(aid_scale=1.0)
+    now, before = balances(aid_scale=3.0, aid_lag=0), balances(aid_scale=1.0, aid_lag=0)
     assert lagged[:lag] == pytest.approx(before[:lag])  # what is under way at round 0 is the unscaled aid
     assert lagged[lag:] == pytest.approx(now[: len(now) - lag])
     assert lagged[lag - 1] != pytest.approx(now[lag - 1])
@@ -192,3 +193,15 @@ def test_the_new_mechanisms_generic_defaults_switch_them_off() -> None:
     assert PARAMETERS["aid_saturation"].default == 0.0 and PARAMETERS["aid_lag"].default == 0
     assert (PARAMETERS["aim_russia"].default, PARAMETERS["aim_ukraine"].default) == (1.0, 0.0)
     assert all(p.default == 0 for name, p in PARAMETERS.items() if name.endswith(("_round", "_size")) and p.group == "operations")
+
+
+def test_the_default_scenario_with_the_new_mechanisms_off_is_the_model_without_them() -> None:
+    # the golden run of italian_plan_2022 (tests/test_golden.py) was written before operations, war aims,
+    # aid's lag and its saturation: switched off at their generic defaults, they give that run exactly
+    from test_golden import ITALIAN_0_OUTCOME, ITALIAN_7_OUTCOME, same
+
+    off = {name: p.default for name, p in PARAMETERS.items() if p.group == "operations"}
+    off |= {name: PARAMETERS[name].default for name in ("aid_saturation", "aid_lag", "aim_russia", "aim_ukraine")}
+    for seed, rounds, expected in ((7, 30, ITALIAN_7_OUTCOME), (0, 104, ITALIAN_0_OUTCOME)):
+        got = WarTerminationModel("italian_plan_2022", rng=seed, max_rounds=rounds, aid_effect=0.3, **off).run().to_dict()
+        assert {key for key, value in expected.items() if not same(got[key], value)} == set()
