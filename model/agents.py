@@ -302,6 +302,13 @@ class Belligerent(mesa.Agent):
     def value_of_war(self, battlefield: Battlefield, deterrence: float = 0.0, shift: float = 0.0) -> float:
         """Value of fighting on, from this side's belief (see :func:`model.maths.value_of_war`).
 
+        The walk the side values ends at the war aims (``battlefield.ends``),
+        and it is the walk of attrition: scheduled offensives are not priced in
+        (assumption: an operation's timing and weight are the attacker's
+        secret, as the Kharkiv counteroffensive of September 2022 was a
+        surprise, and a walk with jumps has no closed form; the sides see the
+        front an operation moves, and value the war from there).
+
         Args:
             battlefield: The front (cells held, cells in all).
             deterrence: Log-odds taken from Russia's chances by guarantors' intervention.
@@ -331,6 +338,7 @@ class Belligerent(mesa.Agent):
             value_if_ukraine_wins=loss if russia else win,
             value_if_russia_wins=win if russia else loss,
             flow_curvature=self._war_flow_curvature,
+            ends=battlefield.ends,
         )
         return value - self.settings.pressure_effect * self.pressure
 

@@ -1,14 +1,47 @@
-"""The front and the true balance of power."""
+"""The front, the true balance of power, the aid that reaches the front, and offensive operations."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from model import maths
 from model.outcome import Side
-from model.parameters import Value
+from model.parameters import OPERATION_SLOTS, Value
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A scheduled offensive: a number of cells attacked over a few rounds, at a local edge.
+
+    Attributes:
+        start: The round it begins.
+        cells: Cells at stake (positive: a Russian offensive, negative: a Ukrainian one).
+        weeks: Rounds over which its cells are attacked (spread evenly, the surplus first).
+        edge: Log-odds the attacker adds to its chance in the operation's engagements.
+    """
+
+    start: int
+    cells: int
+    weeks: int
+    edge: float
+
+    def cells_in(self, round_number: int) -> int:
+        """Cells attacked in ``round_number`` (never negative; 0 outside the operation)."""
+        week = round_number - self.start
+        if not self.cells or not 0 <= week < self.weeks:
+            return 0
+        per_week, surplus = divmod(abs(self.cells), self.weeks)
+        return per_week + (1 if week < surplus else 0)
+
+    @property
+    def attacker(self) -> Side:
+        """The side that launches it."""
+        return Side.RUSSIA if self.cells > 0 else Side.UKRAINE
 
 
 class Battlefield:
@@ -17,15 +50,21 @@ class Battlefield:
     The contested territory is cut into ``cells`` cells (one engagement's
     worth: ``1 / volatility``); the front is the number Russia holds. Each
     round of war is one engagement, which Russia wins with the true balance
-    of power ``p`` and which moves the front one cell (a random walk with
-    absorbing edges). The balance's log-odds follow the battlefield trend:
-    the initial advantage, a drift per round (momentum), a scheduled shock,
-    rearmament during a ceasefire, and the net aid of the third parties.
+    of power ``p`` and which moves the front one cell: a random walk,
+    absorbed where a side reaches its war aim (the edges by default). The
+    balance's log-odds follow the battlefield trend (the initial advantage,
+    a drift per round, a scheduled shock, rearmament during a ceasefire)
+    and the aid that has reached the front. Scheduled offensive operations
+    (:class:`Operation`) move the front by several cells in a few rounds.
 
     Attributes:
         cells: Cells of the contested territory.
         position: Cells Russia holds.
         trend_logit: Log-odds of the balance before third parties' aid.
+        lower: Cells Russia holds at or below which Ukraine has won (Ukraine's war aim).
+        upper: Cells Russia holds at or above which it has won (Russia's war aim).
+        delivered: Aid at the front this round ($bn to Ukraine, $bn to Russia).
+        operations: The scheduled offensives.
     """
 
     def __init__(
@@ -39,6 +78,11 @@ class Battlefield:
         shock_size: float,
         rearmament: float,
         aid_effect: float,
+        aid_saturation: float = 0.0,
+        aid_lag: int = 0,
+        aim_russia: float = 1.0,
+        aim_ukraine: float = 0.0,
+        operations: tuple[Operation, ...] = (),
     ) -> None:
         """Set up the front and the trend from the scenario's battlefield parameters."""
         self.cells = maths.front_cells(volatility)
@@ -49,6 +93,13 @@ class Battlefield:
         self.shock_size = shock_size
         self.rearmament = rearmament
         self.aid_effect = aid_effect
+        self.aid_saturation = aid_saturation
+        self.aid_lag = aid_lag
+        self.lower = round(aim_ukraine * self.cells)
+        self.upper = round(aim_russia * self.cells)
+        self.operations = operations
+        self.delivered = (0.0, 0.0)
+        self._pipeline: deque[tuple[float, float]] = deque()
 
     @classmethod
     def from_values(cls, v: Mapping[str, Value]) -> Battlefield:
@@ -62,6 +113,11 @@ class Battlefield:
             shock_size=float(v["shock_size"]),
             rearmament=float(v["rearmament"]),
             aid_effect=float(v["aid_effect"]),
+            aid_saturation=float(v["aid_saturation"]),
+            aid_lag=int(v["aid_lag"]),
+            aim_russia=float(v["aim_russia"]),
+            aim_ukraine=float(v["aim_ukraine"]),
+            operations=tuple(_operations(v)),
         )
 
     @property
@@ -69,14 +125,74 @@ class Battlefield:
         """Russia's share of the contested territory."""
         return self.position / self.cells
 
-    def balance(self, net_aid_to_ukraine: float) -> float:
-        """True probability that Russia wins an engagement, given this round's net aid."""
-        return maths.sigmoid(self.observable_logit(net_aid_to_ukraine))
+    @property
+    def ends(self) -> tuple[int, int]:
+        """The walk's absorbing cells: ``(lower, upper)``, the sides' war aims."""
+        return self.lower, self.upper
 
-    def observable_logit(self, net_aid_to_ukraine: float) -> float:
-        """Log-odds of the balance, aid included."""
-        return self.trend_logit - self.aid_effect * net_aid_to_ukraine
+    # ------------------------------------------------------------------
+    # Aid: the pipeline to the front, and its diminishing returns
+    # ------------------------------------------------------------------
+    def prime(self, to_ukraine: float, to_russia: float) -> None:
+        """Fill the pipeline with aid shipped before round 0: ``aid_lag`` rounds of it.
 
+        The aid already under way when a scenario starts is that of the
+        record (the unscaled aid), so a change of policy at round 0
+        (``aid_scale``) reaches the front only after the lag.
+        """
+        self._pipeline.extend([(to_ukraine, to_russia)] * self.aid_lag)
+
+    def ship(self, to_ukraine: float, to_russia: float) -> None:
+        """Aid pledged this round enters the pipeline; what was pledged ``aid_lag`` rounds ago reaches the front.
+
+        Arms are bought or drawn from stocks, shipped, and their crews
+        trained before they fight: the Ukraine Support Tracker records large
+        gaps between the aid pledged and the aid delivered (Kiel Institute for
+        the World Economy, Ukraine Support Tracker, releases of July and
+        October 2022). With ``aid_lag = 0`` the aid pledged is at the front at
+        once, as in the model without a lag.
+        """
+        if not self.aid_lag:
+            self.delivered = (to_ukraine, to_russia)
+            return
+        self._pipeline.append((to_ukraine, to_russia))
+        self.delivered = self._pipeline.popleft()
+
+    def absorbed(self, aid: float) -> float:
+        """The part of a side's aid ($bn a round) that adds to its forces: ``S (1 - exp(-aid / S))``.
+
+        Diminishing returns: an army absorbs only so much equipment a week
+        (crews to train, ammunition and maintenance to match, units to form),
+        so each further $bn adds less, and no aid adds more than ``S``. The
+        first $bn's marginal effect is 1, as in the linear model; ``S =
+        aid_saturation = 0`` is the linear model (assumption: the exponential
+        is the simplest concave form with a ceiling and a slope of one at
+        zero; no estimate of the absorption curve is public).
+        """
+        s = self.aid_saturation
+        if not s:
+            return aid
+        return s * -math.expm1(-aid / s)
+
+    @property
+    def aid_logit(self) -> float:
+        """Log-odds the aid at the front takes from Russia's chances (negative when Russia's aid is larger)."""
+        to_ukraine, to_russia = self.delivered
+        if not self.aid_saturation:
+            return self.aid_effect * (to_ukraine - to_russia)
+        return self.aid_effect * (self.absorbed(to_ukraine) - self.absorbed(to_russia))
+
+    def logit(self) -> float:
+        """Log-odds of the true balance, aid at the front included."""
+        return self.trend_logit - self.aid_logit
+
+    def balance(self) -> float:
+        """True probability that Russia wins an engagement this round."""
+        return maths.sigmoid(self.logit())
+
+    # ------------------------------------------------------------------
+    # The trend, attrition and operations
+    # ------------------------------------------------------------------
     def drift(self, round_number: int, ceasefire: bool) -> float:
         """Apply this round's trend (momentum, shock, rearmament); return the shift in log-odds."""
         shift = self.momentum
@@ -88,23 +204,59 @@ class Battlefield:
         return shift
 
     def engage(self, rng: np.random.Generator, p: float) -> bool:
-        """Fight one engagement; move the front; return True if Russia won it."""
+        """Fight one engagement of attrition; move the front; return True if Russia won it."""
         russia_won = bool(rng.random() < p)
         self.position += 1 if russia_won else -1
         return russia_won
 
+    def operate(self, rng: np.random.Generator, round_number: int) -> int:
+        """Fight this round's share of the scheduled offensives; return the cells Russia gained (negative: lost).
+
+        Each cell attacked is one engagement that the attacker wins with the
+        balance shifted ``edge`` log-odds its way (forces massed on one axis,
+        surprise); a cell won moves the front toward the defender, a cell lost
+        stalls the offensive there without giving ground (assumption: an
+        offensive that fails stops, as the Ukrainian offensive of summer 2023
+        did, rather than inviting a counter-stroke of the same size). The
+        front stops at the war aims, where the war ends. No draw is made in a
+        round without an operation, so the engagements' stream is the same as
+        without operations until the first one.
+        """
+        moved = 0
+        for operation in self._operations_in(round_number):
+            n = operation.cells_in(round_number)
+            toward_attacker = self.logit() if operation.attacker is Side.RUSSIA else -self.logit()
+            won = int(rng.binomial(n, maths.sigmoid(toward_attacker + operation.edge)))
+            step = won if operation.attacker is Side.RUSSIA else -won
+            before = self.position
+            self.position = min(max(self.position + step, self.lower), self.upper)
+            moved += self.position - before
+        return moved
+
+    def _operations_in(self, round_number: int) -> Iterator[Operation]:
+        return (op for op in self.operations if op.cells_in(round_number) and self.winner is None)
+
     def nudge(self, toward: Side) -> None:
-        """An undetected violation gains its author one cell, short of the edge."""
+        """An undetected violation gains its author one cell, short of its war aim."""
         if toward is Side.RUSSIA:
-            self.position = min(self.position + 1, self.cells - 1)
+            self.position = min(self.position + 1, self.upper - 1)
         else:
-            self.position = max(self.position - 1, 1)
+            self.position = max(self.position - 1, self.lower + 1)
 
     @property
     def winner(self) -> Side | None:
-        """The side that holds all the contested territory, if either does."""
-        if self.position >= self.cells:
+        """The side whose war aim the front has reached, if either's has."""
+        if self.position >= self.upper:
             return Side.RUSSIA
-        if self.position <= 0:
+        if self.position <= self.lower:
             return Side.UKRAINE
         return None
+
+
+def _operations(v: Mapping[str, Value]) -> Iterator[Operation]:
+    """The scheduled offensives of a validated scenario's flat values (those with a round and a size)."""
+    cells = maths.front_cells(float(v["volatility"]))
+    for slot in OPERATION_SLOTS:
+        start, size = int(v[f"{slot}_round"]), float(v[f"{slot}_size"])
+        if start and size:
+            yield Operation(start, round(size * cells), int(v[f"{slot}_weeks"]), float(v[f"{slot}_edge"]))

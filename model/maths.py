@@ -188,6 +188,7 @@ def value_of_war(
     value_if_ukraine_wins: float,
     value_if_russia_wins: float,
     flow_curvature: float = 0.0,
+    ends: tuple[int, int] | None = None,
 ) -> float:
     """Discounted value of fighting on, for one side, in per-round units.
 
@@ -209,6 +210,12 @@ def value_of_war(
     ``delta p lam**2 - lam + delta q = 0``; it is evaluated in a form that
     stays finite for large ``N``. The result is ``(1 - delta) h(k)``.
 
+    With war aims the walk is absorbed earlier, at ``ends = (L, U)``
+    (``0 <= L < U <= N``): a side has won when the front reaches its aim.
+    The walk then runs on ``L..U``; the flow, still a function of Russia's
+    share ``k / N``, is re-expressed in the share ``(k - L) / (U - L)`` of
+    that walk (:func:`_flow_between`), and the same solution applies.
+
     Args:
         p: Believed probability that Russia wins an engagement.
         position: Current position ``k`` (cells Russia holds).
@@ -219,10 +226,25 @@ def value_of_war(
         value_if_ukraine_wins: Flow for ever after Ukraine takes it all.
         value_if_russia_wins: Flow for ever after Russia takes it all.
         flow_curvature: The flow's quadratic coefficient in the share ``k / cells``.
+        ends: The absorbing cells ``(L, U)``, the sides' war aims; ``None`` for the edges ``(0, cells)``.
 
     Returns:
         The side's value of war, in per-round units.
     """
+    if ends is not None and ends != (0, cells):
+        lower, upper = ends
+        base, slope, curvature = _flow_between(flow_base, flow_slope, flow_curvature, lower / cells, (upper - lower) / cells)
+        return value_of_war(
+            p=p,
+            position=position - lower,
+            cells=upper - lower,
+            discount=discount,
+            flow_base=base,
+            flow_slope=slope,
+            value_if_ukraine_wins=value_if_ukraine_wins,
+            value_if_russia_wins=value_if_russia_wins,
+            flow_curvature=curvature,
+        )
     k, n, d = position, cells, discount
     if k <= 0:
         return value_if_ukraine_wins
@@ -248,6 +270,21 @@ def value_of_war(
     if quad:
         h += quad * k * k
     return one_minus_d * h
+
+
+def _flow_between(base: float, slope: float, curvature: float, start: float, width: float) -> tuple[float, float, float]:
+    """The flow ``base + slope s + curvature s**2`` in Russia's share ``s``, re-expressed in ``t = (s - start) / width``.
+
+    Substituting ``s = start + width t`` gives ``(base + slope start +
+    curvature start**2) + (slope + 2 curvature start) width t + curvature
+    width**2 t**2``: the flow on a walk between the war aims, whose own share
+    ``t`` runs from 0 at Ukraine's aim to 1 at Russia's.
+    """
+    return (
+        base + slope * start + curvature * start * start,
+        (slope + 2.0 * curvature * start) * width,
+        curvature * width * width,
+    )
 
 
 def _particular_solution(c0: float, c1: float, c2: float, d: float, drift: float) -> tuple[float, float, float]:

@@ -129,6 +129,8 @@ class WarTerminationModel(mesa.Model):
         active = [code for code in str(v["third_parties"]).split(",") if code]
         self.third_parties = [ThirdParty(self, ThirdPartySettings.from_values(v, code)) for code in active]
         self._support_round()
+        self.battlefield.prime(*self._aid_under_way(v))
+        self._ship_aid()
         self._last_logit = self._aid_logit()
         members = [tp for tp in self.third_parties if tp.settings.ifg_member]
         self.mediator = Mediator(self, MediatorSettings.from_values(v), members, self.true_balance)
@@ -176,6 +178,7 @@ class WarTerminationModel(mesa.Model):
         if not self.ceasefire and self.winner is None:
             self.winner = self._collapse()
         self._support_round()
+        self._ship_aid()
         self._everyone_sees(self._aid_shift())
         if self.protocol.mediated:  # with no mediator at the table, nobody carries its estimate
             self.mediator.share_information(self.belligerents)
@@ -205,20 +208,28 @@ class WarTerminationModel(mesa.Model):
     # ------------------------------------------------------------------
     @property
     def net_aid(self) -> float:
-        """Aid to Ukraine less aid to Russia this round ($bn)."""
+        """Aid pledged to Ukraine less aid pledged to Russia this round ($bn)."""
         return self.ukraine.aid - self.russia.aid
 
     @property
     def true_balance(self) -> float:
-        """True probability that Russia wins an engagement this round."""
-        return self.battlefield.balance(self.net_aid)
+        """True probability that Russia wins an engagement this round (with the aid at the front)."""
+        return self.battlefield.balance()
 
     def _fight(self) -> None:
-        """One engagement at the true balance; everyone sees who won it and learns from it."""
+        """One engagement of attrition at the true balance, which everyone learns from; then any scheduled offensive.
+
+        The offensive's engagements are fought at the attacker's local edge,
+        which both sides know of, so they are no evidence of the balance of
+        attrition: the sides see the front they move, not a lesson about
+        ``p`` (assumption: otherwise one operation at a large edge would
+        teach both sides a balance that holds nowhere else on the front).
+        """
         russia_won = self.battlefield.engage(self._battle_rng, self.true_balance)
         wins, losses = (1, 0) if russia_won else (0, 1)
         for observer in (*self.belligerents, self.mediator):
             observer.observe(wins, losses)
+        self.battlefield.operate(self._battle_rng, self.steps)
         self.winner = self.battlefield.winner
 
     def _everyone_sees(self, shift: float) -> None:
@@ -234,9 +245,26 @@ class WarTerminationModel(mesa.Model):
         for third_party in self.third_parties:
             third_party.act(self._by_side)
 
+    def _ship_aid(self) -> None:
+        """This round's aid enters the pipeline to the front; the aid whose lag is over reaches it."""
+        self.battlefield.ship(self.ukraine.aid, self.russia.aid)
+
+    def _aid_under_way(self, v: Mapping[str, Value]) -> tuple[float, float]:
+        """Aid shipped before round 0, a round's worth to Ukraine and to Russia ($bn): the scenario's aid, unscaled.
+
+        ``aid_scale`` is a change of policy from round 0; what is already in
+        the pipeline is the aid of the record the scenario's ``aid_*`` give.
+        """
+        to = {Side.RUSSIA: 0.0, Side.UKRAINE: 0.0}
+        for third_party in self.third_parties:
+            patron = third_party.settings.patron
+            if patron is not None:
+                to[patron] += float(v[f"aid_{third_party.code}"])
+        return to[Side.UKRAINE], to[Side.RUSSIA]
+
     def _aid_logit(self) -> float:
         # aid's part of the balance only: the trend's drift is shown to everyone when it happens
-        return self.battlefield.observable_logit(self.net_aid) - self.battlefield.trend_logit
+        return self.battlefield.logit() - self.battlefield.trend_logit
 
     def _aid_shift(self) -> float:
         logit = self._aid_logit()

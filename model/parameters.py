@@ -172,6 +172,9 @@ THIRD_PARTY_CATALOGUE: tuple[ThirdPartyDefaults, ...] = (
 
 THIRD_PARTY_CODES: tuple[str, ...] = tuple(tp.code for tp in THIRD_PARTY_CATALOGUE)
 
+OPERATION_SLOTS: tuple[str, ...] = ("operation1", "operation2")
+"""The scheduled offensives a scenario can set (each with a round, a size, a length and an edge)."""
+
 
 def _core_parameters() -> Iterator[Parameter]:
     yield _p("protocol", "ifg_sequential", "run", "Negotiation protocol in force", choices=PROTOCOL_NAMES)
@@ -184,9 +187,14 @@ def _core_parameters() -> Iterator[Parameter]:
     yield _p("initial_front", 0.5, "battlefield", "Share of the contested territory Russia holds at round 0", 0.0, 1.0)
     yield _p("shock_round", 0, "battlefield", "Round of a scheduled shock to the balance (0: none)", 0, 5000)
     yield _p("shock_size", 0.0, "battlefield", "Size of the shock, in log-odds (negative favours Ukraine)", -5.0, 5.0)
-    yield _p("aid_effect", 0.0, "battlefield", "Log-odds the balance moves per $bn a round of net aid", 0.0, 5.0)
+    yield _p("aid_effect", 0.0, "battlefield", "Log-odds the balance moves per $bn a round of net aid (the first $bn's effect)", 0.0, 5.0)
+    yield _p("aid_saturation", 0.0, "battlefield", "Most aid a side absorbs ($bn a round): S (1 - exp(-aid / S)) (0: linear)", 0.0, 100.0)
+    yield _p("aid_lag", 0, "battlefield", "Rounds between aid pledged and aid at the front (0: at once)", 0, 520)
+    yield _p("aim_russia", 1.0, "battlefield", "Share Russia must hold to have won the war (1: all of it)", 0.0, 1.0)
+    yield _p("aim_ukraine", 0.0, "battlefield", "Share Russia holds at or below which Ukraine has won (0: none)", 0.0, 1.0)
     yield _p("capacity_russia", 1e6, "battlefield", "Cumulative war cost Russia bears before its forces collapse", 0.01, 1e6)
     yield _p("capacity_ukraine", 1e6, "battlefield", "Cumulative war cost Ukraine bears before its forces collapse", 0.01, 1e6)
+    yield from _operation_parameters()
 
     yield _p("war_cost_russia", 0.01, "costs", "Russia's cost of a round of war (utility per round)", 0.0, 1.0)
     yield _p("war_cost_ukraine", 0.01, "costs", "Ukraine's cost of a round of war (utility per round)", 0.0, 1.0)
@@ -238,6 +246,15 @@ def _core_parameters() -> Iterator[Parameter]:
     yield _p("leverage_size", 0.02, "mediator", "Inducement to accept, at full pro-talks membership (utility per round)", 0.0, 1.0)
 
     yield _p("aid_scale", 1.0, "third_parties", "Multiplier on every third party's aid", 0.0, 10.0)
+
+
+def _operation_parameters() -> Iterator[Parameter]:
+    for n, slot in enumerate(OPERATION_SLOTS, start=1):
+        which = f"Offensive {n}"
+        yield _p(f"{slot}_round", 0, "operations", f"{which}: round it begins (0: none)", 0, 5000)
+        yield _p(f"{slot}_size", 0.0, "operations", f"{which}: share of the territory it attacks (negative: Ukraine's)", -0.5, 0.5)
+        yield _p(f"{slot}_weeks", 1, "operations", f"{which}: rounds over which its cells are attacked", 1, 52)
+        yield _p(f"{slot}_edge", 0.0, "operations", f"{which}: log-odds the attacker adds to its chance in its engagements", 0.0, 10.0)
 
 
 def _third_party_parameters() -> Iterator[Parameter]:

@@ -134,9 +134,10 @@ def checked_together(name: str) -> bool:
         name: A flat parameter name.
 
     Returns:
-        True for ``volatility``, ``initial_front`` and the saliences.
+        True for ``volatility``, ``initial_front``, the war aims and the saliences.
     """
-    return name in ("volatility", "initial_front") or name.startswith(("salience_russia_", "salience_ukraine_"))
+    together = ("volatility", "initial_front", "aim_russia", "aim_ukraine")
+    return name in together or name.startswith(("salience_russia_", "salience_ukraine_"))
 
 
 def _check_consistency(values: dict[str, Value], origin: str) -> dict[str, Value]:
@@ -147,6 +148,13 @@ def _check_consistency(values: dict[str, Value], origin: str) -> dict[str, Value
         raise ScenarioError(
             f"{origin}: initial_front: expected a share strictly inside (0, 1) once rounded to the front's "
             f"{cells} cells (volatility {values['volatility']}), got {values['initial_front']!r}"
+        )
+    lower, upper = round(float(values["aim_ukraine"]) * cells), round(float(values["aim_russia"]) * cells)
+    if not lower < position < upper:
+        raise ScenarioError(
+            f"{origin}: aim_ukraine, aim_russia: expected aims on either side of initial_front once rounded to the "
+            f"front's {cells} cells (Ukraine's below it, Russia's above it), got {values['aim_ukraine']!r} and "
+            f"{values['aim_russia']!r} with initial_front {values['initial_front']!r}"
         )
     for side in ("russia", "ukraine"):
         total = sum(float(v) for k, v in values.items() if k.startswith(f"salience_{side}_"))

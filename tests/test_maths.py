@@ -161,6 +161,40 @@ def test_value_of_war_with_a_quadratic_flow_matches_a_direct_linear_solve(n: int
     assert value == approx(expected, rel=1e-9)
 
 
+def direct_solve_between(
+    n: int, lower: int, upper: int, k: int, d: float, p: float, flow: Callable[[float], float], vu: float, vr: float
+) -> float:
+    """The recurrence on ``lower..upper`` solved as a linear system; the flow a function of Russia's share ``i / n``."""
+    m = upper - lower
+    a = np.eye(m + 1)
+    rhs = np.zeros(m + 1)
+    rhs[0], rhs[m] = vu / (1 - d), vr / (1 - d)
+    for j in range(1, m):
+        a[j, j + 1] -= d * p
+        a[j, j - 1] -= d * (1.0 - p)
+        rhs[j] = flow((lower + j) / n)
+    return float((1 - d) * np.linalg.solve(a, rhs)[k - lower])
+
+
+@pytest.mark.parametrize(("lower", "upper", "k", "p"), [(4, 45, 40, 0.55), (0, 30, 12, 0.43), (10, 50, 11, 0.5)])
+def test_value_of_war_between_war_aims_matches_a_direct_linear_solve(lower: int, upper: int, k: int, p: float) -> None:
+    # war aims absorb the walk before the edges; the flow still follows Russia's share of the whole territory
+    n, d, base, slope, curvature, vu, vr = 50, 0.98, -0.05, 0.9, -0.4, 0.95, 0.2
+    expected = direct_solve_between(n, lower, upper, k, d, p, lambda s: base + slope * s + curvature * s * s, vu, vr)
+    value = _vow(
+        p=p, position=k, cells=n, discount=d, flow_base=base, flow_slope=slope,
+        value_if_ukraine_wins=vu, value_if_russia_wins=vr, flow_curvature=curvature, ends=(lower, upper),
+    )
+    assert value == approx(expected, rel=1e-9)
+
+
+def test_value_of_war_with_aims_at_the_edges_is_the_plain_walk_exactly() -> None:
+    kw = dict(
+        p=0.43, position=7, cells=20, discount=0.97, flow_base=-0.05, flow_slope=0.6, value_if_ukraine_wins=0.9, value_if_russia_wins=0.1
+    )
+    assert _vow(**kw, ends=(0, 20)) == _vow(**kw)
+
+
 def test_value_of_war_at_the_absorbing_edges() -> None:
     kw = dict(p=0.4, cells=10, discount=0.9, flow_base=0.3, flow_slope=0.2, value_if_ukraine_wins=0.8, value_if_russia_wins=0.1)
     assert _vow(position=0, **kw) == 0.8

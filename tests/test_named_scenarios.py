@@ -13,9 +13,11 @@ from model.outcome import OutcomeKind, Side
 
 BASE = "italian_plan_2022"
 CHANGES = {
-    "severodonetsk": {"initial_advantage", "momentum", "shock_round", "shock_size", "war_cost_russia"},
-    "stalemate": {"initial_advantage", "momentum", "shock_round", "shock_size"},
-    "counteroffensive": {"momentum", "shock_round", "shock_size"},
+    "severodonetsk": {
+        "initial_advantage", "momentum", "shock_round", "shock_size", "war_cost_russia", "operation1_round", "operation2_round"
+    },
+    "stalemate": {"initial_advantage", "momentum", "shock_round", "shock_size", "operation1_round", "operation2_round"},
+    "counteroffensive": {"momentum", "shock_round", "shock_size", "operation1_round"},
 }
 SEEDS = range(40)
 

@@ -30,6 +30,7 @@ BASE_SCENARIO = "italian_plan_2022"
 _GROUP_TITLES = {
     "run": "Run",
     "battlefield": "Battlefield and its trend",
+    "operations": "Offensive operations",
     "costs": "Costs and discounting",
     "beliefs": "Beliefs about the balance of power",
     "domestic": "Domestic constraints",
