@@ -193,13 +193,19 @@ class Battlefield:
     # ------------------------------------------------------------------
     # The trend, attrition and operations
     # ------------------------------------------------------------------
-    def drift(self, round_number: int, ceasefire: bool) -> float:
-        """Apply this round's trend (momentum, shock, rearmament); return the shift in log-odds."""
+    def drift(self, round_number: int, ceasefire: bool, buffer: float = 0.0) -> float:
+        """Apply this round's trend (momentum, shock, rearmament); return the shift in log-odds.
+
+        Args:
+            round_number: The round.
+            ceasefire: True in a round of ceasefire, when rearmament shifts the balance.
+            buffer: The share of rearmament's effect a demilitarised zone cancels, in [0, 1].
+        """
         shift = self.momentum
         if round_number == self.shock_round:
             shift += self.shock_size
         if ceasefire:
-            shift += self.rearmament
+            shift += self.rearmament * (1.0 - buffer)
         self.trend_logit += shift
         return shift
 

@@ -75,6 +75,7 @@ FRONT_INDICES: tuple[int, ...] = tuple(ISSUE_INDEX[i] for i in FRONT_ISSUES)
 TERRITORY_INDICES: tuple[int, ...] = tuple(ISSUE_INDEX[i] for i in TERRITORY_ISSUES)
 CEASEFIRE_LINE = ISSUE_INDEX["ceasefire_line"]
 MONITORS = ISSUE_INDEX["monitors"]
+DEMILITARISED_ZONE = ISSUE_INDEX["demilitarised_zone"]
 SECURITY_GUARANTEES = ISSUE_INDEX["security_guarantees"]
 
 

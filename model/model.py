@@ -35,6 +35,7 @@ from model.battlefield import Battlefield
 from model.compat import RoundRecorder, forget_agent_counter
 from model.issues import (
     CEASEFIRE_LINE,
+    DEMILITARISED_ZONE,
     ISSUE_INDEX,
     ISSUES,
     MONITORS,
@@ -93,6 +94,8 @@ class WarTerminationModel(mesa.Model):
         self.unresolved_risk = float(v["unresolved_risk"])
         self.cooling_off = int(v["cooling_off"])
         self.monitor_strength = float(v["monitor_strength"])
+        self.buffer_effect = float(v["buffer_effect"])
+        self.escalation_risk = float(v["escalation_risk"])
         self.guarantee_effect = float(v["guarantee_effect"])
         self.interim_guarantee = float(v["interim_guarantee"])
         self.autonomy_term = float(v["autonomy_term"])
@@ -103,6 +106,9 @@ class WarTerminationModel(mesa.Model):
             *((TerritorialForm.DEFERRED,) if mediated and v["mediator_deferral"] else ()),
         )
         self.battlefield = Battlefield.from_values(v)
+        spread = float(v["rearmament_spread"])
+        if spread and self.battlefield.rearmament:
+            self.battlefield.rearmament = self._draw_rearmament(self.battlefield.rearmament, spread)
         self.status_quo = [float(v[f"status_quo_{issue}"]) for issue in ISSUES]
 
         self._create_agents(v)
@@ -136,6 +142,22 @@ class WarTerminationModel(mesa.Model):
         self.mediator = Mediator(self, MediatorSettings.from_values(v), members, self.true_balance)
         self._inducement = self.mediator.inducement if self.protocol.mediated else 0.0
 
+    def _draw_rearmament(self, mean: float, spread: float) -> float:
+        """This run's rate of rearmament: lognormal about ``mean`` with coefficient of variation ``spread``.
+
+        How fast Russia can rebuild under sanctions is known to both sides
+        as the war goes on (they see the balance shift) but not to the
+        analyst: each run draws it once, from a stream of its own spawned
+        after the battle's and the ceasefire's, which it leaves as they were.
+        The sides then price the rate of their own run (Powell 2006), so the
+        share of runs in which ceasefires form and last falls by degrees as
+        the mean rate rises, instead of all at one threshold (assumption).
+        """
+        (stream,) = self.rng.spawn(1)
+        sigma2 = math.log1p(spread * spread)
+        draw = float(stream.lognormal(math.log(abs(mean)) - sigma2 / 2.0, math.sqrt(sigma2)))
+        return math.copysign(draw, mean)
+
     def _start_table(self) -> None:
         """Nothing agreed yet, step 1 open, no ceasefire; the record of the talks empty."""
         self.agreed: dict[Step, dict[int, float]] = {}
@@ -149,6 +171,7 @@ class WarTerminationModel(mesa.Model):
         self.talks_resume_round = 0  # no talks before this round (a cooling-off after a breakdown)
         self.violations_detected = 0
         self.violations_this_round = 0
+        self._escalated = False  # an undetected violation spiralled into war this round
         self.settled = False
         self.winner: Side | None = None
         self.outcome: Outcome | None = None
@@ -168,7 +191,8 @@ class WarTerminationModel(mesa.Model):
         if not self.running:
             return
         self.violations_this_round = 0
-        self._everyone_sees(self.battlefield.drift(self.steps, self.ceasefire))
+        self._escalated = False
+        self._everyone_sees(self.battlefield.drift(self.steps, self.ceasefire, self.buffer()))
         if self.ceasefire:
             self._keep_ceasefire()
         else:
@@ -183,7 +207,7 @@ class WarTerminationModel(mesa.Model):
         if self.protocol.mediated:  # with no mediator at the table, nobody carries its estimate
             self.mediator.share_information(self.belligerents)
         self._update_war_values()
-        broke_down = self.ceasefire and self._ceasefire_breaks()
+        broke_down = self.ceasefire and (self._escalated or self._ceasefire_breaks())
         if broke_down:
             self._break_down()
         self._clear_table()
@@ -330,20 +354,33 @@ class WarTerminationModel(mesa.Model):
     # Ceasefire
     # ------------------------------------------------------------------
     def _keep_ceasefire(self) -> None:
-        """A round of ceasefire: each side may violate it; monitors detect some violations.
+        """A round of ceasefire: each side may violate it; monitors catch some violations, the zone contains others.
 
-        A detected violation costs confidence; an undetected one gains its
-        author a cell of the front (short of the edge); a quiet round builds
-        confidence toward the next step.
+        A violation the monitors detect (with probability ``monitor_strength``
+        times the agreed monitors term) is investigated: it costs confidence
+        and nothing else. One they miss may spiral into renewed war (with
+        probability ``escalation_risk`` times one less the agreed
+        demilitarised zone) or gain its author a cell of the front (with
+        probability one less the zone), short of its war aim. A quiet round
+        builds confidence toward the next step. Fortna 2003 (*Scraps of
+        Paper?*, International Organization 57(2)) and 2004 (*Peace Time*):
+        ceasefires with monitors and demilitarised zones last longer, because
+        incidents are caught and settled instead of spiralling, and because
+        forces kept apart cannot creep forward or attack by surprise; the
+        linear forms are assumptions.
         """
         rng = self._ceasefire_rng
-        detection = self.monitor_strength * self.agreed[Step.CEASEFIRE].get(MONITORS, 0.0)
+        agreed = self.agreed[Step.CEASEFIRE]
+        detection = self.monitor_strength * agreed.get(MONITORS, 0.0)
+        zone = agreed.get(DEMILITARISED_ZONE, 0.0)
         detected = 0
         for belligerent in self.belligerents:
             if rng.random() < belligerent.settings.violation_rate:
                 if rng.random() < detection:
                     detected += 1
-                else:
+                elif self.escalation_risk and rng.random() < self.escalation_risk * (1.0 - zone):
+                    self._escalated = True
+                elif rng.random() >= zone:
                     self.battlefield.nudge(belligerent.side)
         self.violations_this_round = detected
         self.violations_detected += detected
@@ -351,6 +388,23 @@ class WarTerminationModel(mesa.Model):
             self.confidence = max(0.0, self.confidence - detected * self.confidence_loss)
         else:
             self.confidence = min(1.0, self.confidence + self.confidence_gain)
+
+    def buffer(self, terms: list[float] | None = None) -> float:
+        """The share of rearmament's effect the demilitarised zone cancels (``buffer_effect`` times its term).
+
+        Forces pulled back from the line need time to mass for an attack,
+        so what is rebuilt behind the zone shifts the balance less (Fortna
+        2003; the linear form is an assumption). ``terms`` are an agreement
+        under consideration; ``None`` means the zone agreed, if a ceasefire holds.
+
+        Args:
+            terms: Terms of a proposal with step 1 on the table, or ``None``.
+        """
+        if terms is not None:
+            return self.buffer_effect * terms[DEMILITARISED_ZONE]
+        if not self.ceasefire or Step.CEASEFIRE not in self.agreed:
+            return 0.0
+        return self.buffer_effect * self.agreed[Step.CEASEFIRE].get(DEMILITARISED_ZONE, 0.0)
 
     def _ceasefire_breaks(self) -> bool:
         """A side defects when resuming war is worth more than keeping the ceasefire (Powell 2006)."""
@@ -420,9 +474,10 @@ class WarTerminationModel(mesa.Model):
         now = self.current_terms()
         standing = self._standing()
         open_after = standing.open_steps - len(steps)
+        zone = self.buffer(now) if Step.CEASEFIRE in steps else self.buffer()
         talks = Talks(
             after=self._standing(open_after, standing.forms),
-            anticipated_shift=self._anticipated_shift(open_after),
+            anticipated_shift=self._anticipated_shift(open_after, zone),
             deterrence_now=self.deterrence(),
         )
         self.reservations = {b.side: b.keep_value(now, standing) if self.ceasefire else b.war_value for b in self.belligerents}
@@ -430,6 +485,10 @@ class WarTerminationModel(mesa.Model):
         floors = {b.side: b.floor(self.reservations[b.side], talks, self.battlefield) for b in self.belligerents}
 
         proposal, talks = self._table(agenda, now, talks, floors[Side.RUSSIA][0], floors[Side.UKRAINE][0], state)
+        if Step.CEASEFIRE in steps and self.buffer(proposal.terms) != zone:
+            # the sides answer knowing the zone the proposal itself would set, and so the shift it leaves
+            talks = replace(talks, anticipated_shift=self._anticipated_shift(open_after, self.buffer(proposal.terms)))
+            floors = {b.side: b.floor(self.reservations[b.side], talks, self.battlefield) for b in self.belligerents}
         self.range_exists = proposal.in_range
         self.proposal = {ISSUES[j]: proposal.terms[j] for j in sorted(on_table)}
         self.proposal_forms = {ISSUES[j]: form for j, form in talks.after.forms.items() if j in on_table}
@@ -501,7 +560,7 @@ class WarTerminationModel(mesa.Model):
         for choice in itertools.product(self._territorial_forms, repeat=len(territory)):
             yield {**agreed, **dict(zip(territory, choice))}
 
-    def _anticipated_shift(self, open_steps: int) -> float:
+    def _anticipated_shift(self, open_steps: int, buffer: float = 0.0) -> float:
         """The shift both sides expect over the ceasefire's life: rearmament until the last step is agreed.
 
         A rearmament both sides know is priced in (Powell 2006): an agreement
@@ -509,10 +568,11 @@ class WarTerminationModel(mesa.Model):
         they are all agreed, and each of them waits a confidence window (the
         rounds a ceasefire needs to build the confidence the next step opens
         at, ``confidence_threshold / confidence_gain``). The look-ahead is at
-        most the run's horizon.
+        most the run's horizon. A demilitarised zone cancels the ``buffer``
+        share of it (:meth:`buffer`).
         """
         window = self.confidence_threshold / self.confidence_gain if self.confidence_gain > 0 else float(self.max_rounds)
-        return self.battlefield.rearmament * min(open_steps * window, float(self.max_rounds))
+        return self.battlefield.rearmament * (1.0 - buffer) * min(open_steps * window, float(self.max_rounds))
 
     def _agree(self, steps: tuple[Step, ...], proposal: list[float], forms: Mapping[int, TerritorialForm]) -> None:
         """Lock the steps' terms: four steps agreed settle the war, fewer begin (or continue) a ceasefire."""
