@@ -76,6 +76,36 @@ TERRITORY_INDICES: tuple[int, ...] = tuple(ISSUE_INDEX[i] for i in TERRITORY_ISS
 CEASEFIRE_LINE = ISSUE_INDEX["ceasefire_line"]
 MONITORS = ISSUE_INDEX["monitors"]
 DEMILITARISED_ZONE = ISSUE_INDEX["demilitarised_zone"]
+WITHDRAWAL = ISSUE_INDEX["withdrawal"]
+
+LAND_SHARES: dict[str, float] = {"crimea": 26_945 / 603_550, "donbas": 53_201 / 603_550}
+"""Each territorial issue's area as a share of Ukraine within its 1991 borders (603,550 km2):
+Crimea with Sevastopol 26,945 km2, the Donetsk and Luhansk regions 53,201 km2 (public record:
+State Statistics Service of Ukraine, areas of the regions)."""
+
+
+def withdrawal_limit(terms: Sequence[float], autonomous: Iterable[int] = ()) -> float:
+    """The furthest withdrawal coherent with the territorial terms: Russia cannot withdraw from land they leave it.
+
+    The withdrawal term is the share of the contested territory Russian
+    forces leave to Ukraine (1: back to the 1991 borders). Crimea or Donbas
+    at term ``x`` leaves Russia ``1 - x`` of the area, so the withdrawal can
+    return at most ``1 - sum_j a_j (1 - x_j)`` of the territory, ``a_j`` the
+    area's share (:data:`LAND_SHARES`). An area left part of Ukraine as an
+    autonomy (``autonomous``) is Ukraine's to the last metre (seed 001). The
+    linear reading of the terms as shares of each area is an assumption.
+
+    Args:
+        terms: Every issue's value (the territorial terms as agreed or proposed).
+        autonomous: Indices of the territorial issues settled as autonomy.
+
+    Returns:
+        The highest withdrawal term coherent with them, in [0, 1].
+    """
+    kept = set(autonomous)
+    return 1.0 - sum(
+        share * (1.0 - terms[ISSUE_INDEX[issue]]) for issue, share in LAND_SHARES.items() if ISSUE_INDEX[issue] not in kept
+    )
 SECURITY_GUARANTEES = ISSUE_INDEX["security_guarantees"]
 
 

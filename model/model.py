@@ -10,9 +10,8 @@ themselves (:mod:`model.agents`); the bargaining is :mod:`model.negotiation`.
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model import negotiation
 from model.agents import (
     Belligerent,
     BelligerentSettings,
@@ -50,6 +48,7 @@ from model.issues import (
 from model.maths import unresolved_hazard
 from model.outcome import Outcome, OutcomeKind, Side
 from model.parameters import Value
+from model.proposer import Proposer
 from model.protocols import PROTOCOLS, TableState
 from model.record import REPORTERS
 from model.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
@@ -98,12 +97,14 @@ class WarTerminationModel(mesa.Model):
         self.escalation_risk = float(v["escalation_risk"])
         self.guarantee_effect = float(v["guarantee_effect"])
         self.interim_guarantee = float(v["interim_guarantee"])
-        self.autonomy_term = float(v["autonomy_term"])
-        mediated = self.protocol.mediated
-        self._territorial_forms = (
-            TerritorialForm.SOVEREIGNTY,
-            *((TerritorialForm.AUTONOMY,) if mediated and v["mediator_autonomy"] else ()),
-            *((TerritorialForm.DEFERRED,) if mediated and v["mediator_deferral"] else ()),
+        mediated = self.protocol.mediated  # only a mediator tables autonomy or a deferral
+        self.proposer = Proposer(
+            forms=(
+                TerritorialForm.SOVEREIGNTY,
+                *((TerritorialForm.AUTONOMY,) if mediated and v["mediator_autonomy"] else ()),
+                *((TerritorialForm.DEFERRED,) if mediated and v["mediator_deferral"] else ()),
+            ),
+            autonomy_term=float(v["autonomy_term"]),
         )
         self.battlefield = Battlefield.from_values(v)
         spread = float(v["rearmament_spread"])
@@ -484,7 +485,9 @@ class WarTerminationModel(mesa.Model):
         # the floors ask what an agreement must be worth, not how its territory is settled
         floors = {b.side: b.floor(self.reservations[b.side], talks, self.battlefield) for b in self.belligerents}
 
-        proposal, talks = self._table(agenda, now, talks, floors[Side.RUSSIA][0], floors[Side.UKRAINE][0], state)
+        floor_pair = (floors[Side.RUSSIA][0], floors[Side.UKRAINE][0])
+        weight = self.protocol.weight_ukraine(state)
+        proposal, talks = self.proposer.table(self.russia, self.ukraine, agenda, now, talks, floor_pair, weight)
         if Step.CEASEFIRE in steps and self.buffer(proposal.terms) != zone:
             # the sides answer knowing the zone the proposal itself would set, and so the shift it leaves
             talks = replace(talks, anticipated_shift=self._anticipated_shift(open_after, self.buffer(proposal.terms)))
@@ -504,61 +507,6 @@ class WarTerminationModel(mesa.Model):
             accepted = self.russia.keeps_under(proposal.terms, talks, self.battlefield, self.deterrence(proposal.terms))
         if accepted:
             self._agree(steps, proposal.terms, talks.after.forms)
-
-    def _table(
-        self, agenda: list[int], now: list[float], talks: Talks, floor_russia: float, floor_ukraine: float, state: TableState
-    ) -> tuple[negotiation.Proposal, Talks]:
-        """The proposal tabled on ``agenda``, and the talks as its territorial settlement makes them.
-
-        Every proposer can table terms on the frontier. A mediator can also
-        settle a territorial issue on the table as autonomy within Ukraine
-        or defer it (:class:`~model.issues.TerritorialForm`), as the
-        scenario allows; it tables, among the settlements in the bargaining
-        range, the one with the highest (asymmetric) Nash product, the
-        criterion of its proposals on the frontier (Nash 1950; Kalai 1977),
-        preferring terms on the frontier on a tie. With no settlement in the
-        range it tables the compromise on the frontier.
-        """
-        weight = self.protocol.weight_ukraine(state)
-        stakes_russia, stakes_ukraine = self.russia.stakes(), self.ukraine.stakes()
-        best: tuple[tuple[bool, float, int], negotiation.Proposal, Talks] | None = None
-        for forms in self._settlements(agenda, talks.after.forms):
-            fixed = {
-                j: self.autonomy_term if form is TerritorialForm.AUTONOMY else now[j]
-                for j, form in forms.items()
-                if j in agenda and form is not TerritorialForm.SOVEREIGNTY
-            }
-            frontier = negotiation.build_frontier([j for j in agenda if j not in fixed], stakes_russia, stakes_ukraine)
-            start = negotiation.frontier_start(frontier, now)
-            for j, x in fixed.items():
-                start[j] = x
-            proposal = negotiation.propose(
-                frontier,
-                start,
-                self.russia.terms_flow(start, forms),
-                self.ukraine.terms_flow(start, forms),
-                floor_russia,
-                floor_ukraine,
-                weight,
-            )
-            score = 0.0
-            if proposal.in_range:
-                score = negotiation.nash_objective(
-                    self.ukraine.terms_flow(proposal.terms, forms) - floor_ukraine,
-                    self.russia.terms_flow(proposal.terms, forms) - floor_russia,
-                    weight,
-                )
-            key = (proposal.in_range, score, -len(fixed))
-            if best is None or key > best[0]:
-                best = (key, proposal, replace(talks, after=replace(talks.after, forms=forms)))
-        assert best is not None
-        return best[1], best[2]
-
-    def _settlements(self, agenda: list[int], agreed: Mapping[int, TerritorialForm]) -> Iterator[dict[int, TerritorialForm]]:
-        """Every way the proposer can settle the territorial issues on ``agenda``, terms on the frontier first."""
-        territory = [j for j in TERRITORY_INDICES if j in agenda]
-        for choice in itertools.product(self._territorial_forms, repeat=len(territory)):
-            yield {**agreed, **dict(zip(territory, choice))}
 
     def _anticipated_shift(self, open_steps: int, buffer: float = 0.0) -> float:
         """The shift both sides expect over the ceasefire's life: rearmament until the last step is agreed.

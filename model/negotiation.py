@@ -17,7 +17,7 @@ ideal. No model, agent or random draw is involved.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from model.maths import issue_loss, red_line_penalty
@@ -119,16 +119,20 @@ def build_frontier(
     issues: Sequence[int],
     russia: Sequence[IssueSide],
     ukraine: Sequence[IssueSide],
+    limits: Mapping[int, float] | None = None,
 ) -> Frontier:
     """Pareto frontier of the given issues (see :class:`Frontier`).
 
     Only the stretch between the two ideal points is efficient; an issue on
-    which the ideals coincide is fixed there and carries no piece.
+    which the ideals coincide is fixed there and carries no piece. An issue
+    in ``limits`` cannot go past its limit toward Ukraine's ideal (terms
+    that must stay coherent with others, :func:`model.issues.withdrawal_limit`).
 
     Args:
         issues: Indices of the issues on the table.
         russia: Russia's stake in every issue (indexed like the issue vector).
         ukraine: Ukraine's stake in every issue.
+        limits: The furthest term toward Ukraine's ideal of an issue, where there is one.
 
     Returns:
         The frontier.
@@ -137,6 +141,8 @@ def build_frontier(
     start: dict[int, float] = {}
     for j in issues:
         lo, hi = russia[j].ideal, ukraine[j].ideal
+        if limits and j in limits:
+            hi = min(hi, max(lo, limits[j])) if hi > lo else max(hi, min(lo, limits[j]))
         start[j] = lo
         if lo == hi:
             continue

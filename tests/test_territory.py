@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 
 from model import Outcome, WarTerminationModel
-from model.issues import ISSUE_INDEX, TerritorialForm
+from model.issues import ISSUE_INDEX, TerritorialForm, withdrawal_limit
 
 SEEDS = range(40)
 SCENARIO = "italian_plan_2022"
@@ -107,3 +107,25 @@ def test_an_autonomous_area_has_the_scenarios_autonomy_term() -> None:
             assert all(outcome.terms[issue] == 0.4 for issue in autonomous)
             return
     raise AssertionError("no run agreed autonomy")
+
+
+def test_no_agreement_returns_land_the_territorial_terms_leave_russia() -> None:
+    # every proposal tabled, under the package and under the plan: the withdrawal stops where Crimea's and
+    # Donbas's terms leave Russia land (an autonomy is Ukraine's); some proposals are held back by it
+    held_back = 0
+    for protocol in ("package", "ifg_sequential"):
+        for seed in range(15):
+            model = WarTerminationModel(SCENARIO, rng=seed, protocol=protocol)
+            while model.running:
+                model.step()
+                if "withdrawal" not in model.proposal:
+                    continue
+                terms = model.current_terms()
+                for issue, value in model.proposal.items():
+                    terms[ISSUE_INDEX[issue]] = value
+                autonomous = [ISSUE_INDEX[i] for i, form in model.proposal_forms.items() if form is TerritorialForm.AUTONOMY]
+                autonomous += [j for j, form in model.forms.items() if form is TerritorialForm.AUTONOMY]
+                limit = withdrawal_limit(terms, autonomous)
+                assert model.proposal["withdrawal"] <= limit + 1e-9
+                held_back += limit < 1.0 - 1e-9 and model.proposal["withdrawal"] >= limit - 1e-9
+    assert held_back > 0
