@@ -385,10 +385,10 @@ class Belligerent(mesa.Agent):
         """The least flow of terms this side accepts, and the value of the war a collapse would bring.
 
         An agreement must be worth the reservation value
-        (:func:`model.maths.acceptance_floor`); one that leaves steps open
-        must also be self-enforcing once the anticipated shift has happened
-        (:func:`model.maths.self_enforcing_floor`, Powell 2006), the test
-        :meth:`defects` will apply.
+        (:func:`model.maths.acceptance_floor`) and self-enforcing once the
+        anticipated shift has happened (:func:`model.maths.self_enforcing_floor`,
+        Powell 2006): for a ceasefire, the test :meth:`defects` will apply;
+        for a settlement, the same test with no armies at the line to pay for.
 
         Args:
             reservation: The no-agreement value (war, or the ceasefire in force).
@@ -400,7 +400,11 @@ class Belligerent(mesa.Agent):
         """
         after = talks.after
         if after.open_steps == 0:
-            return maths.acceptance_floor(reservation, after.hazard, 0.0, 0.0, after.inducement), 0.0
+            # a settlement must be kept too (Powell 2006): worth at least resuming the war once the shift
+            # expected while it is put in place has happened; it has no standing armies to pay for
+            floor = maths.acceptance_floor(reservation, after.hazard, 0.0, 0.0, after.inducement)
+            resume = self.resume_value(battlefield, talks.deterrence_now, talks.anticipated_shift)
+            return max(floor, maths.self_enforcing_floor(resume, 0.0, after.inducement)), 0.0
         future = self.value_of_war(battlefield, 0.0, talks.anticipated_shift)
         cost = self.cost_of_round(True)
         floor = maths.acceptance_floor(reservation, after.hazard, future, cost, after.inducement)
@@ -427,7 +431,8 @@ class Belligerent(mesa.Agent):
         after = talks.after
         flow = self.terms_flow(terms, after.forms)
         resume = self.value_of_war(battlefield, deterrence, talks.anticipated_shift)
-        return flow + after.inducement - self.cost_of_round(True) >= resume - TOLERANCE
+        armies = self.cost_of_round(True) if after.open_steps else 0.0  # a settlement keeps no armies at the line
+        return flow + after.inducement - armies >= resume - TOLERANCE
 
 
 @dataclass(frozen=True)

@@ -500,10 +500,10 @@ class WarTerminationModel(mesa.Model):
         for b in self.belligerents:
             self.proposal_values[b.side], yes = b.answer(proposal.terms, talks, *floors[b.side])
             accepted &= yes
-        if accepted and talks.after.open_steps > 0 and (Step.STATUS in steps or Step.STATUS in self.agreed):
+        if accepted and (Step.STATUS in steps or Step.STATUS in self.agreed):
             # the guarantees after the agreement are the ones its own terms set: Russia must still keep
-            # a ceasefire backed only by them (terms that strip the guarantees would otherwise be
-            # accepted under the interim guarantee and broken at once)
+            # a ceasefire (or a settlement) backed only by them (terms that strip the guarantees would
+            # otherwise be accepted under the interim guarantee and broken at once)
             accepted = self.russia.keeps_under(proposal.terms, talks, self.battlefield, self.deterrence(proposal.terms))
         if accepted:
             self._agree(steps, proposal.terms, talks.after.forms)
@@ -515,12 +515,14 @@ class WarTerminationModel(mesa.Model):
         leaving ``open_steps`` later steps open must stay self-enforcing until
         they are all agreed, and each of them waits a confidence window (the
         rounds a ceasefire needs to build the confidence the next step opens
-        at, ``confidence_threshold / confidence_gain``). The look-ahead is at
-        most the run's horizon. A demilitarised zone cancels the ``buffer``
+        at, ``confidence_threshold / confidence_gain``). A settlement
+        (``open_steps == 0``) must stay self-enforcing for one window, while it
+        is put in place (assumption: its implementation is not modelled). The
+        look-ahead is at most the run's horizon. A demilitarised zone cancels the ``buffer``
         share of it (:meth:`buffer`).
         """
         window = self.confidence_threshold / self.confidence_gain if self.confidence_gain > 0 else float(self.max_rounds)
-        return self.battlefield.rearmament * (1.0 - buffer) * min(open_steps * window, float(self.max_rounds))
+        return self.battlefield.rearmament * (1.0 - buffer) * min(max(open_steps, 1) * window, float(self.max_rounds))
 
     def _agree(self, steps: tuple[Step, ...], proposal: list[float], forms: Mapping[int, TerritorialForm]) -> None:
         """Lock the steps' terms: four steps agreed settle the war, fewer begin (or continue) a ceasefire."""

@@ -322,6 +322,14 @@ def test_an_anticipated_large_power_shift_leaves_no_ceasefire_to_agree(rearmamen
         assert o.kind in (OutcomeKind.WAR, OutcomeKind.VICTORY)
 
 
+@pytest.mark.parametrize(("rearmament", "settles"), [(0.0, True), (0.05, False), (0.15, False)])
+def test_a_settlement_faces_the_commitment_problem_too(rearmament: float, settles: bool) -> None:
+    # a package that settles everything at once must still be kept once the shift expected while it is
+    # put in place has happened (Powell 2006): the sides that settle at once without the shift do not with it
+    for o in outcomes("theory_commitment", COMMITMENT_SEEDS[:20], rearmament=rearmament, protocol="package"):
+        assert (o.kind is OutcomeKind.SETTLEMENT) is settles
+
+
 @pytest.mark.parametrize("rearmament", [0.0005, 0.001, 0.0015])
 def test_a_known_slow_shift_is_priced_in_a_peace_that_lasts_or_none(rearmament: float) -> None:
     # Powell (2006): a shift both sides know is priced in. At these rates the plan's ceasefires used to
