@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from model import negotiation
 from model.agents import Belligerent, Talks
 from model.issues import TERRITORY_INDICES, WITHDRAWAL, TerritorialForm, withdrawal_limit
+from model.negotiation import IssueSide
 
 __all__ = ["Proposer"]
 
@@ -70,6 +71,7 @@ class Proposer:
             ``(proposal, talks)``: the talks' ``after.forms`` say how the proposal settles the territory.
         """
         floor_russia, floor_ukraine = floors
+        stakes = (russia.stakes(), ukraine.stakes())  # the same for every settlement: compute them once
         best: tuple[tuple[bool, float, int], negotiation.Proposal, Talks] | None = None
         for forms in self._settlements(agenda, talks.after.forms):
             fixed = {
@@ -77,7 +79,7 @@ class Proposer:
                 for j, form in forms.items()
                 if j in agenda and form is not TerritorialForm.SOVEREIGNTY
             }
-            proposal = _coherent_proposal(russia, ukraine, agenda, fixed, forms, now, floors, weight_ukraine)
+            proposal = _coherent_proposal(russia, ukraine, stakes, agenda, fixed, forms, now, floors, weight_ukraine)
             score = 0.0
             if proposal.in_range:
                 score = negotiation.nash_objective(
@@ -101,6 +103,7 @@ class Proposer:
 def _coherent_proposal(
     russia: Belligerent,
     ukraine: Belligerent,
+    stakes: tuple[Sequence[IssueSide], Sequence[IssueSide]],
     agenda: Sequence[int],
     fixed: Mapping[int, float],
     forms: Mapping[int, TerritorialForm],
@@ -120,7 +123,7 @@ def _coherent_proposal(
     autonomous = [j for j, form in forms.items() if form is TerritorialForm.AUTONOMY]
     limits: dict[int, float] = {}
     for _ in range(2):
-        frontier = negotiation.build_frontier(issues, russia.stakes(), ukraine.stakes(), limits)
+        frontier = negotiation.build_frontier(issues, *stakes, limits)
         start = negotiation.frontier_start(frontier, now)
         for j, x in fixed.items():
             start[j] = x
