@@ -327,6 +327,10 @@ class WarTerminationModel(mesa.Model):
     def guarantee_credibility(self, terms: list[float] | None = None) -> float:
         """How credible the guarantee behind the ceasefire is, in [0, 1].
 
+        The readiest guarantor's commitment to the terms it would guarantee
+        (:meth:`Mediator.credibility_for`), scaled by the guarantees the
+        terms set (or the interim guarantee before step 2).
+
         Args:
             terms: Terms of an agreement under consideration (with step 2, the
                 international status, agreed or on the table); ``None`` for the
@@ -338,7 +342,10 @@ class WarTerminationModel(mesa.Model):
             scale = terms[SECURITY_GUARANTEES]
         else:
             scale = status[SECURITY_GUARANTEES] if status is not None else self.interim_guarantee
-        return self.mediator.guarantee_credibility * scale
+        if not scale:
+            return 0.0
+        # the guarantors weigh the terms they would fight for: those proposed, or those standing now
+        return self.mediator.credibility_for(self.current_terms() if terms is None else terms) * scale
 
     def deterrence(self, terms: list[float] | None = None) -> float:
         """Log-odds the guarantors take from Russia's chances in a war it restarts (Walter 1997).
