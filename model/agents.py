@@ -241,6 +241,19 @@ class Belligerent(mesa.Agent):
         """
         return math.tanh(self._political_push)
 
+    @property
+    def political_push(self) -> float:
+        """The pressure in per-round utility: ``pressure_floor`` weeks of this side's war cost at full pressure.
+
+        Positive when its backers push for talks: it lowers the side's
+        acceptance floor (:meth:`pressed_floor`) and is what the side would
+        forfeit with them by breaking a ceasefire (:meth:`defects`).
+        """
+        pressure = self.political_pressure
+        if not (pressure and self.settings.pressure_floor):
+            return 0.0
+        return self.settings.pressure_floor * pressure * self.cost_of_round(False)
+
     def pressed_floor(self, acceptance: float, keeping: float) -> float:
         """The floor under political pressure: the acceptance floor moved, the self-enforcing floor kept.
 
@@ -269,10 +282,7 @@ class Belligerent(mesa.Agent):
         Returns:
             The floor this side answers with.
         """
-        push = self.settings.pressure_floor * self.political_pressure
-        if push:
-            acceptance -= push * self.cost_of_round(False)
-        return max(acceptance, keeping)
+        return max(acceptance - self.political_push, keeping)
 
     # ---- costs ---------------------------------------------------------
     def cost_of_round(self, ceasefire: bool) -> float:
@@ -431,13 +441,18 @@ class Belligerent(mesa.Agent):
     def defects(self, terms: Sequence[float], standing: Standing, battlefield: Battlefield, deterrence: float) -> bool:
         """Whether resuming the war is worth more than keeping the ceasefire in force (Powell 2006).
 
+        The backers' pressure that made the side accept keeps it in the
+        ceasefire too (:attr:`political_push`): a side pushed to talk
+        would forfeit its backers' support by breaking it, and one whose
+        backers oppose talks breaks it more readily (a spoiler's effect).
+
         Args:
             terms: The terms as they stand.
             standing: The agreements in force.
             battlefield: The front.
             deterrence: The guarantors' deterrence behind the ceasefire.
         """
-        return self.resume_value(battlefield, deterrence) > self.keep_value(terms, standing) + TOLERANCE
+        return self.resume_value(battlefield, deterrence) > self.keep_value(terms, standing) + self.political_push + TOLERANCE
 
     def floor(self, reservation: float, talks: Talks, battlefield: Battlefield) -> tuple[float, float]:
         """The least flow of terms this side accepts, and the value of the war a collapse would bring.
@@ -599,6 +614,23 @@ class MediatorSettings:
         )
 
 
+def _support_for_talks(members: Sequence[ThirdParty]) -> float:
+    """The members' support for talks, ``(1 + stance) / 2``, weighted by their voice (equal weights if none has any).
+
+    The IFG's inducements (sanctions relief, reconstruction aid) are what its
+    members agree to offer, and a member's say in them follows its political
+    weight (``voice_*``, as its sway over its client): the UK's opposition to
+    "any talks with Russia" (seed 000) weighs more than Canada's silence.
+    With no voices set every member counts alike, as before voices existed.
+    """
+    support = [(1.0 + m.settings.stance) / 2.0 for m in members]
+    voices = [m.settings.voice for m in members]
+    total = math.fsum(voices)
+    if total <= 0.0:
+        return math.fsum(support) / len(support)
+    return math.fsum(w * x for w, x in zip(voices, support)) / total
+
+
 class Mediator(mesa.Agent):
     """The International Facilitation Group.
 
@@ -618,8 +650,7 @@ class Mediator(mesa.Agent):
         self.guarantee_credibility = (
             max((m.settings.guarantee for m in members), default=0.0) if settings.guarantees else 0.0
         )
-        support = [(1.0 + m.settings.stance) / 2.0 for m in members]
-        self.inducement = settings.leverage_size * math.fsum(support) / len(support) if (settings.leverage and support) else 0.0
+        self.inducement = settings.leverage_size * _support_for_talks(members) if (settings.leverage and members) else 0.0
         self.belief_a, self.belief_b = maths.beta_from_mean(true_balance, settings.intelligence)
 
     def credibility_for(self, terms: Sequence[float]) -> float:
