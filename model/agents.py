@@ -25,7 +25,6 @@ from model.outcome import Side
 from model.parameters import THIRD_PARTY_CATALOGUE, Value
 
 _TERRITORY = frozenset(TERRITORY_INDICES)
-_SILENT_VOICE = 1e-3  # weight ($bn) of a patron's stance when it gives no aid
 TOLERANCE = 1e-9
 """Slack in every comparison of values (accept, keep, defect), so rounding never decides."""
 
@@ -57,11 +56,14 @@ class Talks:
         anticipated_shift: The shift of the balance (log-odds) both sides expect
             before the next step, from rearmament over the confidence window.
         deterrence_now: The guarantors' deterrence (log-odds) behind the ceasefire in force.
+        ceasefire_on_table: Step 1 is on the table, so the backers' pressure on talks
+            bears on the answer (:meth:`Belligerent.pressed_floor`).
     """
 
     after: Standing
     anticipated_shift: float
     deterrence_now: float
+    ceasefire_on_table: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,10 +217,10 @@ class Belligerent(mesa.Agent):
             voice: The political weight of its stance (``voice_*``), apart from its aid.
         """
         self.aid += aid
-        # a patron's voice weighs with its aid; one that gives none still counts a little
-        weight = aid if aid > 0.0 else _SILENT_VOICE
-        self._voices += weight
-        self._voiced_stance += weight * stance
+        # in the aid channel a patron's stance weighs with its aid; one that gives none speaks only with its voice
+        if aid > 0.0:
+            self._voices += aid
+            self._voiced_stance += aid * stance
         self.hear_push(voice, stance)
 
     def hear_push(self, voice: float, stance: float) -> None:
@@ -227,7 +229,7 @@ class Belligerent(mesa.Agent):
 
     @property
     def pressure(self) -> float:
-        """Patrons' aid-weighted stance on talks, in [-1, 1] (positive pushes for talks)."""
+        """Patrons' aid-weighted stance on talks, in [-1, 1] (positive pushes for talks; 0 with no aid)."""
         return self._voiced_stance / self._voices if self._voices else 0.0
 
     @property
@@ -254,7 +256,7 @@ class Belligerent(mesa.Agent):
             return 0.0
         return self.settings.pressure_floor * pressure * self.cost_of_round(False)
 
-    def pressed_floor(self, acceptance: float, keeping: float) -> float:
+    def pressed_floor(self, acceptance: float, keeping: float, talks: Talks) -> float:
         """The floor under political pressure: the acceptance floor moved, the self-enforcing floor kept.
 
         A patron presses its client to accept less than its war is worth to
@@ -275,14 +277,24 @@ class Belligerent(mesa.Agent):
         supporting "the hand of the Ukrainians at the negotiating table"
         (seed 000, La Repubblica as reported, late May 2022).
 
+        Those stances are on whether to talk and stop fighting, not on what
+        to concede: the pressure bears on an answer only while the ceasefire
+        (step 1) is on the table. The later steps' terms (status, territory,
+        European security) are the client's own to weigh against its
+        audience (Fearon 1994), and a backer that pressed it to sign land
+        away would carry the audience's blame with it (assumption).
+
         Args:
             acceptance: The floor that makes the agreement worth the reservation value.
             keeping: The floor that makes it self-enforcing.
+            talks: The round's talks (the pressure applies if step 1 is on the table).
 
         Returns:
             The floor this side answers with.
         """
-        return max(acceptance - self.political_push, keeping)
+        if talks.ceasefire_on_table:
+            acceptance -= self.political_push
+        return max(acceptance, keeping)
 
     # ---- costs ---------------------------------------------------------
     def cost_of_round(self, ceasefire: bool) -> float:
@@ -477,12 +489,12 @@ class Belligerent(mesa.Agent):
             # expected while it is put in place has happened; it has no standing armies to pay for
             floor = maths.acceptance_floor(reservation, after.hazard, 0.0, 0.0, after.inducement)
             resume = self.resume_value(battlefield, talks.deterrence_now, talks.anticipated_shift)
-            return self.pressed_floor(floor, maths.self_enforcing_floor(resume, 0.0, after.inducement)), 0.0
+            return self.pressed_floor(floor, maths.self_enforcing_floor(resume, 0.0, after.inducement), talks), 0.0
         future = self.value_of_war(battlefield, 0.0, talks.anticipated_shift)
         cost = self.cost_of_round(True)
         floor = maths.acceptance_floor(reservation, after.hazard, future, cost, after.inducement)
         resume = self.resume_value(battlefield, talks.deterrence_now, talks.anticipated_shift, plain=future)
-        return self.pressed_floor(floor, maths.self_enforcing_floor(resume, cost, after.inducement)), future
+        return self.pressed_floor(floor, maths.self_enforcing_floor(resume, cost, after.inducement), talks), future
 
     def answer(self, terms: Sequence[float], talks: Talks, floor: float, future_war: float) -> tuple[float, bool]:
         """This side's value of a proposal and whether it accepts it (its flow reaches its floor).

@@ -491,6 +491,7 @@ class WarTerminationModel(mesa.Model):
             after=self._standing(open_after, standing.forms),
             anticipated_shift=self._anticipated_shift(open_after, zone),
             deterrence_now=self.deterrence(),
+            ceasefire_on_table=Step.CEASEFIRE in steps,
         )
         self.reservations = {b.side: b.keep_value(now, standing) if self.ceasefire else b.war_value for b in self.belligerents}
         # the floors ask what an agreement must be worth, not how its territory is settled
