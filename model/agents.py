@@ -664,6 +664,10 @@ class Mediator(mesa.Agent):
         )
         self.inducement = settings.leverage_size * _support_for_talks(members) if (settings.leverage and members) else 0.0
         self.belief_a, self.belief_b = maths.beta_from_mean(true_balance, settings.intelligence)
+        # the members that would guarantee at all, the most committed first
+        self._guarantors = sorted((m for m in members if m.settings.guarantee > 0.0), key=lambda m: -m.settings.guarantee)
+        self._credibility_terms: tuple[float, ...] | None = None
+        self._credibility = 0.0
 
     def credibility_for(self, terms: Sequence[float]) -> float:
         """The guarantee's credibility for ``terms``: the readiest member's (:meth:`ThirdParty.readiness`).
@@ -674,7 +678,15 @@ class Mediator(mesa.Agent):
         sensitivity = self.settings.guarantee_terms
         if not (self.settings.guarantees and sensitivity):
             return self.guarantee_credibility
-        return max((m.readiness(terms, sensitivity) for m in self.members), default=0.0)
+        key = tuple(terms)
+        if key != self._credibility_terms:  # the same terms are weighed several times a round
+            best = 0.0
+            for member in self._guarantors:
+                if member.settings.guarantee <= best:
+                    break  # readiness never exceeds the commitment, and the rest commit less
+                best = max(best, member.readiness(terms, sensitivity))
+            self._credibility_terms, self._credibility = key, best
+        return self._credibility
 
     @property
     def estimate(self) -> float:
