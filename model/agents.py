@@ -25,7 +25,6 @@ from model.outcome import Side
 from model.parameters import THIRD_PARTY_CATALOGUE, Value
 
 _TERRITORY = frozenset(TERRITORY_INDICES)
-_SILENT_VOICE = 1e-3  # weight ($bn) of a patron's stance when it gives no aid
 TOLERANCE = 1e-9
 """Slack in every comparison of values (accept, keep, defect), so rounding never decides."""
 
@@ -57,11 +56,14 @@ class Talks:
         anticipated_shift: The shift of the balance (log-odds) both sides expect
             before the next step, from rearmament over the confidence window.
         deterrence_now: The guarantors' deterrence (log-odds) behind the ceasefire in force.
+        ceasefire_on_table: Step 1 is on the table, so the backers' pressure on talks
+            bears on the answer (:meth:`Belligerent.pressed_floor`).
     """
 
     after: Standing
     anticipated_shift: float
     deterrence_now: float
+    ceasefire_on_table: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class BelligerentSettings:
     violation_rate: float
     pressure_effect: float
     risk_aversion: float = 0.0
+    pressure_floor: float = 0.0
 
     @classmethod
     def from_values(cls, v: Mapping[str, Value], side: Side) -> BelligerentSettings:
@@ -110,6 +113,7 @@ class BelligerentSettings:
             violation_rate=float(v[f"violation_rate_{s}"]),
             pressure_effect=float(v["pressure_effect"]),
             risk_aversion=float(v[f"risk_aversion_{s}"]),
+            pressure_floor=float(v["pressure_floor"]),
         )
 
 
@@ -150,6 +154,7 @@ class Belligerent(mesa.Agent):
         self.war_value = 0.0
         self._voices = 0.0
         self._voiced_stance = 0.0
+        self._political_push = 0.0
         # the flows of a war and of its two ends are fixed by the issues: compute them once
         holds_all = de_facto_terms(status_quo, 0.0)
         self._war_flow_base = self.flow(holds_all)
@@ -201,20 +206,95 @@ class Belligerent(mesa.Agent):
     # ---- third parties ---------------------------------------------------
     def clear_support(self) -> None:
         """Forget last round's aid and pressure before the third parties act again."""
-        self.aid = self._voices = self._voiced_stance = 0.0
+        self.aid = self._voices = self._voiced_stance = self._political_push = 0.0
 
-    def receive(self, aid: float, stance: float) -> None:
-        """Take a patron's aid and hear its stance on talks."""
+    def receive(self, aid: float, stance: float, voice: float = 0.0) -> None:
+        """Take a patron's aid and hear its stance on talks, through its aid and its political voice.
+
+        Args:
+            aid: The aid delivered this round ($bn).
+            stance: The patron's stance on talks (-1 opposes, +1 pushes).
+            voice: The political weight of its stance (``voice_*``), apart from its aid.
+        """
         self.aid += aid
-        # a patron's voice weighs with its aid; one that gives none still counts a little
-        voice = aid if aid > 0.0 else _SILENT_VOICE
-        self._voices += voice
-        self._voiced_stance += voice * stance
+        # in the aid channel a patron's stance weighs with its aid; one that gives none speaks only with its voice
+        if aid > 0.0:
+            self._voices += aid
+            self._voiced_stance += aid * stance
+        self.hear_push(voice, stance)
+
+    def hear_push(self, voice: float, stance: float) -> None:
+        """Add a third party's political push (``voice * stance``) to this round's pressure on acceptance."""
+        self._political_push += voice * stance
 
     @property
     def pressure(self) -> float:
-        """Patrons' aid-weighted stance on talks, in [-1, 1] (positive pushes for talks)."""
+        """Patrons' aid-weighted stance on talks, in [-1, 1] (positive pushes for talks; 0 with no aid)."""
         return self._voiced_stance / self._voices if self._voices else 0.0
+
+    @property
+    def political_pressure(self) -> float:
+        """Third parties' political pressure on this side's acceptance, in (-1, 1) (positive pushes for talks).
+
+        The sum of ``voice * stance`` over the third parties that press it,
+        saturated by ``tanh``: each voice adds less once the others have
+        made the case, and no coalition pushes beyond 1 (assumption: the
+        simplest smooth, odd, bounded form, linear for a lone small voice).
+        """
+        return math.tanh(self._political_push)
+
+    @property
+    def political_push(self) -> float:
+        """The pressure in per-round utility: ``pressure_floor`` weeks of this side's war cost at full pressure.
+
+        Positive when its backers push for talks: it lowers the side's
+        acceptance floor (:meth:`pressed_floor`) and is what the side would
+        forfeit with them by breaking a ceasefire (:meth:`defects`).
+        """
+        pressure = self.political_pressure
+        if not (pressure and self.settings.pressure_floor):
+            return 0.0
+        return self.settings.pressure_floor * pressure * self.cost_of_round(False)
+
+    def pressed_floor(self, acceptance: float, keeping: float, talks: Talks) -> float:
+        """The floor under political pressure: the acceptance floor moved, the self-enforcing floor kept.
+
+        A patron presses its client to accept less than its war is worth to
+        it, or (opposing talks) to hold out for more, by up to
+        ``pressure_floor`` weeks of the client's own war cost at full
+        pressure. The pressure acts on the acceptance floor only: it cannot
+        make a side sign terms it would break once the anticipated shift has
+        happened (Powell 2006), so however hard it is pushed, a side whose
+        commitment problem binds does not agree in the first week.
+        Beardsley 2011 (*The Mediation Dilemma*, Cornell University Press):
+        leverage brings agreements the sides would not reach alone, and the
+        ones it brings last only as far as the sides' own incentives hold
+        them. The unit, weeks of the client's own war cost, and the bound
+        are assumptions: no estimate of a patron's sway in such units exists.
+        The seeds' stances are those of May 2022: the UK's opposition to
+        "any talks with Russia" and Johnson's "Ukraine will win"; France,
+        Germany and Italy calling for peace through negotiations; the US
+        supporting "the hand of the Ukrainians at the negotiating table"
+        (seed 000, La Repubblica as reported, late May 2022).
+
+        Those stances are on whether to talk and stop fighting, not on what
+        to concede: the pressure bears on an answer only while the ceasefire
+        (step 1) is on the table. The later steps' terms (status, territory,
+        European security) are the client's own to weigh against its
+        audience (Fearon 1994), and a backer that pressed it to sign land
+        away would carry the audience's blame with it (assumption).
+
+        Args:
+            acceptance: The floor that makes the agreement worth the reservation value.
+            keeping: The floor that makes it self-enforcing.
+            talks: The round's talks (the pressure applies if step 1 is on the table).
+
+        Returns:
+            The floor this side answers with.
+        """
+        if talks.ceasefire_on_table:
+            acceptance -= self.political_push
+        return max(acceptance, keeping)
 
     # ---- costs ---------------------------------------------------------
     def cost_of_round(self, ceasefire: bool) -> float:
@@ -373,13 +453,18 @@ class Belligerent(mesa.Agent):
     def defects(self, terms: Sequence[float], standing: Standing, battlefield: Battlefield, deterrence: float) -> bool:
         """Whether resuming the war is worth more than keeping the ceasefire in force (Powell 2006).
 
+        The backers' pressure that made the side accept keeps it in the
+        ceasefire too (:attr:`political_push`): a side pushed to talk
+        would forfeit its backers' support by breaking it, and one whose
+        backers oppose talks breaks it more readily (a spoiler's effect).
+
         Args:
             terms: The terms as they stand.
             standing: The agreements in force.
             battlefield: The front.
             deterrence: The guarantors' deterrence behind the ceasefire.
         """
-        return self.resume_value(battlefield, deterrence) > self.keep_value(terms, standing) + TOLERANCE
+        return self.resume_value(battlefield, deterrence) > self.keep_value(terms, standing) + self.political_push + TOLERANCE
 
     def floor(self, reservation: float, talks: Talks, battlefield: Battlefield) -> tuple[float, float]:
         """The least flow of terms this side accepts, and the value of the war a collapse would bring.
@@ -404,12 +489,12 @@ class Belligerent(mesa.Agent):
             # expected while it is put in place has happened; it has no standing armies to pay for
             floor = maths.acceptance_floor(reservation, after.hazard, 0.0, 0.0, after.inducement)
             resume = self.resume_value(battlefield, talks.deterrence_now, talks.anticipated_shift)
-            return max(floor, maths.self_enforcing_floor(resume, 0.0, after.inducement)), 0.0
+            return self.pressed_floor(floor, maths.self_enforcing_floor(resume, 0.0, after.inducement), talks), 0.0
         future = self.value_of_war(battlefield, 0.0, talks.anticipated_shift)
         cost = self.cost_of_round(True)
         floor = maths.acceptance_floor(reservation, after.hazard, future, cost, after.inducement)
         resume = self.resume_value(battlefield, talks.deterrence_now, talks.anticipated_shift, plain=future)
-        return max(floor, maths.self_enforcing_floor(resume, cost, after.inducement)), future
+        return self.pressed_floor(floor, maths.self_enforcing_floor(resume, cost, after.inducement), talks), future
 
     def answer(self, terms: Sequence[float], talks: Talks, floor: float, future_war: float) -> tuple[float, bool]:
         """This side's value of a proposal and whether it accepts it (its flow reaches its floor).
@@ -447,6 +532,7 @@ class ThirdPartySettings:
     lean: float
     guarantee: float
     ifg_member: bool
+    voice: float = 0.0
 
     @classmethod
     def from_values(cls, v: Mapping[str, Value], code: str) -> ThirdPartySettings:
@@ -462,6 +548,7 @@ class ThirdPartySettings:
             lean=float(v[f"lean_{code}"]),
             guarantee=float(v[f"guarantee_{code}"]),
             ifg_member=bool(v[f"ifg_{code}"]),
+            voice=float(v[f"voice_{code}"]),
         )
 
 
@@ -475,15 +562,38 @@ class ThirdParty(mesa.Agent):
         self.code = settings.code
 
     def act(self, patrons: dict[Side, Belligerent]) -> None:
-        """Deliver this round's aid to the patron and add its voice to the pressure on it."""
+        """Deliver this round's aid to the patron and add its voice to the pressure on it.
+
+        A third party with no patron (Turkey hosting the Istanbul talks, the
+        UN) has no aid to give, and presses both sides with its voice alike.
+        """
         s = self.settings
         if s.patron is None:
+            if s.voice:
+                for side in patrons.values():
+                    side.hear_push(s.voice, s.stance)
             return
-        patrons[s.patron].receive(s.aid, s.stance)
+        patrons[s.patron].receive(s.aid, s.stance, s.voice)
 
     def utility(self, terms: Sequence[float]) -> float:
         """The third party's utility of a set of terms: equal salience, its lean as ideal point."""
         return 1.0 - math.fsum(abs(x - self.settings.lean) for x in terms) / len(terms)
+
+    def readiness(self, terms: Sequence[float], sensitivity: float) -> float:
+        """Its commitment to guarantee ``terms``: ``guarantee * (1 - sensitivity * (1 - utility(terms)))``.
+
+        A state is readier to fight for terms it wants than for terms it
+        merely tolerates: a guarantee is credible as far as the guarantor's
+        own interest in the terms it guarantees (Walter 1997, "The Critical
+        Barrier to Civil War Settlement", *International Organization*
+        51(3); Fearon 1997 on tying hands: a commitment binds as far as
+        backing down costs the one who made it: "Signaling Foreign Policy
+        Interests", *Journal of Conflict Resolution* 41(1)). The linear form is an
+        assumption; ``sensitivity`` 0 is the commitment whatever the terms.
+        """
+        if not sensitivity:
+            return self.settings.guarantee
+        return self.settings.guarantee * max(0.0, 1.0 - sensitivity * (1.0 - self.utility(terms)))
 
 
 @dataclass(frozen=True)
@@ -498,6 +608,7 @@ class MediatorSettings:
     information_weight: float
     leverage_size: float
     memory: float
+    guarantee_terms: float = 0.0
 
     @classmethod
     def from_values(cls, v: Mapping[str, Value]) -> MediatorSettings:
@@ -511,7 +622,25 @@ class MediatorSettings:
             information_weight=float(v["information_weight"]),
             leverage_size=float(v["leverage_size"]),
             memory=float(v["belief_memory"]),
+            guarantee_terms=float(v["guarantee_terms"]),
         )
+
+
+def _support_for_talks(members: Sequence[ThirdParty]) -> float:
+    """The members' support for talks, ``(1 + stance) / 2``, weighted by their voice (equal weights if none has any).
+
+    The IFG's inducements (sanctions relief, reconstruction aid) are what its
+    members agree to offer, and a member's say in them follows its political
+    weight (``voice_*``, as its sway over its client): the UK's opposition to
+    "any talks with Russia" (seed 000) weighs more than Canada's silence.
+    With no voices set every member counts alike, as before voices existed.
+    """
+    support = [(1.0 + m.settings.stance) / 2.0 for m in members]
+    voices = [m.settings.voice for m in members]
+    total = math.fsum(voices)
+    if total <= 0.0:
+        return math.fsum(support) / len(support)
+    return math.fsum(w * x for w, x in zip(voices, support)) / total
 
 
 class Mediator(mesa.Agent):
@@ -533,9 +662,31 @@ class Mediator(mesa.Agent):
         self.guarantee_credibility = (
             max((m.settings.guarantee for m in members), default=0.0) if settings.guarantees else 0.0
         )
-        support = [(1.0 + m.settings.stance) / 2.0 for m in members]
-        self.inducement = settings.leverage_size * math.fsum(support) / len(support) if (settings.leverage and support) else 0.0
+        self.inducement = settings.leverage_size * _support_for_talks(members) if (settings.leverage and members) else 0.0
         self.belief_a, self.belief_b = maths.beta_from_mean(true_balance, settings.intelligence)
+        # the members that would guarantee at all, the most committed first
+        self._guarantors = sorted((m for m in members if m.settings.guarantee > 0.0), key=lambda m: -m.settings.guarantee)
+        self._credibility_terms: tuple[float, ...] | None = None
+        self._credibility = 0.0
+
+    def credibility_for(self, terms: Sequence[float]) -> float:
+        """The guarantee's credibility for ``terms``: the readiest member's (:meth:`ThirdParty.readiness`).
+
+        With ``guarantee_terms`` at 0 it is :attr:`guarantee_credibility`,
+        the strongest member's commitment, whatever the terms.
+        """
+        sensitivity = self.settings.guarantee_terms
+        if not (self.settings.guarantees and sensitivity):
+            return self.guarantee_credibility
+        key = tuple(terms)
+        if key != self._credibility_terms:  # the same terms are weighed several times a round
+            best = 0.0
+            for member in self._guarantors:
+                if member.settings.guarantee <= best:
+                    break  # readiness never exceeds the commitment, and the rest commit less
+                best = max(best, member.readiness(terms, sensitivity))
+            self._credibility_terms, self._credibility = key, best
+        return self._credibility
 
     @property
     def estimate(self) -> float:

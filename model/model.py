@@ -327,6 +327,10 @@ class WarTerminationModel(mesa.Model):
     def guarantee_credibility(self, terms: list[float] | None = None) -> float:
         """How credible the guarantee behind the ceasefire is, in [0, 1].
 
+        The readiest guarantor's commitment to the terms it would guarantee
+        (:meth:`Mediator.credibility_for`), scaled by the guarantees the
+        terms set (or the interim guarantee before step 2).
+
         Args:
             terms: Terms of an agreement under consideration (with step 2, the
                 international status, agreed or on the table); ``None`` for the
@@ -338,7 +342,10 @@ class WarTerminationModel(mesa.Model):
             scale = terms[SECURITY_GUARANTEES]
         else:
             scale = status[SECURITY_GUARANTEES] if status is not None else self.interim_guarantee
-        return self.mediator.guarantee_credibility * scale
+        if not scale:
+            return 0.0
+        # the guarantors weigh the terms they would fight for: those proposed, or those standing now
+        return self.mediator.credibility_for(self.current_terms() if terms is None else terms) * scale
 
     def deterrence(self, terms: list[float] | None = None) -> float:
         """Log-odds the guarantors take from Russia's chances in a war it restarts (Walter 1997).
@@ -418,10 +425,14 @@ class WarTerminationModel(mesa.Model):
         Scores the current state and changes nothing.
 
         Returns:
-            ``{side: (value of keeping the ceasefire, value of resuming the war)}``, per-round units.
+            ``{side: (value of keeping the ceasefire, value of resuming the war)}``, per-round units;
+            keeping includes the backers' political push (:attr:`Belligerent.political_push`).
         """
         terms, standing, deterrence = self.current_terms(), self._standing(), self.deterrence()
-        return {b.side: (b.keep_value(terms, standing), b.resume_value(self.battlefield, deterrence)) for b in self.belligerents}
+        return {
+            b.side: (b.keep_value(terms, standing) + b.political_push, b.resume_value(self.battlefield, deterrence))
+            for b in self.belligerents
+        }
 
     def _break_down(self) -> None:
         """The ceasefire collapses: every agreed step is void, step 1 reopens, confidence restarts.
@@ -480,6 +491,7 @@ class WarTerminationModel(mesa.Model):
             after=self._standing(open_after, standing.forms),
             anticipated_shift=self._anticipated_shift(open_after, zone),
             deterrence_now=self.deterrence(),
+            ceasefire_on_table=Step.CEASEFIRE in steps,
         )
         self.reservations = {b.side: b.keep_value(now, standing) if self.ceasefire else b.war_value for b in self.belligerents}
         # the floors ask what an agreement must be worth, not how its territory is settled

@@ -227,6 +227,7 @@ def _core_parameters() -> Iterator[Parameter]:
     yield _p("cooling_off", 0, "negotiation", "Rounds of war after a ceasefire breaks down before talks reopen", 0, 520)
     yield _p("autonomy_term", 0.5, "negotiation", "Term of an area left in Ukraine and autonomous (0 Russian, 1 Ukrainian)", 0.0, 1.0)
     yield _p("pressure_effect", 0.0, "negotiation", "Shift of a patron's value of war per unit of its patrons' stance", 0.0, 1.0)
+    yield _p("pressure_floor", 0.0, "negotiation", "Weeks of war cost a full push takes off a side's acceptance floor", 0.0, 52.0)
 
     yield _p("rearmament", 0.0, "ceasefire", "Log-odds the balance shifts toward Russia per ceasefire round", -1.0, 1.0)
     yield _p("violation_rate_russia", 0.0, "ceasefire", "Probability of a Russian violation per ceasefire round", 0.0, 1.0)
@@ -247,6 +248,7 @@ def _core_parameters() -> Iterator[Parameter]:
     yield _p("mediator_intelligence", 50.0, "mediator", "Engagements the IFG's own estimate is worth at round 0", 0.5, 1e6)
     yield _p("information_weight", 0.2, "mediator", "Weight a fully credible IFG message gets in a side's belief", 0.0, 1.0)
     yield _p("leverage_size", 0.02, "mediator", "Inducement to accept, at full pro-talks membership (utility per round)", 0.0, 1.0)
+    yield _p("guarantee_terms", 0.0, "mediator", "How far a guarantor's commitment falls with the terms' distance from its lean", 0.0, 1.0)
 
     yield _p("aid_scale", 1.0, "third_parties", "Multiplier on every third party's aid", 0.0, 10.0)
 
@@ -267,6 +269,7 @@ def _third_party_parameters() -> Iterator[Parameter]:
         yield _p(f"stance_{tp.code}", tp.stance, group, f"{tp.name}: stance on talks (-1 opposes, +1 pushes)", -1.0, 1.0)
         yield _p(f"lean_{tp.code}", tp.lean, group, f"{tp.name}: ideal point on every issue (0 Russia, 1 Ukraine)", 0.0, 1.0)
         yield _p(f"guarantee_{tp.code}", tp.guarantee, group, f"{tp.name}: commitment to act as guarantor", 0.0, 1.0)
+        yield _p(f"voice_{tp.code}", 0.0, group, f"{tp.name}: weight of its stance with its patron, apart from aid", 0.0, 10.0)
         yield _p(f"patron_{tp.code}", tp.patron, group, f"{tp.name}: belligerent it supports", choices=PATRONS)
         yield _p(f"ifg_{tp.code}", tp.ifg, group, f"{tp.name}: member of the International Facilitation Group")
 

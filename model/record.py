@@ -37,6 +37,8 @@ REPORTERS: dict[str, Callable[[Any], Any]] = {
     "breakdowns": lambda m: m.breakdowns,
     "aid_ukraine": lambda m: m.ukraine.aid,
     "aid_russia": lambda m: m.russia.aid,
+    "political_pressure_russia": lambda m: m.russia.political_pressure,
+    "political_pressure_ukraine": lambda m: m.ukraine.political_pressure,
     "cost_russia": lambda m: m.russia.cumulative_cost,
     "cost_ukraine": lambda m: m.ukraine.cumulative_cost,
     "status": lambda m: m.status,

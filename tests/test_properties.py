@@ -45,6 +45,7 @@ SWEPT = (
     "confidence_loss",
     "unresolved_risk",
     "pressure_effect",
+    "pressure_floor",
     "rearmament",
     "violation_rate_russia",
     "monitor_strength",
@@ -53,9 +54,11 @@ SWEPT = (
     "mediator_intelligence",
     "information_weight",
     "leverage_size",
+    "guarantee_terms",
     "aid_scale",
     "aid_us",
     "stance_uk",
+    "voice_uk",
     "guarantee_us",
     "salience_ukraine_crimea",
     "status_quo_donbas",
@@ -127,14 +130,17 @@ def test_invariants_hold_for_any_valid_overrides(scenario: str, protocol: str, s
         if protocol == "none":
             assert np.all(np.isnan(values))
 
-    # an agreed step was worth at least each side's reservation value in the round it was agreed
+    # an agreed step was worth at least each side's reservation value in the round it was agreed, less at
+    # most the push of its backers for talks (pressure_floor weeks of its war cost at full pressure)
     agreed = table["steps_agreed"].to_numpy()
+    values = model.war_scenario.values
     for r in np.flatnonzero(np.diff(agreed) > 0) + 1:
         row = table.iloc[r]
         for side in ("russia", "ukraine"):
             value, reservation = float(row[f"proposal_value_{side}"]), float(row[f"reservation_{side}"])
+            push = float(values["pressure_floor"]) * max(float(row[f"political_pressure_{side}"]), 0.0) * float(values[f"war_cost_{side}"])
             assert not math.isnan(value)
-            assert value >= reservation - 1e-9, (r, side, value, reservation)
+            assert value >= reservation - push - 1e-9, (r, side, value, reservation, push)
         assert bool(row["bargaining_range"])
 
     # the outcome agrees with the record
