@@ -343,22 +343,20 @@ def compromise_gain(
     Returns:
         Ukraine's gain at that point, in [0, total_gain].
     """
-
-    def gap(gain: float) -> float:
-        return (base_ukraine + gain - reservation_ukraine) - (base_russia - frontier.loss_at(gain) - reservation_russia)
-
-    lo, hi = 0.0, frontier.total_gain
-    if gap(lo) >= 0.0:
-        return lo
-    if gap(hi) <= 0.0:
-        return hi
-    for _ in range(50):  # gap() is increasing: bisect
-        mid = 0.5 * (lo + hi)
-        if gap(mid) < 0.0:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+    # the gap is piecewise linear and increasing along the frontier: find the piece where it changes
+    # sign and solve that piece exactly
+    offset = (base_ukraine - reservation_ukraine) - (base_russia - reservation_russia)
+    if offset >= 0.0:
+        return 0.0
+    prev_g, prev_gap = 0.0, offset
+    for g, loss in zip(frontier.gains, frontier.losses):
+        gap = offset + g + loss
+        if gap >= 0.0:
+            if gap - prev_gap <= _EPS:
+                return g
+            return prev_g + (g - prev_g) * (-prev_gap) / (gap - prev_gap)
+        prev_g, prev_gap = g, gap
+    return frontier.total_gain
 
 
 @dataclass(frozen=True)
