@@ -698,6 +698,9 @@ def test_the_third_party_view_names_the_ifg_the_guarantors_and_each_party() -> N
         assert f'class="aid-{party.code}"' in text and f'class="stance-{party.code}"' in text
     assert "IFG: <b>United States, United Kingdom" in text and "guarantors: <b>United States" in text
     assert 'class="pressure-russia"' in text and 'class="pressure-ukraine"' in text
+    assert 'class="political-pressure-russia"' in text and 'class="political-pressure-ukraine"' in text
+    bilateral = build_model(resolve_run("italian_plan_2022", 1, {"protocol": "bilateral"}))
+    assert "guarantors: <b>none</b> (no mediator at the table under <code>bilateral</code>)" in components.third_party_view(bilateral)
     off = build_model(resolve_run("italian_plan_2022", 1, {"mediator_guarantees": "false"}))
     assert "guarantors: <b>none</b> (mediator_guarantees off)" in components.third_party_view(off)
     empty = components.third_party_view(WarTerminationModel("theory_random_walk", rng=0))
@@ -713,6 +716,8 @@ def test_the_third_party_record_is_read_each_round_from_the_agents(monkeypatch: 
     # pressure per side: the belligerents' own; aid per party adds up to what each side received
     assert support["pressure_russia"][-1] == pytest.approx(model.russia.pressure)
     assert support["pressure_ukraine"][-1] == pytest.approx(model.ukraine.pressure)
+    assert support["political_pressure_ukraine"][-1] == pytest.approx(model.ukraine.political_pressure)
+    assert support["political_pressure_ukraine"][-1] != 0.0  # the scenario's voices press Kyiv
     for i in range(4):
         to_ukraine = sum(support[f"aid_{p.code}"][i] for p in model.third_parties if p.settings.patron is Side.UKRAINE)
         assert to_ukraine == pytest.approx(rec["aid_ukraine"][i])

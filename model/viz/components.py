@@ -633,7 +633,8 @@ def third_party_view(model: WarTerminationModel) -> str:
 
     Returns:
         The titled view: a table of the parties now, and three panels over the rounds (aid per party,
-        stance per party, the aid-weighted pressure on each belligerent).
+        stance per party, the aid-weighted pressure on each belligerent and, dashed, the political
+        voices' push on its acceptance).
     """
     support = support_record(model)
     rec = record(model)
@@ -658,10 +659,18 @@ def third_party_view(model: WarTerminationModel) -> str:
     pressure = [
         ("pressure-russia", support["pressure_russia"], RUSSIA, ""),
         ("pressure-ukraine", support["pressure_ukraine"], UKRAINE, ""),
+        ("political-pressure-russia", support["political_pressure_russia"], RUSSIA, "4 3"),
+        ("political-pressure-ukraine", support["political_pressure_ukraine"], UKRAINE, "4 3"),
     ]
     ax = _round_axes(model, -1.05, 1.05, top=212.0, height=74.0)
     panels.append(_series_panel(ax, xs, pressure, "pressure", True))
-    panels.append(legend([("on Russia", RUSSIA, "line"), ("on Ukraine", UKRAINE, "line")], x=ax.left + 6, y=ax.top + 12))
+    panels.append(
+        legend(
+            [("on Russia", RUSSIA, "line"), ("on Ukraine", UKRAINE, "line"), ("dashed: the voices' push on acceptance", "#555", "dash")],
+            x=ax.left + 6,
+            y=ax.top + 12,
+        )
+    )
     members = [party.settings.name for party in model.third_parties if party.settings.ifg_member]
     guarantors = [
         party.settings.name
@@ -669,7 +678,9 @@ def third_party_view(model: WarTerminationModel) -> str:
         if party.settings.ifg_member and party.settings.guarantee > 0 and model.mediator.settings.guarantees
     ]
     ifg = f"IFG: <b>{html.escape(', '.join(members)) or 'no members'}</b>"
-    if model.mediator.settings.guarantees:
+    if not model.protocol.mediated:
+        guarantee = f"guarantors: <b>none</b> (no mediator at the table under <code>{html.escape(model.protocol.name)}</code>)"
+    elif model.mediator.settings.guarantees:
         guarantee = (
             f"guarantors: <b>{html.escape(', '.join(guarantors)) or 'none'}</b> (credibility {model.mediator.guarantee_credibility:.2f})"
         )
@@ -678,7 +689,9 @@ def third_party_view(model: WarTerminationModel) -> str:
     subtitle = (
         f"{ifg}; {guarantee}; aid received this round: Ukraine <b>${rec['aid_ukraine'][-1]:.2f}bn</b>, "
         f"Russia <b>${rec['aid_russia'][-1]:.2f}bn</b>; pressure now: Russia <b>{support['pressure_russia'][-1]:+.2f}</b>, "
-        f"Ukraine <b>{support['pressure_ukraine'][-1]:+.2f}</b> (aid-weighted stance of its patrons)"
+        f"Ukraine <b>{support['pressure_ukraine'][-1]:+.2f}</b> (aid-weighted stance of its patrons); the voices' push on "
+        f"acceptance: Russia <b>{support['political_pressure_russia'][-1]:+.2f}</b>, "
+        f"Ukraine <b>{support['political_pressure_ukraine'][-1]:+.2f}</b>"
     )
     body = _party_table(model, support, colours) + issue_scale() + document("".join(panels), 318.0)
     return _card("third-party-view", "Third parties", subtitle, body, model)

@@ -43,11 +43,14 @@ def support_row(model: WarTerminationModel) -> dict[str, Any]:
         model: The model, after a round (or at round 0).
 
     Returns:
-        ``round``, ``pressure_russia``, ``pressure_ukraine``, and ``aid_CODE``, ``stance_CODE`` per party.
+        ``round``, ``pressure_russia``, ``pressure_ukraine`` (the aid-weighted stances),
+        ``political_pressure_russia``, ``political_pressure_ukraine`` (the voices' push on acceptance),
+        and ``aid_CODE``, ``stance_CODE`` per party.
     """
     row: dict[str, Any] = {"round": model.steps}
     for side, belligerent in ((Side.RUSSIA, model.russia), (Side.UKRAINE, model.ukraine)):
         row[f"pressure_{side.value}"] = float(belligerent.pressure)
+        row[f"political_pressure_{side.value}"] = float(belligerent.political_pressure)
     for party in model.third_parties:
         row[f"aid_{party.code}"], row[f"stance_{party.code}"] = party_support(party)
     return row
