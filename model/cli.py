@@ -305,9 +305,22 @@ def describe_outcome(outcome: Outcome, scenario: Scenario, seed: int, overrides:
     for step in Step:
         lines.append(f"  step {int(step)} {step.name.lower().replace('_', ' ')}")
         for issue in STEP_ISSUES[step]:
-            value = outcome.terms.get(issue)
-            lines.append(f"    {issue:<22}{'unresolved' if value is None else f'{value:.2f}'}")
+            lines.append(f"    {issue:<22}{_term_text(outcome.terms.get(issue), outcome.forms.get(issue))}")
     return "\n".join(lines)
+
+
+_FORM_TEXT = {
+    "deferred": "deferred to later talks (no force meanwhile)",
+    "autonomy": "part of Ukraine, autonomous",
+}
+
+
+def _term_text(value: float | None, form: str | None) -> str:
+    """An issue's term as the summary prints it, with how a territorial issue was settled."""
+    if form == "deferred":
+        return _FORM_TEXT[form]
+    text = "unresolved" if value is None else f"{value:.2f}"
+    return f"{text} ({_FORM_TEXT[form]})" if form in _FORM_TEXT else text
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")

@@ -86,6 +86,14 @@ def test_run_prints_a_readable_outcome(capsys: pytest.CaptureFixture[str]) -> No
         assert issue in out
 
 
+def test_run_says_how_the_territory_was_settled(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "run", "italian_plan_2022", "--seed", "0", "--set", "protocol=package")
+    outcome = WarTerminationModel("italian_plan_2022", rng=0, protocol="package").run()
+    assert code == 0 and outcome.forms == {"crimea": "deferred", "donbas": "autonomy"}
+    assert "crimea                deferred to later talks (no force meanwhile)" in out
+    assert "donbas                0.50 (part of Ukraine, autonomous)" in out
+
+
 def test_run_json_is_the_outcome_record(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "run", "stalemate", "--seed", "11", "--set", "aid_scale=2", "momentum=-0.01", "--json")
     assert code == 0
