@@ -168,11 +168,9 @@ class Belligerent(mesa.Agent):
         self._win_value = self.flow(settings.ideal)
         self._loss_value = self.flow(opponent_ideal)
         # the territory a war leaves de facto: at the status quo while it lasts, the victor's ideal after
-        self._de_facto_audience = {
-            "war": self._audience_units(status_quo),
-            "win": self._audience_units(settings.ideal),
-            "loss": self._audience_units(opponent_ideal),
-        }
+        self._war_audience = self._audience_units(status_quo)
+        self._win_audience = self._audience_units(settings.ideal)
+        self._loss_audience = self._audience_units(opponent_ideal)
 
     # ---- beliefs -------------------------------------------------------
     @property
@@ -405,15 +403,14 @@ class Belligerent(mesa.Agent):
         russia = self.side is Side.RUSSIA
         # nobody signs a war's territory: its leaders bear the unsigned share of the audience cost
         unsigned = self.audience_rate * self.audience_share(None)
-        audience = self._de_facto_audience
-        win = self._win_value - unsigned * audience["win"]
-        loss = self._loss_value - unsigned * audience["loss"]
+        win = self._win_value - unsigned * self._win_audience
+        loss = self._loss_value - unsigned * self._loss_audience
         value = maths.value_of_war(
             p=p,
             position=battlefield.position,
             cells=battlefield.cells,
             discount=self.settings.discount,
-            flow_base=self._war_flow_base - self.cost_of_round(False) - unsigned * audience["war"],
+            flow_base=self._war_flow_base - self.cost_of_round(False) - unsigned * self._war_audience,
             flow_slope=self._war_flow_slope,
             value_if_ukraine_wins=loss if russia else win,
             value_if_russia_wins=win if russia else loss,
@@ -434,6 +431,16 @@ class Belligerent(mesa.Agent):
         """Value of the agreements in force: their terms, their risk of collapse into today's war."""
         return self.agreement_value(self.terms_flow(terms, standing.forms), standing, self.war_value)
 
+    def held_value(self, terms: Sequence[float], standing: Standing) -> float:
+        """What keeping the ceasefire in force is worth to this side with its backers' push: :meth:`keep_value` plus :attr:`political_push`.
+
+        The backers' pressure that made the side accept keeps it in the
+        ceasefire too: a side pushed to talk would forfeit its backers'
+        support by breaking it, and one whose backers oppose talks breaks it
+        more readily (a spoiler's effect).
+        """
+        return self.keep_value(terms, standing) + self.political_push
+
     def resume_value(self, battlefield: Battlefield, deterrence: float, shift: float = 0.0, plain: float | None = None) -> float:
         """What this side gets by breaking the ceasefire itself, at the balance shifted by ``shift``.
 
@@ -453,10 +460,7 @@ class Belligerent(mesa.Agent):
     def defects(self, terms: Sequence[float], standing: Standing, battlefield: Battlefield, deterrence: float) -> bool:
         """Whether resuming the war is worth more than keeping the ceasefire in force (Powell 2006).
 
-        The backers' pressure that made the side accept keeps it in the
-        ceasefire too (:attr:`political_push`): a side pushed to talk
-        would forfeit its backers' support by breaking it, and one whose
-        backers oppose talks breaks it more readily (a spoiler's effect).
+        Keeping is valued with the backers' push (:meth:`held_value`).
 
         Args:
             terms: The terms as they stand.
@@ -464,7 +468,7 @@ class Belligerent(mesa.Agent):
             battlefield: The front.
             deterrence: The guarantors' deterrence behind the ceasefire.
         """
-        return self.resume_value(battlefield, deterrence) > self.keep_value(terms, standing) + self.political_push + TOLERANCE
+        return self.resume_value(battlefield, deterrence) > self.held_value(terms, standing) + TOLERANCE
 
     def floor(self, reservation: float, talks: Talks, battlefield: Battlefield) -> tuple[float, float]:
         """The least flow of terms this side accepts, and the value of the war a collapse would bring.

@@ -64,6 +64,7 @@ class Battlefield:
         lower: Cells Russia holds at or below which Ukraine has won (Ukraine's war aim).
         upper: Cells Russia holds at or above which it has won (Russia's war aim).
         delivered: Aid at the front this round ($bn to Ukraine, $bn to Russia).
+        aid_logit: Log-odds that aid takes from Russia's chances (negative when Russia's is larger).
         operations: The scheduled offensives.
     """
 
@@ -99,6 +100,7 @@ class Battlefield:
         self.upper = round(aim_russia * self.cells)
         self.operations = operations
         self.delivered = (0.0, 0.0)
+        self.aid_logit = 0.0  # follows `delivered`, set with it by ship(): aid's effect changes only then
         self._pipeline: deque[tuple[float, float]] = deque()
 
     @classmethod
@@ -152,11 +154,12 @@ class Battlefield:
         October 2022). With ``aid_lag = 0`` the aid pledged is at the front at
         once, as in the model without a lag.
         """
-        if not self.aid_lag:
+        if self.aid_lag:
+            self._pipeline.append((to_ukraine, to_russia))
+            self.delivered = self._pipeline.popleft()
+        else:
             self.delivered = (to_ukraine, to_russia)
-            return
-        self._pipeline.append((to_ukraine, to_russia))
-        self.delivered = self._pipeline.popleft()
+        self.aid_logit = self._aid_logit(*self.delivered)
 
     def absorbed(self, aid: float) -> float:
         """The part of a side's aid ($bn a round) that adds to its forces: ``S (1 - exp(-aid / S))``.
@@ -174,10 +177,8 @@ class Battlefield:
             return aid
         return s * -math.expm1(-aid / s)
 
-    @property
-    def aid_logit(self) -> float:
-        """Log-odds the aid at the front takes from Russia's chances (negative when Russia's aid is larger)."""
-        to_ukraine, to_russia = self.delivered
+    def _aid_logit(self, to_ukraine: float, to_russia: float) -> float:
+        """Log-odds the aid that reached the front takes from Russia's chances."""
         if not self.aid_saturation:
             return self.aid_effect * (to_ukraine - to_russia)
         return self.aid_effect * (self.absorbed(to_ukraine) - self.absorbed(to_russia))

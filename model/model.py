@@ -426,13 +426,10 @@ class WarTerminationModel(mesa.Model):
 
         Returns:
             ``{side: (value of keeping the ceasefire, value of resuming the war)}``, per-round units;
-            keeping includes the backers' political push (:attr:`Belligerent.political_push`).
+            keeping includes the backers' political push (:meth:`Belligerent.held_value`).
         """
         terms, standing, deterrence = self.current_terms(), self._standing(), self.deterrence()
-        return {
-            b.side: (b.keep_value(terms, standing) + b.political_push, b.resume_value(self.battlefield, deterrence))
-            for b in self.belligerents
-        }
+        return {b.side: (b.held_value(terms, standing), b.resume_value(self.battlefield, deterrence)) for b in self.belligerents}
 
     def _break_down(self) -> None:
         """The ceasefire collapses: every agreed step is void, step 1 reopens, confidence restarts.
