@@ -44,7 +44,7 @@ class ScenarioError(InputError):
     """A scenario file or override that cannot be used, with what is wrong and what is allowed."""
 
 
-def _table_of(param: Parameter) -> tuple[str, str]:
+def table_of(param: Parameter) -> tuple[str, str]:
     """The (table, key) under which a parameter is written in a scenario file."""
     if "." in param.group:
         suffix = "_" + param.group.split(".", 1)[1]
@@ -54,7 +54,7 @@ def _table_of(param: Parameter) -> tuple[str, str]:
 
 _BY_TABLE: dict[str, dict[str, Parameter]] = {}
 for _param in PARAMETERS.values():
-    _table, _key = _table_of(_param)
+    _table, _key = table_of(_param)
     _BY_TABLE.setdefault(_table, {})[_key] = _param
 
 
