@@ -46,6 +46,7 @@ import pyarrow as pa
 from experiments import provenance, store
 from experiments.analysis import write_analysis
 from experiments.backends import BACKENDS, Backend, WorkerError, open_backend
+from experiments.calibration.draws import Posterior, load_posterior, posterior_path
 from experiments.design import Design, build_design
 from experiments.spec import Experiment, ExperimentError, load_experiment, positive_int, size_mismatch
 from experiments.store import fingerprint  # re-exported: experiments.runner.fingerprint is where it used to be
@@ -108,6 +109,7 @@ def _scenario_payload(scenario: str) -> ScenarioValues | None:
 def _chunks(
     experiment: Experiment,
     scenario_values: ScenarioValues | None,
+    posterior: Posterior | None,
     pending: Sequence[int],
     seeds: np.ndarray,
     values: Sequence[tuple[Any, ...]],
@@ -120,7 +122,7 @@ def _chunks(
     for start in range(0, len(pending), size):
         ids = pending[start : start + size]
         tasks = tuple((rid, rid // reps, rid % reps, int(seeds[rid]), values[rid // reps]) for rid in ids)
-        yield Chunk(experiment.scenario, fixed, experiment.factor_names, tasks, fail_fast, scenario_values)
+        yield Chunk(experiment.scenario, fixed, experiment.factor_names, tasks, fail_fast, scenario_values, posterior)
 
 
 def _chunk_size(n_pending: int, slots: int) -> int:
@@ -153,6 +155,7 @@ class _Sweep:
         values: The varied values of each design point.
         schema: The Parquet schema of the run rows.
         scenario_values: A scenario file's values, sent with every chunk (``None``: a bundled scenario).
+        posterior: The posterior runs draw from (``None``: the experiment does not draw).
     """
 
     experiment: Experiment
@@ -163,6 +166,7 @@ class _Sweep:
     values: list[tuple[Any, ...]]
     schema: pa.Schema
     scenario_values: ScenarioValues | None
+    posterior: Posterior | None = None
 
     @property
     def n_runs(self) -> int:
@@ -278,7 +282,8 @@ def _prepare(exp: Experiment) -> _Sweep:
     source_hash = model_source_hash()
     seeds, values = _plan(exp, design)
     schema = store.run_schema([(f.name, f.kind) for f in exp.factors])
-    return _Sweep(exp, design, print_, source_hash, seeds, values, schema, _scenario_payload(exp.scenario))
+    posterior = load_posterior(posterior_path(load_scenario(exp.scenario)), ExperimentError) if exp.posterior else None
+    return _Sweep(exp, design, print_, source_hash, seeds, values, schema, _scenario_payload(exp.scenario), posterior)
 
 
 def _saved_runs(out: Path, previous: Mapping[str, Any], sweep: _Sweep) -> set[int]:
@@ -346,7 +351,7 @@ def _run(sweep: _Sweep, out: Path, backend: Backend, previous: Mapping[str, Any]
     failure: BaseException | None = None
     try:
         store.write_csv(out / store.DESIGN, sweep.design.points, index=True)
-        chunks = _chunks(exp, sweep.scenario_values, pending, sweep.seeds, sweep.values, size, fail_fast)
+        chunks = _chunks(exp, sweep.scenario_values, sweep.posterior, pending, sweep.seeds, sweep.values, size, fail_fast)
         for rows in backend.run(chunks):
             store.write_part(out, rows, sweep.schema)
             tally.add(rows)  # saved: a part file is complete once it has its name

@@ -56,8 +56,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from experiments.calibration.draws import load_posterior, posterior_path
 from experiments.design import DesignError, Factor, build_design, design_size
-from model import ScenarioError, describe_parameters, load_scenario
+from model import Scenario, ScenarioError, describe_parameters, load_scenario
 from model.bundled import bundled_names, is_bundled, resolve_toml
 from model.errors import InputError
 from model.parameters import Parameter, Value
@@ -98,6 +99,7 @@ _TOP_LEVEL = {
     "parameters",
     "quick",
     "report",
+    "posterior",
 }
 _DESIGN_KEYS = {"method", "samples", "levels", "second_order"}
 _FACTOR_KEYS = {"values", "low", "high", "levels"}
@@ -159,6 +161,8 @@ class Experiment:
         text: The file's text (saved in the manifest).
         path: Where it was loaded from.
         allow_large: Whether it may exceed :data:`MAX_RUNS` runs (kept by its resized and quick versions).
+        posterior: Whether each run draws the scenario's calibrated values from the posterior shipped
+            beside it (:mod:`experiments.calibration.draws`); what the experiment varies or fixes keeps its value.
     """
 
     name: str
@@ -178,6 +182,7 @@ class Experiment:
     text: str = ""
     path: str = ""
     allow_large: bool = field(default=False, compare=False)
+    posterior: bool = False
     _data: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -410,6 +415,7 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
     if clash:
         raise ExperimentError(f"{where}: {sorted(clash)[0]}: both fixed and varied; keep one")
     report = _report(data, factors, where)
+    posterior = _posterior(data, scenario, where)
     quick_table = _table(data, "quick", where, _QUICK_KEYS)
 
     experiment = Experiment(
@@ -430,6 +436,7 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
         text=text,
         path=path,
         allow_large=allow_large,
+        posterior=posterior,
         _data=MappingProxyType(dict(data)),
     )
     _check_size(experiment, where)  # from the factors alone: nothing big is built before the bound is checked
@@ -438,6 +445,19 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
         # after the full design, so a problem of the full design is reported as such, not as one of [quick]
         _build(_merge_quick(data, quick_table, where), f"{where}: [quick]", text, path, quick=True, allow_large=allow_large)
     return experiment
+
+
+def _posterior(data: Mapping[str, Any], scenario: Scenario, where: str) -> bool:
+    """Whether runs draw from the scenario's posterior; if so, the posterior must ship beside the scenario."""
+    value = data.get("posterior", False)
+    if not isinstance(value, bool):
+        raise ExperimentError(f"{where}: posterior: true or false, got {value!r}")
+    if value:
+        try:
+            load_posterior(posterior_path(scenario), ExperimentError)
+        except InputError as exc:
+            raise ExperimentError(f"{where}: posterior: {exc}") from None
+    return value
 
 
 def _name(data: Mapping[str, Any], where: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from experiments.calibration.draws import Posterior, draw
 from model import Scenario, WarTerminationModel, load_scenario
 
 Row = dict[str, Any]
@@ -50,6 +51,7 @@ class Chunk:
         fail_fast: Stop the chunk at the first run that raises.
         scenario_values: For a scenario file (not a bundled name), its values:
             the worker rebuilds the scenario from them and never reads the file.
+        posterior: The posterior each run draws its scenario's calibrated values from (``None``: none).
     """
 
     scenario: str
@@ -58,6 +60,7 @@ class Chunk:
     tasks: tuple[tuple[int, int, int, int, tuple[Any, ...]], ...]
     fail_fast: bool = False
     scenario_values: ScenarioValues | None = None
+    posterior: Posterior | None = None
 
 
 @functools.lru_cache(maxsize=8)
@@ -95,6 +98,7 @@ def run_chunk(chunk: Chunk) -> list[Row]:
         One row per run, with the columns of :func:`experiments.store.run_schema`.
     """
     fixed = dict(chunk.fixed)
+    own = frozenset(fixed) | frozenset(chunk.factor_names)  # what the experiment sets keeps its value
     rows: list[Row] = []
     try:
         base = _base_scenario(chunk.scenario, chunk.fixed, chunk.scenario_values)
@@ -104,20 +108,21 @@ def run_chunk(chunk: Chunk) -> list[Row]:
         base, horizon, setup_error = None, None, f"{type(exc).__name__}: {exc}"
     for run_id, point_id, replicate, seed, values in chunk.tasks:
         varied = dict(zip(chunk.factor_names, values, strict=True))
+        drawn = draw(chunk.posterior, seed, own) if chunk.posterior is not None else {}
         row: Row = {
             "run_id": run_id,
             "point_id": point_id,
             "replicate": replicate,
             "seed": seed,
             "scenario": chunk.scenario,
-            "overrides": json.dumps({**fixed, **varied}, sort_keys=True),
+            "overrides": json.dumps({**fixed, **drawn, **varied}, sort_keys=True),
             "max_rounds": int(varied.get("max_rounds", horizon)) if horizon is not None else None,
             **varied,
         }
         try:
             if setup_error is not None:
                 raise RuntimeError(setup_error)
-            model = WarTerminationModel(base, rng=seed, **varied)
+            model = WarTerminationModel(base, rng=seed, **drawn, **varied)
             outcome = model.run()
             row.update(outcome.to_dict())
             row["first_breakdown_round"] = _first_breakdown(model) if outcome.breakdowns else None

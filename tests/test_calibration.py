@@ -203,3 +203,71 @@ def test_the_record_is_inside_the_central_90_percent_of_the_shipped_posterior_pr
     negotiated = draws.statistics["negotiated_end"].mean()
     half = 3 * np.sqrt(negotiated * (1 - negotiated) / 300)
     assert negotiated - half > 0.0 and negotiated + half < 1.0
+
+
+# ---------------------------------------------------------------------------
+# experiments that draw their scenario from a posterior
+# ---------------------------------------------------------------------------
+POSTERIOR_EXPERIMENT = """
+name = "drawn"
+scenario = "{scenario}"
+master_seed = 3
+replicates = 6
+posterior = true
+[fixed]
+max_rounds = 12
+[parameters.initial_advantage]
+values = [0.5, 0.6]
+"""
+
+
+def _scenario_with_posterior(tmp_path: Path) -> Path:
+    scenario = tmp_path / "calibrated.toml"
+    scenario.write_text('extends = "italian_plan_2022"\n', encoding="utf-8")
+    rows = ["momentum,initial_advantage,weight", "-0.003,0.9,0.5", "0.003,0.9,0.25", "0.0,0.9,0.25"]
+    (tmp_path / "calibrated.posterior.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return scenario
+
+
+def test_a_sweep_with_posterior_draws_each_run_its_particle_and_keeps_its_design_values(tmp_path: Path) -> None:
+    import json
+
+    from experiments import run_experiment
+    from experiments.store import read_runs
+
+    scenario = _scenario_with_posterior(tmp_path)
+    exp = tmp_path / "drawn.toml"
+    exp.write_text(POSTERIOR_EXPERIMENT.replace("{scenario}", str(scenario)), encoding="utf-8")
+    run_experiment(exp, out_dir=tmp_path / "a", backend="serial", progress=False, report=False)
+    run_experiment(exp, out_dir=tmp_path / "b", backend="processes", workers=2, progress=False, report=False)
+    a, b = read_runs(tmp_path / "a"), read_runs(tmp_path / "b")
+    pd.testing.assert_frame_equal(a, b)  # the draw follows the run's seed, not the backend
+    overrides = [json.loads(o) for o in a["overrides"]]
+    assert {o["momentum"] for o in overrides} <= {-0.003, 0.003, 0.0}
+    assert len({o["momentum"] for o in overrides}) > 1  # the runs do not all draw one particle
+    # the varied parameter keeps its design value, never the posterior's 0.9
+    assert sorted({o["initial_advantage"] for o in overrides}) == [0.5, 0.6]
+
+
+def test_posterior_true_on_a_scenario_without_one_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = tmp_path / "plain.toml"
+    scenario.write_text('extends = "italian_plan_2022"\n', encoding="utf-8")
+    exp = tmp_path / "drawn.toml"
+    exp.write_text(POSTERIOR_EXPERIMENT.replace("{scenario}", str(scenario)), encoding="utf-8")
+    code = main(["sweep", str(exp), "--out", str(tmp_path / "out"), "--backend", "serial", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "no posterior file" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_posterior_file_is_refused(tmp_path: Path) -> None:
+    from experiments.calibration.draws import load_posterior
+
+    path = tmp_path / "p.posterior.csv"
+    for text, message in (("a,weight\n1,1\n", "unknown parameter 'a'"), ("momentum\n0.1\n", "'weight' column"),
+                          ("momentum,weight\nx,1\n", "must be a number"), ("momentum,weight\n0.1,-1\n", "weight of 0")):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(TargetError.__mro__[1], match=message):
+            load_posterior(path)

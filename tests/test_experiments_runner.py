@@ -461,7 +461,7 @@ def test_a_scenario_file_travels_with_the_chunks(tmp_path: Path) -> None:
     exp = load_experiment(exp_path)
     design = build_design(exp)
     seeds, values = runner._plan(exp, design)
-    chunks = list(runner._chunks(exp, runner._scenario_payload(exp.scenario), range(len(seeds)), seeds, values, 20, False))
+    chunks = list(runner._chunks(exp, runner._scenario_payload(exp.scenario), None, range(len(seeds)), seeds, values, 20, False))
     sent = chunks[0].scenario_values
     assert sent is not None and sent.name == "my_trend" and dict(sent.values)["momentum"] == -0.006
     chunk = pickle.loads(pickle.dumps(chunks[0]))  # what a worker elsewhere receives

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.calibration.smc import model_values
 from experiments.calibration.summaries import Path, play, summarise_path
 from experiments.calibration.targets import Statistic, Targets
 from model import Scenario
@@ -27,10 +28,9 @@ CENTRAL = 0.90
 
 
 def posterior_frame(history: Any) -> pd.DataFrame:
-    """The last generation's particles: one column per parameter and ``weight`` (summing to 1)."""
+    """The last generation's particles: one column per model parameter and ``weight`` (summing to 1)."""
     frame, weights = history.get_distribution(m=0, t=history.max_t)
-    out = frame.reset_index(drop=True).copy()
-    out.columns = [str(c) for c in out.columns]
+    out = pd.DataFrame([model_values(row) for row in frame.to_dict("records")])
     out["weight"] = np.asarray(weights, dtype=float) / float(np.sum(weights))
     return out
 

@@ -11,6 +11,11 @@ particles, runs the model once for each, and keeps those whose summary
 statistics fall within the generation's epsilon of the record, with epsilon
 the median distance of the generation before (pyabc's default).
 
+A log-uniform prior is searched on the logarithm of its parameter
+(:func:`search_name`), where it is uniform: pyabc's Gaussian proposal
+kernel then moves across its orders of magnitude evenly, rather than
+crowding the particles' weights onto the few that land at its low end.
+
 The distance is the Euclidean norm of the statistics' differences from the
 record, each divided by its ``scale`` (so a run one scale off in one
 statistic is at distance 1).
@@ -27,6 +32,7 @@ reproduces the posterior within its Monte-Carlo error, not bit for bit.
 from __future__ import annotations
 
 import logging
+import math
 import struct
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,6 +46,23 @@ from model import Scenario
 
 BACKENDS = ("serial", "processes", "dask")
 """Where the runs of a calibration execute: as for sweeps."""
+
+
+LOG_PREFIX = "log10_"
+"""Prefix of the name under which a log-uniform parameter is searched (its base-10 logarithm)."""
+
+
+def search_name(parameter: str, distribution: str) -> str:
+    """The name pyabc searches a parameter under: its own, or ``log10_NAME`` for a log-uniform prior."""
+    return LOG_PREFIX + parameter if distribution == "loguniform" else parameter
+
+
+def model_values(searched: Mapping[str, float]) -> dict[str, float]:
+    """The model's parameter values of a particle as pyabc holds it (log-uniform ones exponentiated)."""
+    return {
+        (k[len(LOG_PREFIX):] if k.startswith(LOG_PREFIX) else k): (10 ** float(v) if k.startswith(LOG_PREFIX) else float(v))
+        for k, v in searched.items()
+    }
 
 
 def run_seed(seed: int, parameters: Mapping[str, float]) -> int:
@@ -72,20 +95,18 @@ class Simulator:
 
     def __call__(self, parameters: Mapping[str, float]) -> dict[str, float]:
         """Run the model once at these parameter values."""
-        values = {k: float(v) for k, v in parameters.items()}
+        values = model_values(parameters)
         return summarise_path(play(self.scenario, values, run_seed(self.seed, values)), self.statistics)
 
 
 def prior(targets: Targets) -> Any:
-    """The joint prior: independent uniform or log-uniform marginals (pyabc ``Distribution``)."""
+    """The joint prior: independent uniform marginals, log-uniform ones on their logarithm (pyabc ``Distribution``)."""
     import pyabc
 
     marginals = {}
     for p in targets.priors:
-        if p.distribution == "uniform":
-            marginals[p.parameter] = pyabc.RV("uniform", p.low, p.high - p.low)
-        else:
-            marginals[p.parameter] = pyabc.RV("loguniform", p.low, p.high)
+        low, high = (math.log10(p.low), math.log10(p.high)) if p.distribution == "loguniform" else (p.low, p.high)
+        marginals[search_name(p.parameter, p.distribution)] = pyabc.RV("uniform", low, high - low)
     return pyabc.Distribution(**marginals)
 
 
