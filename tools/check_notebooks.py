@@ -39,7 +39,7 @@ NOTEBOOKS = REPO / "notebooks"
 NAME_PATTERN = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
 ALLOWED_NOTEBOOK_METADATA = frozenset({"kernelspec", "language_info"})
 ALLOWED_CELL_METADATA = frozenset({"tags"})
-PUBLIC_MODULES = frozenset({"model", "experiments", "model.app"})
+PUBLIC_MODULES = frozenset({"model", "experiments", "model.app", "experiments.calibration"})
 PROJECT_PACKAGES = frozenset({"model", "experiments"})
 EXTRA_PUBLIC: dict[str, frozenset[str]] = {
     # model.app's __all__ lists what `solara run` and notebooks display; resolve_run (imported there from
