@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
 import shlex
+import tokenize
 from pathlib import Path
 from types import ModuleType
 
@@ -104,6 +106,59 @@ def test_readme_names_every_bundled_story_scenario() -> None:
     text = README.read_text(encoding="utf-8")
     for name in list_scenarios():
         assert name.startswith("theory_") or f"`{name}`" in text, name
+
+
+# ---------------------------------------------------------------------------
+# Shipped files stand alone
+# ---------------------------------------------------------------------------
+SHIPPED = ("README.md", "model", "experiments", "docs", "notebooks")
+"""What a user of the repository reads: none of it may lean on a file that does not ship."""
+UNSHIPPED = re.compile(r"\bDESIGN\b|\bshared/")
+"""A design document and a folder of seed articles the project was built from, neither of them shipped."""
+_TEXT_SUFFIXES = {".md", ".toml", ".ipynb", ".txt", ".cfg", ".json", ".yaml", ".yml", ".html", ".css", ".js"}
+
+
+def _prose(path: Path) -> str:
+    """The text a reader sees: a Python file's strings and comments (its names may say DESIGN), any other file whole."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".py":
+        return text
+    kept = (tokenize.STRING, tokenize.COMMENT, *((tokenize.FSTRING_MIDDLE,) if hasattr(tokenize, "FSTRING_MIDDLE") else ()))
+    return "\n".join(token.string for token in tokenize.generate_tokens(io.StringIO(text).readline) if token.type in kept)
+
+
+def _shipped_files() -> list[Path]:
+    files = []
+    for name in SHIPPED:
+        path = ROOT / name
+        candidates = [path] if path.is_file() else sorted(path.rglob("*"))
+        files += [f for f in candidates if f.is_file() and f.suffix in {".py", *_TEXT_SUFFIXES} and "__pycache__" not in f.parts]
+    return files
+
+
+def test_shipped_files_cite_nothing_that_does_not_ship() -> None:
+    files = _shipped_files()
+    assert {f.suffix for f in files} >= {".py", ".toml", ".md", ".ipynb"}
+    found = [
+        f"{path.relative_to(ROOT)}: {line.strip()[:100]}"
+        for path in files
+        for line in _prose(path).splitlines()
+        if UNSHIPPED.search(line)
+    ]
+    assert found == [], "cite what ships (the README, docs/ODD.md, docs/parameters.md) instead:\n" + "\n".join(found)
+
+
+def test_the_unshipped_check_sees_prose_but_not_names(tmp_path: Path) -> None:
+    code = tmp_path / "probe.py"
+    code.write_text('DESIGN = "design.csv"\nx = store.DESIGN  # the design points\n', encoding="utf-8")
+    assert not UNSHIPPED.search(_prose(code))
+    code.write_text('"""The record of DESIGN section 6."""\n', encoding="utf-8")
+    assert UNSHIPPED.search(_prose(code))
+    code.write_text("x = 1  # seeds in shared/seeds\n", encoding="utf-8")
+    assert UNSHIPPED.search(_prose(code))
+    page = tmp_path / "page.md"
+    page.write_text("Question 1 of DESIGN: ...", encoding="utf-8")
+    assert UNSHIPPED.search(_prose(page))
 
 
 # ---------------------------------------------------------------------------
