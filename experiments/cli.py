@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
+from experiments import store
 from experiments.analysis import report
 from experiments.backends import BACKENDS
-from experiments.runner import MAX_WORKERS, SweepError, run_experiment
-from experiments.spec import MAX_RUNS, ExperimentError, list_experiments
+from experiments.runner import MAX_WORKERS, SweepError, default_out_dir, run_experiment
+from experiments.spec import MAX_RUNS, ExperimentError, list_experiments, load_experiment
 from model.commandline import positive_int
 
 FAILED_RUN = 1
@@ -85,10 +87,11 @@ def sweep_command(args: argparse.Namespace) -> int:
     """
     if args.scheduler is not None and args.backend != "dask":
         raise ExperimentError(f"--scheduler: only --backend dask uses a scheduler, got --backend {args.backend}")
+    out = Path(args.out) if args.out is not None else default_out_dir(load_experiment(args.experiment, allow_large=args.allow_large))
     try:
         summary = run_experiment(
             args.experiment,
-            out_dir=args.out,
+            out_dir=out,
             workers=args.workers,
             backend=args.backend,
             scheduler=args.scheduler,
@@ -105,11 +108,26 @@ def sweep_command(args: argparse.Namespace) -> int:
     n = int(summary["n"].sum())
     errors = int(summary["errors"].sum())
     negotiated = float((summary["p_negotiated"] * summary["n"]).sum() / n) if n else float("nan")
-    print(
-        f"{len(summary)} design points, {n} runs ({errors} failed); P(negotiated end) over all runs {negotiated:.3f}; "
-        "summary.csv and figures written"
-    )
+    print(f"{len(summary)} design points, {n} runs ({errors} failed); P(negotiated end) over all runs {negotiated:.3f}")
+    print(written(out))
     return 0
+
+
+def written(out: Path) -> str:
+    """Where a sweep or a report left its tables and figures, for the user to open.
+
+    Args:
+        out: The results folder.
+
+    Returns:
+        Lines naming the summary table, the sensitivity indices (if any) and the figures drawn, with their folder.
+    """
+    lines = [f"summary: {out / store.SUMMARY}"]
+    if (out / store.SENSITIVITY).is_file():
+        lines.append(f"sensitivity indices: {out / store.SENSITIVITY}")
+    figures = [name for name in store.FIGURES if (out / name).is_file()]
+    lines.append(f"figures in {out}: {', '.join(figures) if figures else 'none'}")
+    return "\n".join(lines)
 
 
 def report_command(args: argparse.Namespace) -> int:
@@ -126,5 +144,6 @@ def report_command(args: argparse.Namespace) -> int:
             or its manifest or a part does not fit (see :func:`experiments.analysis.report`).
     """
     summary = report(args.out)
-    print(f"{len(summary)} design points, {int(summary['n'].sum())} runs: summary.csv and figures rewritten in {args.out}")
+    print(f"{len(summary)} design points, {int(summary['n'].sum())} runs: summary and figures rewritten")
+    print(written(Path(args.out)))
     return 0

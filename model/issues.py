@@ -1,9 +1,10 @@
 """The negotiated issues and the four steps of the Italian plan that group them.
 
 Every issue is a number in [0, 1] oriented the same way: 0 is Russia's maximal
-demand, 1 is Ukraine's (DESIGN section 3). The steps follow the plan handed to
-the UN Secretary-General in May 2022 (seed 000; seed 001): a ceasefire, then
-Ukraine's international status, then Crimea and Donbas, then European security.
+demand, 1 is Ukraine's (docs/ODD.md, section 2, Issues). The steps follow the plan
+handed to the UN Secretary-General in May 2022 (seed 000; seed 001, the two
+articles named in docs/ODD.md, section 6 Input data): a ceasefire, then Ukraine's
+international status, then Crimea and Donbas, then European security.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ STEP_ISSUES: dict[Step, tuple[str, ...]] = {
 FRONT_ISSUES: tuple[str, ...] = ("ceasefire_line", "withdrawal")
 """Issues whose de facto value follows the front (the share Ukraine holds)
 until an agreement fixes them. The ceasefire line is never bargained: an agreed
-ceasefire freezes it where the front stands (DESIGN section 3)."""
+ceasefire freezes it where the front stands (docs/ODD.md, section 2, Issues)."""
 
 TERRITORY_ISSUES: tuple[str, ...] = ("crimea", "donbas")
 """Issues that the belligerents' red lines (and so their audience costs) bind."""

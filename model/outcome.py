@@ -1,4 +1,4 @@
-"""How a run ended: the outcome record of DESIGN section 6."""
+"""How a run ended: the outcome record (docs/ODD.md, section 4.11 Observation)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The notebooks' git policy (README, "Notebooks"): stripped outputs, public API only.
+"""The notebooks' git policy (docs/development.md, "Notebooks"): stripped outputs, public API only.
 
 ``tools/check_notebooks.py`` enforces it; these tests run it on the committed
 notebooks and show, notebook by notebook, that it catches each violation.
@@ -135,21 +135,21 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "missing.ipynb: not an existing .ipynb file" in capsys.readouterr().err
 
 
-def _readme_section() -> str:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"^## Notebooks\n(.*?)(?=^## |\Z)", readme, flags=re.MULTILINE | re.DOTALL)
-    assert match is not None, "README.md lacks a '## Notebooks' section"
+def _notebooks_section(page: str) -> str:
+    text = (REPO / page).read_text(encoding="utf-8")
+    match = re.search(r"^## Notebooks\n(.*?)(?=^## |\Z)", text, flags=re.MULTILINE | re.DOTALL)
+    assert match is not None, f"{page} lacks a '## Notebooks' section"
     return match.group(1)
 
 
-def test_readme_states_the_policy() -> None:
-    section = _readme_section()
+def test_development_page_states_the_policy() -> None:
+    section = _notebooks_section("docs/development.md")
     assert "committed stripped" in section
     assert "tools/check_notebooks.py --strip" in section
 
 
 def test_readme_lists_every_notebook() -> None:
-    listed = set(re.findall(r"^\| `(\d\d_[a-z0-9_]+)` \|", _readme_section(), flags=re.MULTILINE))
+    listed = set(re.findall(r"^\| `(\d\d_[a-z0-9_]+)` \|", _notebooks_section("README.md"), flags=re.MULTILINE))
     assert listed == {path.stem for path in NOTEBOOKS}
 
 

@@ -1,4 +1,4 @@
-"""The theory's results, reproduced by the model itself (DESIGN section 9).
+"""The theory's results, reproduced by the model itself (docs/ODD.md, section 1 Purpose and patterns).
 
 Each test runs the model over many seeds; tolerances come from the
 Monte-Carlo standard error (an estimate must lie within 4 SE of the theory),

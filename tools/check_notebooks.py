@@ -2,7 +2,7 @@
 
 The notebooks in ``notebooks/`` are executed by CI (``pytest --nbmake``), so
 their outputs are regenerated on every run and would only add noise to the
-history. The policy, described in the README's "Notebooks" section:
+history. The policy, described in docs/development.md ("Notebooks"):
 
 - every code cell is committed without outputs and with no execution count;
 - notebook metadata holds at most ``kernelspec`` and ``language_info`` (no
