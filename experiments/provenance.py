@@ -9,6 +9,7 @@ the platform are recorded for the reader.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import platform
 import subprocess
 import sys
@@ -19,11 +20,14 @@ from typing import Any
 
 import model
 from experiments.backends import Pool
+from experiments.calibration.draws import posterior_path
 from experiments.design import Design
 from experiments.spec import Experiment
+from model import load_scenario
 
 PACKAGES: tuple[str, ...] = (
     "war-termination", "mesa", "numpy", "pandas", "pyarrow", "SALib", "dask", "distributed", "tqdm", "matplotlib",
+    "pyabc",
 )
 """The distributions whose versions a manifest records (``None`` where one is not installed)."""
 
@@ -75,6 +79,14 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
+def _posterior_record(exp: Experiment) -> dict[str, str] | None:
+    """The posterior file a sweep draws from, and the SHA-256 of its bytes; ``None`` if it draws from none."""
+    if not exp.posterior:
+        return None
+    path = posterior_path(load_scenario(exp.scenario))
+    return {"file": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
 def manifest(
     exp: Experiment,
     design: Design,
@@ -117,6 +129,7 @@ def manifest(
         "runs": n_runs,
         "master_seed": exp.master_seed,
         "allow_large": exp.allow_large,
+        "posterior": _posterior_record(exp),
         "fingerprint": fingerprint,
         "model_version": getattr(model, "__version__", None),
         "model_source_hash": source_hash,

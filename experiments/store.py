@@ -41,6 +41,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from experiments.calibration.draws import posterior_path
 from experiments.design import Design
 from experiments.spec import Experiment, ExperimentError
 from model.files import atomic_write
@@ -359,7 +360,8 @@ def fingerprint(experiment: Experiment, design: Design) -> str:
     """A hash of everything that fixes the runs: scenario, overrides, design points, replicates, seed.
 
     The scenario counts by its values, not only its name or path, so a
-    scenario file edited between two sessions is not resumed into.
+    scenario file edited between two sessions is not resumed into; an
+    experiment that draws from a posterior counts its file's bytes as well.
 
     Args:
         experiment: The experiment.
@@ -368,18 +370,18 @@ def fingerprint(experiment: Experiment, design: Design) -> str:
     Returns:
         16 hexadecimal digits of a SHA-256.
     """
-    payload = json.dumps(
-        {
-            "scenario": experiment.scenario,
-            "scenario_values": sorted(load_scenario(experiment.scenario).values.items()),
-            "fixed": sorted(experiment.fixed.items()),
-            "points": design.points.to_csv(),
-            "replicates": experiment.replicates,
-            "master_seed": experiment.master_seed,
-        },
-        sort_keys=True,
-        default=str,
-    )
+    scenario = load_scenario(experiment.scenario)
+    fields: dict[str, Any] = {
+        "scenario": experiment.scenario,
+        "scenario_values": sorted(scenario.values.items()),
+        "fixed": sorted(experiment.fixed.items()),
+        "points": design.points.to_csv(),
+        "replicates": experiment.replicates,
+        "master_seed": experiment.master_seed,
+    }
+    if experiment.posterior:  # the runs' values come from the posterior's bytes too
+        fields["posterior_sha256"] = hashlib.sha256(posterior_path(scenario).read_bytes()).hexdigest()
+    payload = json.dumps(fields, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

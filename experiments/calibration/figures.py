@@ -7,6 +7,7 @@ Each figure is written as PNG and SVG, through a temporary name
 from __future__ import annotations
 
 import functools
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -45,7 +46,7 @@ def marginals(posterior: pd.DataFrame, targets: Targets, stem: Path) -> list[Pat
     n = len(targets.priors)
     cols = 2
     rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, 1.9 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, 2.1 * rows), squeeze=False)
     w = posterior["weight"].to_numpy()
     for ax, prior in zip(axes.flat, targets.priors, strict=False):
         x = posterior[prior.parameter].to_numpy(dtype=float)
@@ -57,7 +58,7 @@ def marginals(posterior: pd.DataFrame, targets: Targets, stem: Path) -> list[Pat
         ax.hist(x, bins=bins, weights=w, color="tab:blue", alpha=0.8, label="posterior")
         ax.axhline(1 / 20, color="grey", lw=1, ls="--", label="prior (uniform)" if prior.distribution == "uniform" else "prior")
         ax.set_title(prior.parameter, fontsize=9)
-        ax.set_xlabel(meaning.get(prior.parameter, prior.parameter), fontsize=7)
+        ax.set_xlabel(textwrap.fill(meaning.get(prior.parameter, prior.parameter), 48), fontsize=7)
         ax.tick_params(labelsize=7)
         ax.set_ylabel("share", fontsize=7)
     for ax in axes.flat[n:]:
