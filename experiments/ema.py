@@ -243,7 +243,7 @@ def run_experiment(scenario: str | Scenario, seed: int, **parameters: Any) -> di
         :func:`outcome_record` of the run.
     """
     overrides = {name: _plain(value) for name, value in parameters.items()}
-    model = WarTerminationModel(scenario, rng=int(seed), **overrides)
+    model = WarTerminationModel(scenario, rng=int(seed), record_agents=False, **overrides)
     outcome = model.run()
     return outcome_record(outcome, model.max_rounds)
 
