@@ -99,7 +99,8 @@ def inner_batch_run(replicates: int, workers: int, period: int = -1) -> dict[str
     from model import WarTerminationModel
 
     seeds = [int(s) for s in run_seeds(1, replicates)]
-    parameters: dict[str, Any] = {"scenario": SCENARIO, "initial_advantage": ADVANTAGES, "momentum": MOMENTA}
+    # no agents' table: one row per round, as the runner's worker records (with it, batch_run gives one per agent)
+    parameters: dict[str, Any] = {"scenario": SCENARIO, "initial_advantage": ADVANTAGES, "momentum": MOMENTA, "record_agents": False}
     # Mesa 3.4+ seeds batch_run with its own rng= argument; 3.3.1 has none, so there the seeds go in the grid
     if "rng" in inspect.signature(mesa.batch_run).parameters:
         seeding: dict[str, Any] = {"rng": seeds}

@@ -122,7 +122,8 @@ def run_chunk(chunk: Chunk) -> list[Row]:
         try:
             if setup_error is not None:
                 raise RuntimeError(setup_error)
-            model = WarTerminationModel(base, rng=seed, **drawn, **varied)
+            # no agents' table: a sweep keeps one row per run
+            model = WarTerminationModel(base, rng=seed, record_agents=False, **drawn, **varied)
             outcome = model.run()
             row.update(outcome.to_dict())
             row["first_breakdown_round"] = _first_breakdown(model) if outcome.breakdowns else None

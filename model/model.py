@@ -50,7 +50,7 @@ from model.outcome import Outcome, OutcomeKind, Side
 from model.parameters import Value
 from model.proposer import Proposer
 from model.protocols import PROTOCOLS, TableState
-from model.record import REPORTERS
+from model.record import AGENT_REPORTERS, REPORTERS, agent_row, outcome_columns
 from model.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 
 _LATER_STEPS = len(Step) - 1  # the steps an agreed ceasefire leaves open
@@ -63,6 +63,10 @@ class WarTerminationModel(mesa.Model):
         scenario: A bundled scenario name, a path to a ``.toml`` file, or a
             loaded :class:`~model.scenario.Scenario`.
         rng: Seed or ``numpy.random.Generator`` (Mesa 3's convention).
+        record_agents: Keep the agents' table (:data:`model.record.AGENT_REPORTERS`, read with
+            ``datacollector.get_agent_vars_dataframe()``). Sweeps turn it off: it costs time and changes
+            no outcome. With it, ``mesa.batch_run`` returns one row per agent of each round it reads
+            (Mesa's convention); without it, one row per round.
         **overrides: Any parameter of :func:`model.describe_parameters` by
             its flat name.
 
@@ -75,6 +79,8 @@ class WarTerminationModel(mesa.Model):
         self,
         scenario: str | Path | Scenario = DEFAULT_SCENARIO,
         rng: int | np.random.Generator | None = None,
+        *,
+        record_agents: bool = True,
         **overrides: Any,
     ) -> None:
         """Validate the scenario and overrides, then create the agents."""
@@ -122,8 +128,8 @@ class WarTerminationModel(mesa.Model):
         if self.settled:
             self._finish_if_over()
 
-        self.datacollector = RoundRecorder(model_reporters=REPORTERS)
-        self.datacollector.collect(self)
+        self.datacollector = RoundRecorder(REPORTERS, AGENT_REPORTERS if record_agents else None, agent_row)
+        self._collect()
         forget_agent_counter(self)
 
     def _create_agents(self, v: Mapping[str, Value]) -> None:
@@ -179,6 +185,7 @@ class WarTerminationModel(mesa.Model):
         # the record of the round's talks (read by the DataCollector and the page)
         self.reservations = {Side.RUSSIA: 0.0, Side.UKRAINE: 0.0}
         self.proposal_values = {Side.RUSSIA: math.nan, Side.UKRAINE: math.nan}
+        self.answers: dict[Side, bool | None] = {Side.RUSSIA: None, Side.UKRAINE: None}  # each side's own answer
         self.proposal: dict[str, float] = {}
         self.proposal_forms: dict[str, TerritorialForm] = {}  # the territorial issues on the table, and how
         self.on_table: tuple[Step, ...] = ()  # the steps the protocol put on the table this round
@@ -215,7 +222,19 @@ class WarTerminationModel(mesa.Model):
         if self.winner is None and self.steps >= self.talks_resume_round:
             self._negotiate()
         self._finish_if_over()
-        self.datacollector.collect(self)  # after the end is known, so the last row's status is the outcome
+        self._collect()  # after the end is known, so the last row's status is the outcome
+
+    def _collect(self) -> None:
+        """Record the round; once the run is over, its outcome too, in every row (:func:`model.record.outcome_columns`).
+
+        ``mesa.batch_run`` builds its rows from this table, so its rows carry
+        the outcome the way they carry the run's parameters. (Mesa 3.3.1 reads
+        the row before the last, which a column filled in only at the end
+        would leave empty.)
+        """
+        self.datacollector.collect(self)
+        if self.outcome is not None:
+            self.datacollector.add_run_columns(outcome_columns(self.outcome))
 
     def run(self) -> Outcome:
         """Run to the end and return the outcome.
@@ -457,6 +476,7 @@ class WarTerminationModel(mesa.Model):
         self.proposal_forms = {}
         self.on_table = ()
         self.proposal_values = {Side.RUSSIA: math.nan, Side.UKRAINE: math.nan}
+        self.answers = {Side.RUSSIA: None, Side.UKRAINE: None}
         self.range_exists = False
         self.reservations = self.war_values
 
@@ -508,6 +528,7 @@ class WarTerminationModel(mesa.Model):
         accepted = True
         for b in self.belligerents:
             self.proposal_values[b.side], yes = b.answer(proposal.terms, talks, *floors[b.side])
+            self.answers[b.side] = yes
             accepted &= yes
         if accepted and (Step.STATUS in steps or Step.STATUS in self.agreed):
             # the guarantees after the agreement are the ones its own terms set: Russia must still keep
