@@ -24,6 +24,7 @@ from experiments.spec import Experiment
 
 PACKAGES: tuple[str, ...] = (
     "war-termination", "mesa", "numpy", "pandas", "pyarrow", "SALib", "dask", "distributed", "tqdm", "matplotlib",
+    "lifelines", "statsmodels",
 )
 """The distributions whose versions a manifest records (``None`` where one is not installed)."""
 
