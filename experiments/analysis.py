@@ -37,7 +37,9 @@ from experiments.statistics import (
     kaplan_meier,
     km_quantile,
     negotiated_end_summary,
+    negotiated_end_times,
     noise_share,
+    restricted_mean,
     restricted_times,
     wilson_interval,
 )
@@ -120,7 +122,10 @@ def point_response(runs: pd.DataFrame, name: str) -> pd.Series:
     if name == "rmst_negotiated_end":
         ok = runs[runs["error"].isna()]
         tau = horizon(runs)
-        rmst = {point: negotiated_end_summary(part, tau)["rmst_negotiated_end"] for point, part in ok.groupby("point_id", sort=True)}
+        rmst = {
+            point: restricted_mean(kaplan_meier(*negotiated_end_times(part)), tau)[0]
+            for point, part in ok.groupby("point_id", sort=True)
+        }
         return pd.Series(rmst, dtype=float).rename_axis("point_id")
     return outcome_values(runs, name).groupby(runs["point_id"], sort=True).mean().dropna()
 
