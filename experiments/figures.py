@@ -181,9 +181,17 @@ def _facet(experiment: Experiment) -> str | None:
     return group if group and group not in experiment.report.heatmap else None
 
 
-def _note(pooled: Sequence[str], facet: str | None, constant: str = "") -> str:
-    """The line of a heatmap title that says what is faceted, what is the same everywhere, and what pooled."""
-    parts = [constant] if constant else []
+def _note(frame: pd.DataFrame, others: Sequence[str], facet: str | None = None) -> str:
+    """The line of a heatmap title that says what is faceted, what is the same everywhere, and what is pooled.
+
+    Args:
+        frame: The runs or summary rows drawn.
+        others: The factors that are neither axis.
+        facet: The factor with a panel per level, if any.
+    """
+    constant = [f"{c} = {_value(frame[c].iloc[0])}" for c in others if c != facet and frame[c].nunique() == 1]
+    pooled = [c for c in others if c != facet and frame[c].nunique() > 1]
+    parts = list(constant)
     if facet:
         parts.append(f"panels by {axis_label(facet)}")
     if pooled:
@@ -236,10 +244,7 @@ class _Cells:
         self.xs = sorted(frame[x].unique())
         self.ys = sorted(frame[y].unique(), reverse=True)  # the largest on top
         if facet is not None and frame[facet].nunique() < 2:
-            self.constant = f"{facet} = {_value(frame[facet].iloc[0])}"  # one level: a constant, said once
-            self.facet = facet = None
-        else:
-            self.constant = ""
+            self.facet = facet = None  # one level: a constant, which the title says once
         self.levels: list[Any] = sorted(frame[facet].unique()) if facet else [None]
         keys = [facet, y, x] if facet else [y, x]
         self.parts = {(key if facet else (None, *key)): part for key, part in frame.groupby(keys, sort=False)}
@@ -345,10 +350,9 @@ def heatmap(summary: pd.DataFrame, x: str, y: str, path: Path, title: str, facet
         image = _draw_cells(ax, cells, share, texts, "viridis", 0.0, 1.0)
         ax.set_title("\n".join(filter(None, [label, cells.title(level)])))
     fig.colorbar(image, ax=axes, shrink=0.6, label="share of runs")
-    pooled = [c for c in _factors(summary) if c not in (x, y, facet)]
     lines = [
         f"{title}: how the runs end (each cell: share, 95% Wilson interval" + (f"; n = {common} runs a cell)" if common else ", n runs)"),
-        _note(pooled, cells.facet, cells.constant),
+        _note(frame, [c for c in _factors(summary) if c not in (x, y)], cells.facet),
         f"not shown, no run ended so: {', '.join(empty)}" if empty else "",
     ]
     fig.suptitle("\n".join(filter(None, lines)))
@@ -417,11 +421,10 @@ def heatmap_timing(runs: pd.DataFrame, x: str, y: str, path: Path, title: str, f
         image = _draw_cells(ax, cells, values, texts, "magma_r", 0.0, tau)
         ax.set_title("\n".join(filter(None, [heading, cells.title(level)])))
     fig.colorbar(image, ax=axes, shrink=0.6, label=_WEEKS)
-    pooled = [c for c in store.factor_columns(runs) if c not in (x, y, facet)]
     lines = [
         f"{title}: when the first negotiated end (a ceasefire, or a settlement without one) comes"
         + (f"; n = {common} runs a cell" if common else ""),
-        _note(pooled, cells.facet, cells.constant),
+        _note(runs, [c for c in store.factor_columns(runs) if c not in (x, y)], cells.facet),
         "a run won or still fighting at the horizon never has one (censored; the victory competes)",
     ]
     fig.suptitle("\n".join(filter(None, lines)))
@@ -486,10 +489,9 @@ def heatmap_terms(runs: pd.DataFrame, x: str, y: str, path: Path, title: str) ->
         ax.set_title(f"{issue} (step {step_of[issue]})")
     fig.colorbar(image, ax=axes, shrink=0.6, label="term: 0 Russia's demand … 1 Ukraine's")
     missing = [i for i in step_of if i not in issues]
-    pooled = [c for c in store.factor_columns(runs) if c not in (x, y)]
     lines = [
         f"{title}: the terms of negotiated ends, per issue (each cell: mean, 95% t interval, n ends that agreed it)",
-        f"pooled over {', '.join(pooled)}" if pooled else "",
+        _note(runs, [c for c in store.factor_columns(runs) if c not in (x, y)]),
         f"not shown, no negotiated end agreed: {', '.join(missing)}" if missing else "",
     ]
     fig.suptitle("\n".join(filter(None, lines)))
