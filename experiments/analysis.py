@@ -2,16 +2,19 @@
 
 Everything here reads the saved runs (:func:`experiments.store.read_runs`),
 so a report can be redrawn from a results folder without running anything.
-The estimators (Wilson intervals, Kaplan-Meier, replicate noise) are in
-:mod:`experiments.statistics`, which says what each run's times are
-censored at; the figures are in :mod:`experiments.figures`.
+The estimators (Wilson intervals, Kaplan-Meier, restricted means, competing
+ends, replicate noise) are in :mod:`experiments.statistics`, which says what
+each run's times are censored at; the figures are in :mod:`experiments.figures`.
 
-- Each design point's shares carry Wilson 95% intervals, and its rounds to
-  the first ceasefire Kaplan-Meier quartiles (NaN when fewer than that share
-  of runs ever reach a ceasefire).
-- Sampled designs: each point's mean outcome over its replicates is the
-  response whose Sobol indices (Saltelli et al. 2010; bootstrap intervals)
-  or Morris elementary effects (Campolongo et al. 2007) SALib computes.
+- Each design point's shares carry Wilson 95% intervals; its rounds to the
+  first ceasefire and to the first negotiated end Kaplan-Meier quartiles (NaN
+  when fewer than that share of runs ever reach one), the latter with the
+  median's 95% interval and the restricted mean up to the horizon.
+- Sampled designs: each point's response is its mean outcome over its
+  replicates, or for ``rmst_negotiated_end`` the restricted mean of the
+  Kaplan-Meier curve of its replicates; SALib computes its Sobol indices
+  (Saltelli et al. 2010; bootstrap intervals) or Morris elementary effects
+  (Campolongo et al. 2007).
 """
 
 from __future__ import annotations
@@ -25,11 +28,28 @@ import pandas as pd
 
 from experiments import store
 from experiments.design import Design, build_design
-from experiments.spec import Experiment, ExperimentError, experiment_from_text
-from experiments.statistics import ceasefire_times, kaplan_meier, km_quantile, noise_share, wilson_interval
+from experiments.spec import CENSORED_OUTCOMES, Experiment, ExperimentError, experiment_from_text
+from experiments.statistics import (
+    NEGOTIATED_END_COLUMNS,
+    EndCause,
+    ceasefire_times,
+    end_events,
+    kaplan_meier,
+    km_quantile,
+    negotiated_end_summary,
+    negotiated_end_times,
+    noise_share,
+    restricted_mean,
+    restricted_times,
+    wilson_interval,
+)
 
 PROPORTIONS: tuple[str, ...] = ("settlement", "ceasefire", "victory_russia", "victory_ukraine", "war", "negotiated")
 """Outcome shares reported per design point, each with a Wilson 95% interval."""
+
+TIMING_OUTCOMES: tuple[str, ...] = ("time_to_negotiated_end", "rmst_negotiated_end")
+"""Outcomes summarised by Kaplan-Meier (the columns of
+:data:`experiments.statistics.NEGOTIATED_END_COLUMNS`, in every summary), not by a per-run mean."""
 
 
 # ----------------------------------------------------------------------
@@ -37,6 +57,13 @@ PROPORTIONS: tuple[str, ...] = ("settlement", "ceasefire", "victory_russia", "vi
 # ----------------------------------------------------------------------
 def outcome_values(runs: pd.DataFrame, name: str) -> pd.Series:
     """One outcome (see :data:`experiments.spec.OUTCOMES`) per run, as numbers.
+
+    ``time_to_negotiated_end`` and ``rmst_negotiated_end`` give each run's
+    time to its first negotiated end restricted to the horizon, ``min(T,
+    tau)`` (:func:`experiments.statistics.restricted_times`): their mean
+    over a point is the point's restricted mean when every run is followed
+    to the horizon; the summary and the sensitivity indices take that from
+    the Kaplan-Meier curve instead (:func:`point_response`).
 
     Args:
         runs: Saved run rows.
@@ -47,7 +74,9 @@ def outcome_values(runs: pd.DataFrame, name: str) -> pd.Series:
     """
     ok = runs["error"].isna()
     kind = runs["kind"]
-    if name == "negotiated":
+    if name in TIMING_OUTCOMES:
+        values = pd.Series(restricted_times(runs, horizon(runs)), index=runs.index)
+    elif name == "negotiated":
         values = kind.isin(["settlement", "ceasefire"]).astype(float)
     elif name in ("settlement", "ceasefire", "war"):
         values = (kind == name).astype(float)
@@ -60,6 +89,47 @@ def outcome_values(runs: pd.DataFrame, name: str) -> pd.Series:
     return values.where(ok)
 
 
+def horizon(runs: pd.DataFrame) -> float:
+    """The horizon ``tau`` of restricted means: the shortest horizon among the successful runs (1 if none).
+
+    Args:
+        runs: Saved run rows.
+
+    Returns:
+        Rounds.
+    """
+    ok = runs["error"].isna()
+    shortest = runs.loc[ok, "max_rounds"].astype(float).min() if ok.any() else float("nan")
+    return float(shortest) if np.isfinite(shortest) else 1.0
+
+
+def point_response(runs: pd.DataFrame, name: str) -> pd.Series:
+    """One outcome per design point: the mean over its successful runs, or the Kaplan-Meier restricted mean.
+
+    Args:
+        runs: Saved run rows.
+        name: The outcome; ``rmst_negotiated_end`` is each point's restricted
+            mean time to the first negotiated end up to :func:`horizon`.
+
+    Returns:
+        A float series indexed by ``point_id`` (points with no successful run are missing).
+
+    Raises:
+        ExperimentError: For a censored time with no mean (see :data:`experiments.spec.CENSORED_OUTCOMES`).
+    """
+    if name in CENSORED_OUTCOMES:
+        raise ExperimentError(f"{name}: a censored time has no mean per design point; its restricted mean is rmst_negotiated_end")
+    if name == "rmst_negotiated_end":
+        ok = runs[runs["error"].isna()]
+        tau = horizon(runs)
+        rmst = {
+            point: restricted_mean(kaplan_meier(*negotiated_end_times(part)), tau)[0]
+            for point, part in ok.groupby("point_id", sort=True)
+        }
+        return pd.Series(rmst, dtype=float).rename_axis("point_id")
+    return outcome_values(runs, name).groupby(runs["point_id"], sort=True).mean().dropna()
+
+
 # ----------------------------------------------------------------------
 # The summary table
 # ----------------------------------------------------------------------
@@ -69,10 +139,16 @@ def summarise(runs: pd.DataFrame, design_points: pd.DataFrame | None = None, out
     Columns: the varied parameters; ``n`` (runs without error) and ``errors``;
     for each of :data:`PROPORTIONS`, ``p_<name>`` with ``p_<name>_lo`` and
     ``p_<name>_hi`` (Wilson 95%); ``p_any_ceasefire`` (a ceasefire at some
+    point) and ``p_any_negotiated_end`` (a ceasefire or a settlement at some
     point) with ``_lo`` and ``_hi`` likewise; ``ceasefire_round_q25``,
-    ``_median``, ``_q75`` (Kaplan-Meier, censored at the horizon); ``mean_rounds``, ``mean_breakdowns``,
+    ``_median``, ``_q75`` (Kaplan-Meier, censored at the horizon); the
+    timing of the first negotiated end,
+    :data:`experiments.statistics.NEGOTIATED_END_COLUMNS` (Kaplan-Meier
+    quartiles, the median's 95% interval, and the restricted mean up to
+    :func:`horizon` with its 95% interval); ``mean_rounds``, ``mean_breakdowns``,
     ``mean_cost_<side>``, ``mean_term_<issue>`` (over negotiated ends where
-    the issue was agreed) and ``mean_<outcome>`` for each requested outcome.
+    the issue was agreed) and ``mean_<outcome>`` for each requested outcome
+    but those of :data:`TIMING_OUTCOMES`, which the timing columns report.
 
     Args:
         runs: Saved run rows.
@@ -89,6 +165,7 @@ def summarise(runs: pd.DataFrame, design_points: pd.DataFrame | None = None, out
     table = _shares(sums)
     quartiles = _ceasefire_quartiles(runs[ok], table.index)
     table["ceasefire_round_q25"], table["ceasefire_round_median"], table["ceasefire_round_q75"] = quartiles.T
+    table = table.join(_negotiated_end_timing(runs[ok], table.index, horizon(runs)))
     table = table.join(grouped[means].mean())
     if design_points is not None:
         table = design_points.join(table, how="left")
@@ -111,6 +188,8 @@ def _per_run(runs: pd.DataFrame, ok: pd.Series, outcomes: Sequence[str]) -> tupl
     for name in PROPORTIONS:
         frame[f"k_{name}"] = outcome_values(runs, name).fillna(0.0)
     frame["k_any_ceasefire"] = (runs["first_ceasefire_round"].notna() & ok).astype(float)
+    negotiated_end = pd.Series(end_events(runs)[1] == EndCause.NEGOTIATED, index=runs.index)
+    frame["k_any_negotiated_end"] = (negotiated_end & ok).astype(float)
     means = {
         "mean_rounds": runs["rounds"],
         "mean_breakdowns": runs["breakdowns"],
@@ -123,7 +202,8 @@ def _per_run(runs: pd.DataFrame, ok: pd.Series, outcomes: Sequence[str]) -> tupl
             # the terms of negotiated ends only: a victory imposes the winner's ideal, which says nothing of bargaining
             means[f"mean_{col}"] = runs[col].where(negotiated)
     for name in outcomes:
-        means.setdefault(f"mean_{name}", outcome_values(runs, name))
+        if name not in TIMING_OUTCOMES:
+            means.setdefault(f"mean_{name}", outcome_values(runs, name))
     for col, values in means.items():
         frame[col] = values.astype(float).where(ok)
     return frame, list(means)
@@ -135,7 +215,7 @@ def _shares(sums: pd.DataFrame) -> pd.DataFrame:
     table["n"] = sums["ok"].astype(int)
     table["errors"] = sums["errors"].astype(int)
     n = table["n"].to_numpy(dtype=float)
-    for name in (*PROPORTIONS, "any_ceasefire"):
+    for name in (*PROPORTIONS, "any_ceasefire", "any_negotiated_end"):
         k = sums[f"k_{name}"].to_numpy()
         lo, hi = wilson_interval(k, n)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -146,18 +226,30 @@ def _shares(sums: pd.DataFrame) -> pd.DataFrame:
 
 def _ceasefire_quartiles(valid: pd.DataFrame, point_ids: pd.Index) -> np.ndarray:
     """Kaplan-Meier quartiles of the rounds to the first ceasefire at each point (one row per point)."""
+    parts = dict(tuple(valid.groupby("point_id", sort=False)))
     quartiles = []
     for point_id in point_ids:
-        t, s = kaplan_meier(*ceasefire_times(valid[valid["point_id"] == point_id]))
-        quartiles.append([km_quantile(t, s, q) for q in (0.25, 0.5, 0.75)])
+        if point_id not in parts:
+            quartiles.append([np.nan] * 3)
+            continue
+        fitter = kaplan_meier(*ceasefire_times(parts[point_id]))
+        quartiles.append([km_quantile(fitter, q) for q in (0.25, 0.5, 0.75)])
     return np.array(quartiles, dtype=float).reshape(-1, 3)
+
+
+def _negotiated_end_timing(valid: pd.DataFrame, point_ids: pd.Index, tau: float) -> pd.DataFrame:
+    """:func:`experiments.statistics.negotiated_end_summary` of each point (one row per point)."""
+    parts = dict(tuple(valid.groupby("point_id", sort=False)))
+    empty = valid.iloc[:0]
+    rows = [negotiated_end_summary(parts.get(point_id, empty), tau) for point_id in point_ids]
+    return pd.DataFrame(rows, index=point_ids, columns=list(NEGOTIATED_END_COLUMNS), dtype=float)
 
 
 # ----------------------------------------------------------------------
 # Sensitivity indices
 # ----------------------------------------------------------------------
 def sensitivity(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
-    """Sobol or Morris indices of each requested outcome's mean per design point.
+    """Sobol or Morris indices of each requested outcome's response per design point (:func:`point_response`).
 
     Args:
         runs: Saved run rows of a ``sobol`` or ``morris`` experiment.
@@ -180,7 +272,7 @@ def sensitivity(runs: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     for name in experiment.outcomes:
         values = outcome_values(runs, name)
-        y = values.groupby(runs["point_id"]).mean().reindex(range(len(design))).to_numpy(dtype=float)
+        y = point_response(runs, name).reindex(range(len(design))).to_numpy(dtype=float)
         if np.isnan(y).any():
             missing = int(np.isnan(y).sum())
             raise ExperimentError(f"{experiment.name}: {missing} design points have no successful run; run the sweep to the end")

@@ -120,13 +120,16 @@ def written(out: Path) -> str:
         out: The results folder.
 
     Returns:
-        Lines naming the summary table, the sensitivity indices (if any) and the figures drawn, with their folder.
+        Lines naming the summary table, the sensitivity indices (if any) and the figures drawn (their PNGs;
+        the PDF beside each is said once), with their folder.
     """
     lines = [f"summary: {out / store.SUMMARY}"]
     if (out / store.SENSITIVITY).is_file():
         lines.append(f"sensitivity indices: {out / store.SENSITIVITY}")
-    figures = [name for name in store.FIGURES if (out / name).is_file()]
+    figures = [name for name in store.FIGURES if name.endswith(".png") and (out / name).is_file()]
     lines.append(f"figures in {out}: {', '.join(figures) if figures else 'none'}")
+    if any((out / name).with_suffix(".pdf").is_file() for name in figures):
+        lines.append("each also as a PDF of the same name, to print")
     return "\n".join(lines)
 
 

@@ -27,7 +27,7 @@ from model import load_scenario
 
 PACKAGES: tuple[str, ...] = (
     "war-termination", "mesa", "numpy", "pandas", "pyarrow", "SALib", "dask", "distributed", "tqdm", "matplotlib",
-    "pyabc",
+    "lifelines", "statsmodels", "pyabc", "ema-workbench",
 )
 """The distributions whose versions a manifest records (``None`` where one is not installed)."""
 

@@ -9,7 +9,7 @@ summarise::
     scenario = "severodonetsk"          # a bundled scenario name or a path
     master_seed = 20220526
     replicates = 25                      # runs per design point
-    outcomes = ["negotiated", "time_to_ceasefire"]
+    outcomes = ["negotiated", "time_to_negotiated_end"]
 
     [design]
     method = "grid"                      # grid, lhs, sobol or morris
@@ -76,7 +76,19 @@ OUTCOMES: Mapping[str, str] = MappingProxyType(
         "victory_russia": "1 if Russia won militarily",
         "victory_ukraine": "1 if Ukraine won militarily",
         "war": "1 if the sides were still fighting at the horizon",
-        "time_to_ceasefire": "rounds to the first ceasefire, set to the horizon when there was none",
+        "time_to_negotiated_end": (
+            "rounds to the first negotiated end (the first ceasefire, or a settlement reached without one), censored; "
+            "summarised by its Kaplan-Meier median with a 95% interval, not by a mean (a sampled design analyses "
+            "rmst_negotiated_end)"
+        ),
+        "rmst_negotiated_end": (
+            "restricted mean rounds to the first negotiated end up to the horizon, from the Kaplan-Meier curve of a "
+            "design point's runs (a run won or still fighting counts the whole horizon): the timing response of a sampled design"
+        ),
+        "time_to_ceasefire": (
+            "rounds to the first ceasefire, set to the horizon when there was none (kept for older files: it counts a "
+            "settlement reached without a ceasefire as none; prefer rmst_negotiated_end)"
+        ),
         "rounds": "rounds played",
         "step_reached": "highest step of the plan agreed",
         "breakdowns": "ceasefires that broke down",
@@ -86,6 +98,12 @@ OUTCOMES: Mapping[str, str] = MappingProxyType(
     }
 )
 """Per-run outcomes an experiment can name under ``outcomes`` (sampled designs analyse their mean per point)."""
+
+CENSORED_OUTCOMES: tuple[str, ...] = ("time_to_negotiated_end",)
+"""Outcomes that are censored times: no mean per design point, so no ``sobol`` or ``morris`` response."""
+
+DEFAULT_OUTCOMES: tuple[str, ...] = ("negotiated", "rmst_negotiated_end")
+"""The outcomes of a file that names none."""
 
 _TOP_LEVEL = {
     "name",
@@ -404,6 +422,12 @@ def _build(data: Mapping[str, Any], where: str, text: str, path: str, quick: boo
     replicates = positive_int(data.get("replicates", 1), f"{where}: replicates")
     outcomes = _outcomes(data, where)
     method, samples, morris_levels, second_order = _design_table(data, where)
+    censored = [o for o in outcomes if o in CENSORED_OUTCOMES]
+    if censored and method in ("sobol", "morris"):
+        raise ExperimentError(
+            f"{where}: outcomes: {censored[0]} is a censored time with no mean per design point; "
+            f"a {method} design analyses its restricted mean, rmst_negotiated_end"
+        )
     fixed_raw = _table(data, "fixed", where, None)
     try:
         base = scenario.with_overrides(fixed_raw, origin=f"{where}: [fixed]")
@@ -478,7 +502,7 @@ def _master_seed(data: Mapping[str, Any], where: str) -> int:
 
 
 def _outcomes(data: Mapping[str, Any], where: str) -> tuple[str, ...]:
-    outcomes = data.get("outcomes", ["negotiated", "time_to_ceasefire"])
+    outcomes = data.get("outcomes", list(DEFAULT_OUTCOMES))
     if not isinstance(outcomes, list) or not outcomes or any(o not in OUTCOMES for o in outcomes):
         raise ExperimentError(f"{where}: outcomes: expected a non-empty list drawn from {', '.join(OUTCOMES)}, got {outcomes!r}")
     return tuple(outcomes)

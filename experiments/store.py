@@ -8,7 +8,7 @@ Layout of a results folder::
       runs/part-*.parquet  one row per run, written chunk by chunk as runs finish
       summary.csv          per design point (see experiments.analysis)
       sensitivity.csv      Sobol or Morris indices (sampled designs)
-      *.png                figures
+      *.png, *.pdf         figures
       .sweep.lock          held by the sweep or report working on the folder (removed when it ends)
 
 Every file is written to a temporary name in the same folder and renamed
@@ -54,14 +54,24 @@ DESIGN = "design.csv"
 SUMMARY = "summary.csv"
 SENSITIVITY = "sensitivity.csv"
 LOCK = ".sweep.lock"
-FIGURES: tuple[str, ...] = (
-    "heatmap.png",
-    "heatmap_timing_terms.png",
-    "km_first_ceasefire.png",
-    "km_ceasefire_survival.png",
-    "sensitivity.png",
+FIGURE_NAMES: tuple[str, ...] = (
+    "heatmap",
+    "heatmap_timing",
+    "heatmap_terms",
+    "km_negotiated_end",
+    "cumulative_incidence",
+    "km_ceasefire_survival",
+    "sensitivity",
 )
-"""The figures :mod:`experiments.figures` draws: the only PNGs ``--fresh`` removes."""
+"""The figures :mod:`experiments.figures` draws, each in every one of :data:`FIGURE_FORMATS`."""
+FIGURE_FORMATS: tuple[str, ...] = ("png", "pdf")
+"""A raster to look at, a vector file to print."""
+FIGURES: tuple[str, ...] = (
+    *(f"{name}.{fmt}" for name in FIGURE_NAMES for fmt in FIGURE_FORMATS),
+    "heatmap_timing_terms.png",  # drawn by earlier versions, and removed like the others
+    "km_first_ceasefire.png",
+)
+"""The figure files of a results folder: the only PNGs and PDFs ``--fresh`` (and a report) removes."""
 _PART_GLOB = "part-*.parquet"
 _TMP_GLOB = ".*.tmp"
 MAX_MANIFEST_BYTES = 8 << 20

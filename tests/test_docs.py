@@ -270,7 +270,7 @@ def test_parameter_page_lists_every_parameter_with_its_allowed_values() -> None:
     for p in describe_parameters():
         row = next((line for line in text.splitlines() if line.startswith(f"| `{p.name}` | {p.group} |")), None)
         assert row is not None, p.name
-        assert p.allowed.replace("|", "\\|") in row and p.meaning in row
+        assert p.allowed.replace("|", "\\|") in row and p.meaning in row and f"| {p.unit} |" in row
 
 
 def test_parameter_tool_check_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

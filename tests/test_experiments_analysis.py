@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.analysis import outcome_values, summarise
+from experiments import ExperimentError
+from experiments.analysis import outcome_values, point_response, summarise
 from experiments.statistics import wilson_interval
 
 
@@ -41,12 +42,15 @@ def test_outcome_values() -> None:
     runs = _runs()
     assert outcome_values(runs, "negotiated").tolist()[:6] == [1, 1, 0, 1, 0, 0]
     assert outcome_values(runs, "time_to_ceasefire").tolist()[:6] == [3, 5, 30, 10, 30, 4]
+    # the settlements at 3 and 5 came without a ceasefire: a negotiated end all the same; the victory never has one
+    assert outcome_values(runs, "time_to_negotiated_end").tolist()[:6] == [3, 5, 30, 10, 30, 4]
+    assert outcome_values(runs, "rmst_negotiated_end").tolist()[:6] == [3, 5, 30, 10, 30, 4]
     assert outcome_values(runs, "victory_russia").tolist()[:6] == [0, 0, 1, 0, 0, 0]
     assert np.isnan(outcome_values(runs, "negotiated").iloc[6])
 
 
 def test_summary_hand_computed() -> None:
-    table = summarise(_runs(), outcomes=["time_to_ceasefire"]).set_index("point_id")
+    table = summarise(_runs(), outcomes=["time_to_ceasefire", "time_to_negotiated_end"]).set_index("point_id")
     first, second = table.loc[0], table.loc[1]
     assert first["n"] == 4 and first["errors"] == 0 and second["n"] == 2 and second["errors"] == 1
     assert first["p_settlement"] == 0.5 and first["p_ceasefire"] == 0.25 and first["p_victory_russia"] == 0.25
@@ -57,6 +61,13 @@ def test_summary_hand_computed() -> None:
     assert second["ceasefire_round_median"] == 4 and np.isnan(second["ceasefire_round_q75"])
     assert first["mean_term_crimea"] == pytest.approx(0.5)  # negotiated ends only
     assert first["mean_time_to_ceasefire"] == pytest.approx((3 + 5 + 30 + 10) / 4)
+    # first negotiated ends at 3 (settled), 5 (settled), 10 (ceasefire); the Russian victory never has one
+    assert first["p_any_negotiated_end"] == 0.75 and second["p_any_negotiated_end"] == 0.5
+    assert (first["negotiated_end_round_q25"], first["negotiated_end_round_median"]) == (3, 5)
+    assert first["rmst_negotiated_end"] == pytest.approx((3 + 5 + 30 + 10) / 4)
+    assert second["rmst_negotiated_end"] == pytest.approx((30 + 4) / 2) and np.isnan(second["negotiated_end_round_q75"])
+    assert first["rmst_negotiated_end_lo"] < first["rmst_negotiated_end"] < first["rmst_negotiated_end_hi"]
+    assert "mean_time_to_negotiated_end" not in table.columns  # a censored time is summarised by Kaplan-Meier, not a mean
     assert first["momentum"] == 0.0 and second["momentum"] == 0.01
     lo, hi = wilson_interval(3, 4)
     assert first["p_negotiated_lo"] == pytest.approx(lo) and first["p_negotiated_hi"] == pytest.approx(hi)
@@ -71,3 +82,16 @@ def test_every_probability_has_a_wilson_interval() -> None:
     for column in shares:
         assert {f"{column}_lo", f"{column}_hi"} <= set(table.columns), column
         assert (table[f"{column}_lo"] <= table[column]).all() and (table[column] <= table[f"{column}_hi"]).all()
+
+
+def test_point_response_of_the_restricted_mean_is_the_kaplan_meier_area() -> None:
+    runs = _runs()
+    rmst = point_response(runs, "rmst_negotiated_end")
+    assert rmst.tolist() == pytest.approx([(3 + 5 + 30 + 10) / 4, (30 + 4) / 2])  # every run followed to the horizon
+    assert point_response(runs, "negotiated").tolist() == pytest.approx([0.75, 0.0])
+    # a run censored early (stopped at 12, no end) counts as far as it was seen, not as the whole horizon
+    early = runs.copy()
+    early.loc[4, "rounds"] = 12
+    assert point_response(early, "rmst_negotiated_end").loc[1] == pytest.approx(4 * 1.0 + 26 * 0.5)
+    with pytest.raises(ExperimentError, match="censored time has no mean"):
+        point_response(runs, "time_to_negotiated_end")

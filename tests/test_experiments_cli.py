@@ -48,9 +48,10 @@ def test_sweep_says_where_it_wrote_the_summary_and_figures(tmp_path: Path, capsy
     assert "4 design points, 8 runs (0 failed)" in text
     summary, figures = _named(text, out)
     assert summary == out / "summary.csv" and summary.is_file()
-    assert out / "heatmap.png" in figures and out / "km_first_ceasefire.png" in figures
-    assert all(figure.is_file() for figure in figures)
+    assert out / "heatmap.png" in figures and out / "heatmap_timing.png" in figures
+    assert all(figure.is_file() and figure.with_suffix(".pdf").is_file() for figure in figures)
     assert {figure.name for figure in figures} == {p.name for p in out.glob("*.png")}
+    assert "each also as a PDF of the same name" in text
 
 
 def test_sweep_names_the_default_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

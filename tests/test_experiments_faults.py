@@ -89,9 +89,14 @@ def test_fresh_removes_only_the_runners_files(tmp_path: Path, capsys: pytest.Cap
     mine = {"notes.txt": b"mine", "photo.png": b"not a figure", "runs/keep.txt": b"mine too"}
     for name, data in mine.items():
         (out / name).write_bytes(data)
-    figures = {p.name for p in out.glob("*.png")} - {"photo.png"}
-    assert figures and figures <= set(store.FIGURES)
+    figures = {p.name for p in out.glob("*.p[dn][fg]")} - {"photo.png"}
+    assert figures <= set(store.FIGURES)
+    # figures a sweep draws (nothing happens in 12 rounds here, so none is drawn) and those earlier versions drew
+    ours = ["km_negotiated_end.png", "km_negotiated_end.pdf", "heatmap_timing_terms.png", "km_first_ceasefire.png"]
+    for name in ours:
+        (out / name).write_bytes(b"a figure")
     assert main(sweep_args(exp, out, "--fresh", "--quick")) == 0  # another size: only possible because the old runs went
+    assert not any((out / name).exists() for name in ours)
     for name, data in mine.items():
         assert (out / name).read_bytes() == data
     assert read_manifest(out)["quick"] is True and len(read_runs(out)) == 4

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import model
-from experiments import ExperimentError, SweepError, read_manifest, read_runs, replay_command, report, run_experiment, worker
+from experiments import ExperimentError, SweepError, read_manifest, read_runs, replay_command, report, run_experiment, store, worker
 from experiments.runner import run_seeds
 from experiments.store import OUTCOME_FIELDS, part_files
 from model.cli import build_parser, parse_assignments
@@ -220,8 +220,12 @@ def test_bad_runner_arguments(tmp_path: Path) -> None:
 def test_report_renders_from_saved_results(tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = sweep(tiny(tmp_path), out, report=True)
-    figures = {"heatmap.png", "heatmap_timing_terms.png", "km_first_ceasefire.png", "km_ceasefire_survival.png"}
-    assert figures <= {p.name for p in out.glob("*.png")}
+    figures = {p.name for p in out.glob("*.png")}
+    assert {"heatmap.png", "heatmap_timing.png"} <= figures <= set(store.FIGURES)
+    runs = read_runs(out)
+    negotiated = (runs["kind"] == "settlement") | runs["first_ceasefire_round"].notna()
+    assert ("km_negotiated_end.png" in figures) is bool(negotiated.any())
+    assert ("cumulative_incidence.png" in figures) is bool((runs["kind"] == "victory").any())
     for name in [*figures, "summary.csv"]:
         (out / name).unlink()
     (tmp_path / "tiny.toml").unlink()  # the report needs only the folder
@@ -229,6 +233,7 @@ def test_report_renders_from_saved_results(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(first, again)
     for name in figures:
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (out / name).with_suffix(".pdf").read_bytes()[:5] == b"%PDF-"  # a vector copy beside every PNG
     with pytest.raises(ExperimentError, match="not a results folder"):
         report(tmp_path)
 
@@ -274,10 +279,10 @@ def test_shipped_experiments_run_at_quick_size(tmp_path: Path, name: str) -> Non
     summary = run_experiment(name, out_dir=tmp_path / name, quick=True, backend="serial", progress=False)
     assert summary["n"].sum() > 0 and summary["errors"].sum() == 0
     assert (tmp_path / name / "summary.csv").is_file()
-    assert (tmp_path / name / "km_first_ceasefire.png").is_file()
+    assert (tmp_path / name / "km_negotiated_end.png").is_file()
     if name == "sensitivity":
         indices = pd.read_csv(tmp_path / name / "sensitivity.csv")
-        assert set(indices["outcome"]) == {"negotiated", "time_to_ceasefire"}
+        assert set(indices["outcome"]) == {"negotiated", "rmst_negotiated_end"}
         assert (tmp_path / name / "sensitivity.png").is_file()
 
 

@@ -120,6 +120,17 @@ def test_sobol_size_must_be_a_power_of_two(tmp_path: Path) -> None:
         load_experiment(write(tmp_path, text))
 
 
+def test_a_censored_time_is_no_sobol_response(tmp_path: Path) -> None:
+    text = GOOD.replace("[fixed]", '[design]\nmethod = "sobol"\nsamples = 4\n[fixed]').replace("levels = 3\n", "")
+    text = text.replace("replicates = 2", 'replicates = 2\noutcomes = ["negotiated", "time_to_negotiated_end"]')
+    with pytest.raises(ExperimentError, match="time_to_negotiated_end is a censored time .* analyses its restricted mean"):
+        load_experiment(write(tmp_path, text))
+    assert load_experiment(write(tmp_path, text.replace('"time_to_negotiated_end"', '"rmst_negotiated_end"'))).outcomes == (
+        "negotiated",
+        "rmst_negotiated_end",
+    )
+
+
 def test_sobol_needs_numeric_ranges_or_values(tmp_path: Path) -> None:
     text = GOOD.replace("[fixed]", '[design]\nmethod = "sobol"\nsamples = 4\n[fixed]').replace("levels = 3\n", "")
     exp = load_experiment(write(tmp_path, text))

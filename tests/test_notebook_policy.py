@@ -164,9 +164,8 @@ def test_notebooks_pass_ruff() -> None:
 
 def test_public_names_are_each_package_s___all__() -> None:
     import experiments
-    import model
-
     import experiments.calibration
+    import model
 
     assert check_notebooks.public_names("experiments") == frozenset([*experiments.__all__, "calibration"])
     assert check_notebooks.public_names("experiments.calibration") == frozenset(experiments.calibration.__all__)

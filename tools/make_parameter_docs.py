@@ -7,7 +7,7 @@ Usage::
 
 The page is generated, never edited by hand: the table of every parameter
 (:func:`model.describe_parameters`: name, group, default, allowed values,
-meaning), the values and sources of ``italian_plan_2022``, and what each
+unit, meaning), the values and sources of ``italian_plan_2022``, and what each
 named scenario changes. ``tests/test_docs.py`` fails when the page and the
 code disagree.
 """
@@ -88,8 +88,10 @@ def render() -> str:
         if top not in seen:
             seen.append(top)
             title = f"### {_GROUP_TITLES.get(top, top)} (`{top}`)"
-            lines += ["", title, "", "| name | group | default | allowed | meaning |", "|---|---|---|---|---|"]
-        lines.append(f"| `{p.name}` | {p.group} | {_cell(_value(p.default))} | {_cell(p.allowed)} | {_cell(p.meaning)} |")
+            lines += ["", title, "", "| name | group | default | allowed | unit | meaning |", "|---|---|---|---|---|---|"]
+        lines.append(
+            f"| `{p.name}` | {p.group} | {_cell(_value(p.default))} | {_cell(p.allowed)} | {_cell(p.unit)} | {_cell(p.meaning)} |"
+        )
 
     base = load_scenario(BASE_SCENARIO)
     lines += [
