@@ -167,7 +167,7 @@ def test_a_small_serial_calibration_writes_everything_and_reproduces(tmp_path: P
     pd.testing.assert_frame_equal(first.posterior, second.posterior)
     for name in ("posterior.csv", "diagnostics.csv", "estimate.csv", "checks.csv", "checks_estimate.csv",
                  "calibration.json", "italian_plan_2022_calibrated.toml", "posterior_marginals.png",
-                 "posterior_marginals.svg", "predictive_front.png", "predictive_negotiated.svg"):
+                 "posterior_marginals.pdf", "predictive_front.png", "predictive_negotiated.pdf"):
         assert (tmp_path / "a" / name).is_file(), name
     assert len(first.diagnostics) == 2 and np.isclose(first.posterior["weight"].sum(), 1.0)
     assert (first.diagnostics["epsilon"].diff().dropna() <= 0).all()

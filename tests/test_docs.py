@@ -81,6 +81,7 @@ README_SECTIONS = (
     "The command line",
     "From Python",
     "Batch experiments",
+    "Calibration",
     "The browser page",
     "Notebooks",
     "What it says",

@@ -9,7 +9,7 @@ The folder it writes (``results/calibration/SCENARIO`` by default):
 - ``checks.csv``: the record against the posterior predictive, and ``checks_estimate.csv``
   against runs of the point estimate alone (the calibrated scenario);
 - ``SCENARIO_calibrated.toml``: the scenario at the point estimate, every calibrated value's source saying so;
-- figures (PNG and SVG): ``posterior_marginals``, ``predictive_front``, ``predictive_negotiated``;
+- figures (PNG and PDF): ``posterior_marginals``, ``predictive_front``, ``predictive_negotiated``;
 - ``calibration.json``: what produced it (the target file, the scenario, the code, the machine, the time taken).
 
 Every input is checked before anything is written; every file is written
@@ -186,8 +186,13 @@ def _checked_inputs(
 
 
 def _fingerprint(scenario: Scenario, targets: Targets) -> str:
-    """What a saved calibration must match to be resumed: the scenario's values and the target file's text."""
-    values = json.dumps({k: value_text(v) for k, v in sorted(scenario.values.items())})
+    """What a saved calibration must match to be resumed: the scenario's values and the target file's text.
+
+    The calibrated parameters' own values do not count (every run overrides them), so the scenario
+    that ships the point estimate resumes the calibration that produced it.
+    """
+    searched = {p.parameter for p in targets.priors}
+    values = json.dumps({k: value_text(v) for k, v in sorted(scenario.values.items()) if k not in searched})
     return hashlib.sha256((values + "\n" + targets.text + f"\n{targets.population}").encode()).hexdigest()[:16]
 
 

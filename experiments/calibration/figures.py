@@ -1,6 +1,6 @@
 """A calibration's figures: the marginal posteriors, the predictive front with the record over it, P(negotiated end).
 
-Each figure is written as PNG and SVG, through a temporary name
+Each figure is written as PNG and PDF (the sweeps' formats, :data:`experiments.store.FIGURE_FORMATS`), through a temporary name
 (:func:`model.files.atomic_write`), and is narrow enough for a journal column.
 """
 
@@ -19,6 +19,7 @@ import pandas as pd
 
 from experiments.calibration.posterior import Predictive
 from experiments.calibration.targets import Targets
+from experiments.store import FIGURE_FORMATS
 from model import describe_parameters
 from model.files import atomic_write
 
@@ -32,7 +33,7 @@ def _savefig(fig: plt.Figure, fmt: str, tmp: Path) -> None:
 
 def _save(fig: plt.Figure, stem: Path) -> list[Path]:
     paths = []
-    for fmt in ("png", "svg"):
+    for fmt in FIGURE_FORMATS:
         path = stem.with_suffix(f".{fmt}")
         atomic_write(path, functools.partial(_savefig, fig, fmt))
         paths.append(path)
