@@ -87,11 +87,12 @@ def sweep_command(args: argparse.Namespace) -> int:
     """
     if args.scheduler is not None and args.backend != "dask":
         raise ExperimentError(f"--scheduler: only --backend dask uses a scheduler, got --backend {args.backend}")
-    out = Path(args.out) if args.out is not None else default_out_dir(load_experiment(args.experiment, allow_large=args.allow_large))
+    # the path as given (an empty one is refused by the runner, not turned into the current folder by Path)
+    given = args.out if args.out is not None else default_out_dir(load_experiment(args.experiment, allow_large=args.allow_large))
     try:
         summary = run_experiment(
             args.experiment,
-            out_dir=out,
+            out_dir=given,
             workers=args.workers,
             backend=args.backend,
             scheduler=args.scheduler,
@@ -109,7 +110,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     errors = int(summary["errors"].sum())
     negotiated = float((summary["p_negotiated"] * summary["n"]).sum() / n) if n else float("nan")
     print(f"{len(summary)} design points, {n} runs ({errors} failed); P(negotiated end) over all runs {negotiated:.3f}")
-    print(written(out))
+    print(written(Path(given)))
     return 0
 
 

@@ -73,6 +73,13 @@ PLAY_INTERVAL = 0.15
 """Seconds between two rounds while the page plays."""
 
 
+def _same(value: object, base: object) -> bool:
+    """Whether a control's value is the scenario's: equal, or a float within rounding error of it."""
+    if isinstance(value, float) and isinstance(base, float):
+        return math.isclose(value, base, rel_tol=1e-9, abs_tol=1e-15)
+    return value == base
+
+
 class PageModel(WarTerminationModel):
     """The model as the page builds it: one run's scenario and seed, with the controls' values on top.
 
@@ -113,8 +120,11 @@ class PageModel(WarTerminationModel):
         base = load_scenario(run.scenario)
         values = {**run.overrides, **kwargs}
         checked = base.with_overrides(values, origin="page controls")
+        # a slider returns its value as min + k * step, off the scenario's own value by a rounding error:
+        # such a value is the scenario's, so the run on the page is the one its replay command plays
+        changed = {name: checked.values[name] for name in values if not _same(checked.values[name], base.values[name])}
+        checked = base.with_overrides(changed, origin="page controls")
         super().__init__(scenario=checked, rng=run.seed)
-        changed = {name: checked.values[name] for name in values if checked.values[name] != base.values[name]}
         self.run_spec = RunSpec(run.scenario, run.seed, changed)
         self.controls_in_force: dict[str, Value] = {name: checked.values[name] for name in CONTROLS}
         self.support = SupportRecord()

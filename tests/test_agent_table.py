@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import UNCALIBRATED
 
 from model import WarTerminationModel
 from model.agents import Belligerent, Mediator, ThirdParty
@@ -14,7 +15,7 @@ from model.record import AGENT_COLUMNS, AGENT_REPORTERS, agent_row
 
 @pytest.fixture(scope="module")
 def run() -> WarTerminationModel:
-    model = WarTerminationModel("italian_plan_2022", rng=3, max_rounds=40)
+    model = WarTerminationModel("italian_plan_2022", rng=3, max_rounds=40, **UNCALIBRATED)
     model.run()
     return model
 

@@ -20,6 +20,7 @@ import ipyvuetify as v
 import pytest
 import solara
 import solara.widgets
+from conftest import UNCALIBRATED
 
 from model import ScenarioError, WarTerminationModel, describe_parameters, list_scenarios, load_scenario
 from model import app as viz_app
@@ -535,7 +536,7 @@ def test_every_protocol_has_an_expected_plan_view() -> None:
 
 @pytest.mark.parametrize("protocol", sorted(PROTOCOLS))
 def test_plan_view_and_banner_follow_the_protocols_agenda(protocol: str) -> None:
-    rc = render(page("italian_plan_2022", seed=1, protocol=protocol))
+    rc = render(page("italian_plan_2022", seed=1, protocol=protocol, **UNCALIBRATED))
     states, talks = ROUND_1_AGENDA[protocol]
     # talks open before the first engagement: round 0 already shows the protocol's agenda
     assert step_states(rc) == states and talks.rstrip(";") in html_of(rc, "banner")
@@ -551,8 +552,8 @@ def test_plan_view_and_banner_follow_the_protocols_agenda(protocol: str) -> None
 
 
 def test_plan_view_shows_the_next_step_waiting_for_confidence_during_a_ceasefire() -> None:
-    # italian_plan_2022, seed 5: the ceasefire (step 1) is agreed in round 19; step 2 then waits for confidence
-    rc = render(page("italian_plan_2022", seed=5))
+    # italian_plan_2022 before calibration, seed 5: a ceasefire (step 1) is agreed; step 2 then waits for confidence
+    rc = render(page("italian_plan_2022", seed=5, **UNCALIBRATED))
     for _ in range(60):
         click(rc, "Step")
         if 'data-status="ceasefire"' in html_of(rc, "banner"):
@@ -568,7 +569,7 @@ def test_plan_view_shows_the_next_step_waiting_for_confidence_during_a_ceasefire
 
 
 def test_step_states_follow_on_table_and_the_protocols_gate() -> None:
-    model = WarTerminationModel("italian_plan_2022", rng=5)
+    model = WarTerminationModel("italian_plan_2022", rng=5, **UNCALIBRATED)
     while not model.ceasefire and model.running:
         model.step()
     assert model.ceasefire and model.confidence < model.confidence_threshold
@@ -640,7 +641,8 @@ def test_a_moved_control_shows_its_new_value_and_what_reset_will_do() -> None:
     rc = render(page("italian_plan_2022", seed=7))
     rc.find(v.Slider, label="momentum").widget.v_model = 0.02
     assert shown(rc, "momentum") == "0.02"
-    assert by_testid(rc, "pending-momentum") == ["in force: -0.001; press Reset to apply"]
+    in_force = viz_app.shown_value(load_scenario("italian_plan_2022").values["momentum"])
+    assert by_testid(rc, "pending-momentum") == [f"in force: {in_force}; press Reset to apply"]
     assert "war-termination run italian_plan_2022 --seed 7" in html_of(rc, "banner")  # the run on screen is unchanged
     rc.find(v.Checkbox, label="mediator_leverage").widget.v_model = False
     assert shown(rc, "mediator_leverage") == "false"
@@ -660,7 +662,7 @@ def test_round_0_says_what_to_press_and_a_step_draws_the_run() -> None:
 
 
 def test_the_issue_scale_is_explained_wherever_terms_appear() -> None:
-    model = WarTerminationModel("italian_plan_2022", rng=5)
+    model = WarTerminationModel("italian_plan_2022", rng=5, **UNCALIBRATED)
     for _ in range(40):
         model.step()
     assert model.agreed, "no step agreed in 40 rounds"
@@ -670,13 +672,13 @@ def test_the_issue_scale_is_explained_wherever_terms_appear() -> None:
 
 
 def test_confidence_restarts_are_marked_where_they_happen() -> None:
-    # italian_plan_2022, seed 5 agrees steps 1 and 2 within 60 rounds (each restarts confidence)
-    rc = render(page("italian_plan_2022", seed=5))
+    # italian_plan_2022 before calibration, seed 5, agrees steps 1 and 2 within 60 rounds (each restarts confidence)
+    rc = render(page("italian_plan_2022", seed=5, **UNCALIBRATED))
     for _ in range(60):
         click(rc, "Step")
     plan = html_of(rc, "plan-view")
     marks = re.findall(r'<g class="confidence-restart"><title>round (\d+): ([^<]+)</title>', plan)
-    model = WarTerminationModel("italian_plan_2022", rng=5, max_rounds=60)
+    model = WarTerminationModel("italian_plan_2022", rng=5, max_rounds=60, **UNCALIBRATED)
     model.run()
     rec = components.record(model)
     agreed_in = [r for i, r in enumerate(rec["round"]) if rec["steps_agreed"][i] > (rec["steps_agreed"][i - 1] if i else 0)]

@@ -18,6 +18,7 @@ from typing import Any
 import mesa
 import pandas as pd
 import pytest
+from conftest import UNCALIBRATED
 
 from model import WarTerminationModel
 from model.record import AGENT_COLUMNS, OUTCOME_PREFIX
@@ -35,14 +36,14 @@ def seeded_batch_run(parameters: dict[str, Any], seeds: list[int], data_collecti
 
 def test_batch_run_with_seeds_matches_direct_runs() -> None:
     results = seeded_batch_run(
-        {"scenario": "italian_plan_2022", "max_rounds": 12, "protocol": ["package", "none"], "record_agents": False},
+        {"scenario": "italian_plan_2022", "max_rounds": 12, "protocol": ["package", "none"], "record_agents": False, **UNCALIBRATED},
         seeds=[1, 2, 3], data_collection_period=-1,
     )
     table = pd.DataFrame(results)
     assert len(table) == 6
     assert sorted(zip(table["rng"], table["protocol"])) == sorted((s, p) for s in (1, 2, 3) for p in ("package", "none"))
     for row in table.itertuples():
-        direct = WarTerminationModel(scenario="italian_plan_2022", rng=row.rng, max_rounds=12, protocol=row.protocol)
+        direct = WarTerminationModel(scenario="italian_plan_2022", rng=row.rng, max_rounds=12, protocol=row.protocol, **UNCALIBRATED)
         direct.run()
         record = direct.datacollector.get_model_vars_dataframe().set_index("round")
         # The model records round 0 at creation and each round at its end. Mesa 3.4+ reports the

@@ -101,7 +101,8 @@ def test_an_operation_stops_at_the_war_aim() -> None:
 
 
 def test_the_model_moves_the_front_by_the_operation_in_its_rounds() -> None:
-    kw = dict(protocol="none", max_rounds=20, operation1_round=10, operation1_size=-0.02, operation1_weeks=2, operation1_edge=10.0)
+    kw = dict(protocol="none", max_rounds=20, volatility=0.005,  # cells of 0.5%: the operation is two a round
+              operation1_round=10, operation1_size=-0.02, operation1_weeks=2, operation1_edge=10.0)
     model = WarTerminationModel("stalemate", rng=3, **kw)
     fronts = []
     while model.running:
@@ -167,10 +168,10 @@ def test_a_delivery_lag_delays_aids_effect_by_exactly_the_lag() -> None:
 
 
 def test_reaching_a_war_aim_ends_the_run_with_a_victory_there_not_at_the_edge() -> None:
-    outcome = WarTerminationModel("stalemate", rng=1, protocol="none", initial_advantage=0.95, aim_russia=0.25).run()
+    outcome = WarTerminationModel("stalemate", rng=1, protocol="none", volatility=0.005, initial_advantage=0.95, aim_russia=0.25).run()
     assert outcome.kind is OutcomeKind.VICTORY and outcome.winner is Side.RUSSIA
     assert outcome.final_front == pytest.approx(0.25)
-    outcome = WarTerminationModel("stalemate", rng=1, protocol="none", initial_advantage=0.05, aim_ukraine=0.15).run()
+    outcome = WarTerminationModel("stalemate", rng=1, protocol="none", volatility=0.005, initial_advantage=0.05, aim_ukraine=0.15).run()
     assert outcome.winner is Side.UKRAINE and outcome.final_front == pytest.approx(0.15)
 
 

@@ -29,7 +29,7 @@ def test_each_protocol_runs_the_model(name: str) -> None:
     model = WarTerminationModel(scenario="italian_plan_2022", rng=3, protocol=name, max_rounds=15)
     outcome = model.run()
     assert type(model.protocol) is PROTOCOLS[name]
-    assert 1 <= outcome.rounds <= 15
+    assert 0 <= outcome.rounds <= 15  # an agreement may come in the talks before the first engagement (round 0)
     table = model.datacollector.get_model_vars_dataframe()
     assert len(table) == outcome.rounds + 1
     if name == "none":

@@ -130,8 +130,10 @@ def test_italian_plan_gives_a_source_for_every_parameter() -> None:
     assert missing == []
 
 
-SOURCE_KINDS = re.compile(r"^(seed 000|seed 001|public figure|public record|assumption): \S")
-"""How every source of italian_plan_2022 starts: a seed article, a public figure or record, or an assumption."""
+SOURCE_KINDS = re.compile(r"^(seed 000|seed 001|public figure|public record|assumption|calibrated): \S")
+"""How every source of italian_plan_2022 starts: a seed article, a public figure or record, an assumption, or a calibration."""
+_CALIBRATED = re.compile(r"^calibrated: .*experiments/calibration/\w+\.toml.*credible interval [-0-9.e]+ to [-0-9.e]+")
+"""A calibrated value names its target file and gives its credible interval."""
 _CITATION = re.compile(r"\([^()]*\b(19|20)\d\d\)")
 _PART = re.compile(r"(assumption|public figure|public record)(:?)([^;]*)")
 
@@ -146,7 +148,9 @@ def source_problems(source: str) -> list[str]:
     """
     problems = []
     if not SOURCE_KINDS.match(source):
-        problems.append("does not start with seed 000:, seed 001:, public figure:, public record: or assumption:")
+        problems.append("does not start with seed 000:, seed 001:, public figure:, public record:, assumption: or calibrated:")
+    if source.startswith("calibrated:") and not _CALIBRATED.match(source):
+        problems.append("calibrated without its target file and credible interval")
     for kind, colon, rest in _PART.findall(source):
         if not colon:
             problems.append(f"{kind!r} without a colon and what it stands on")
@@ -440,7 +444,7 @@ def test_good_overrides_are_applied_and_text_is_parsed() -> None:
     assert changed.values["max_rounds"] == 7
     assert changed.values["protocol"] == "none"
     # the original is untouched
-    assert base.values["momentum"] == -0.001
+    assert base.values["momentum"] == load_scenario("italian_plan_2022").values["momentum"] != 0.02
     assert base.with_overrides({}) is base
 
 
