@@ -122,6 +122,65 @@ def _normalised(weights: list[float]) -> tuple[float, ...]:
     return tuple(w / total for w in weights)
 
 
+@dataclass(frozen=True)
+class WarFlows:
+    """What a war and its two ends are worth to a side a round, fixed by the issues: computed once per run.
+
+    Attributes:
+        base: Flow of the terms a war leaves with Russia holding nothing of the contested territory.
+        slope: Change of that flow from Russia holding none of it to all of it (less the curvature's part).
+        curvature: The quadratic coefficient in Russia's share (0 for a linear utility).
+        win: Flow of the side's own ideal terms (its victory).
+        loss: Flow of the opponent's ideal terms (its defeat).
+        war_audience: Salience-weighted distance beyond the red line of the territory as the war leaves it.
+        win_audience: The same for the side's victory.
+        loss_audience: The same for its defeat.
+    """
+
+    base: float
+    slope: float
+    curvature: float
+    win: float
+    loss: float
+    war_audience: float
+    win_audience: float
+    loss_audience: float
+
+    @classmethod
+    def of(cls, settings: BelligerentSettings, status_quo: Sequence[float], opponent_ideal: Sequence[float]) -> WarFlows:
+        """A side's war flows, from its settings, the status quo and what its opponent's victory would impose."""
+
+        def flow(terms: Sequence[float]) -> float:
+            return maths.utility(terms, settings.ideal, settings.weights, settings.risk_aversion)
+
+        def audience_units(terms: Sequence[float]) -> float:
+            ukraine = settings.side is Side.UKRAINE
+            return math.fsum(
+                settings.weights[j] * maths.red_line_penalty(terms[j], settings.red_line, 1.0, ukraine) for j in TERRITORY_INDICES
+            )
+
+        holds_all = de_facto_terms(status_quo, 0.0)
+        base = flow(holds_all)
+        slope = flow(de_facto_terms(status_quo, 1.0)) - base
+        curvature = 0.0
+        if settings.risk_aversion:
+            # a concave utility makes the flow of the front quadratic in Russia's share: fit it at 0, 1/2, 1
+            middle = flow(de_facto_terms(status_quo, 0.5)) - base
+            curvature = 2.0 * (slope - 2.0 * middle)
+            slope -= curvature
+        # the territory a war leaves de facto: at the status quo while it lasts, the victor's ideal after
+        return cls(
+            base=base,
+            slope=slope,
+            curvature=curvature,
+            win=flow(settings.ideal),
+            loss=flow(opponent_ideal),
+            war_audience=audience_units(status_quo),
+            win_audience=audience_units(settings.ideal),
+            loss_audience=audience_units(opponent_ideal),
+        )
+
+
 class Belligerent(mesa.Agent):
     """Russia or Ukraine: fights, learns the balance of power, and answers proposals.
 
@@ -155,22 +214,10 @@ class Belligerent(mesa.Agent):
         self._voices = 0.0
         self._voiced_stance = 0.0
         self._political_push = 0.0
-        # the flows of a war and of its two ends are fixed by the issues: compute them once
-        holds_all = de_facto_terms(status_quo, 0.0)
-        self._war_flow_base = self.flow(holds_all)
-        self._war_flow_slope = self.flow(de_facto_terms(status_quo, 1.0)) - self.flow(holds_all)
-        self._war_flow_curvature = 0.0
-        if settings.risk_aversion:
-            # a concave utility makes the flow of the front quadratic in Russia's share: fit it at 0, 1/2, 1
-            middle = self.flow(de_facto_terms(status_quo, 0.5)) - self._war_flow_base
-            self._war_flow_curvature = 2.0 * (self._war_flow_slope - 2.0 * middle)
-            self._war_flow_slope -= self._war_flow_curvature
-        self._win_value = self.flow(settings.ideal)
-        self._loss_value = self.flow(opponent_ideal)
-        # the territory a war leaves de facto: at the status quo while it lasts, the victor's ideal after
-        self._war_audience = self._audience_units(status_quo)
-        self._win_audience = self._audience_units(settings.ideal)
-        self._loss_audience = self._audience_units(opponent_ideal)
+        flows = WarFlows.of(settings, status_quo, opponent_ideal)
+        self._war_flow_base, self._war_flow_slope, self._war_flow_curvature = flows.base, flows.slope, flows.curvature
+        self._win_value, self._loss_value = flows.win, flows.loss
+        self._war_audience, self._win_audience, self._loss_audience = flows.war_audience, flows.win_audience, flows.loss_audience
 
     # ---- beliefs -------------------------------------------------------
     @property
@@ -334,12 +381,6 @@ class Belligerent(mesa.Agent):
         if form is TerritorialForm.AUTONOMY:
             return 0.0 if self.side is Side.UKRAINE else 1.0
         return self.settings.unsigned_audience_share
-
-    def _audience_units(self, terms: Sequence[float]) -> float:
-        """Salience-weighted distance beyond the red line of the territorial terms (audience cost per unit rate)."""
-        s = self.settings
-        ukraine = self.side is Side.UKRAINE
-        return math.fsum(s.weights[j] * maths.red_line_penalty(terms[j], s.red_line, 1.0, ukraine) for j in TERRITORY_INDICES)
 
     # ---- valuations ----------------------------------------------------
     def stakes(self) -> list[IssueSide]:
@@ -630,7 +671,7 @@ class MediatorSettings:
         )
 
 
-def _support_for_talks(members: Sequence[ThirdParty]) -> float:
+def _support_for_talks(members: Sequence[ThirdPartySettings]) -> float:
     """The members' support for talks, ``(1 + stance) / 2``, weighted by their voice (equal weights if none has any).
 
     The IFG's inducements (sanctions relief, reconstruction aid) are what its
@@ -639,12 +680,37 @@ def _support_for_talks(members: Sequence[ThirdParty]) -> float:
     "any talks with Russia" (seed 000) weighs more than Canada's silence.
     With no voices set every member counts alike, as before voices existed.
     """
-    support = [(1.0 + m.settings.stance) / 2.0 for m in members]
-    voices = [m.settings.voice for m in members]
+    support = [(1.0 + m.stance) / 2.0 for m in members]
+    voices = [m.voice for m in members]
     total = math.fsum(voices)
     if total <= 0.0:
         return math.fsum(support) / len(support)
     return math.fsum(w * x for w, x in zip(voices, support)) / total
+
+
+@dataclass(frozen=True)
+class IfgStanding:
+    """What the IFG's membership makes of it: its lean, the credibility of its guarantee, its inducement.
+
+    Attributes:
+        lean: The members' mean lean (their ideal point) with ``mediator_bias``, else 0.5.
+        guarantee_credibility: The most committed member's ``guarantee`` with ``mediator_guarantees``, else 0.
+        inducement: ``leverage_size`` times the members' support for talks with ``mediator_leverage``, else 0.
+    """
+
+    lean: float
+    guarantee_credibility: float
+    inducement: float
+
+    @classmethod
+    def of(cls, settings: MediatorSettings, members: Sequence[ThirdPartySettings]) -> IfgStanding:
+        """The standing of an IFG of ``members`` with ``settings``."""
+        leans = [m.lean for m in members]
+        return cls(
+            lean=math.fsum(leans) / len(leans) if (settings.bias and leans) else 0.5,
+            guarantee_credibility=max((m.guarantee for m in members), default=0.0) if settings.guarantees else 0.0,
+            inducement=settings.leverage_size * _support_for_talks(members) if (settings.leverage and members) else 0.0,
+        )
 
 
 class Mediator(mesa.Agent):
@@ -661,12 +727,8 @@ class Mediator(mesa.Agent):
         super().__init__(model)
         self.settings = settings
         self.members = members
-        leans = [m.settings.lean for m in members]
-        self.lean = math.fsum(leans) / len(leans) if (settings.bias and leans) else 0.5
-        self.guarantee_credibility = (
-            max((m.settings.guarantee for m in members), default=0.0) if settings.guarantees else 0.0
-        )
-        self.inducement = settings.leverage_size * _support_for_talks(members) if (settings.leverage and members) else 0.0
+        standing = IfgStanding.of(settings, [m.settings for m in members])
+        self.lean, self.guarantee_credibility, self.inducement = standing.lean, standing.guarantee_credibility, standing.inducement
         self.belief_a, self.belief_b = maths.beta_from_mean(true_balance, settings.intelligence)
         # the members that would guarantee at all, the most committed first
         self._guarantors = sorted((m for m in members if m.settings.guarantee > 0.0), key=lambda m: -m.settings.guarantee)

@@ -1,0 +1,834 @@
+"""A whole run as one compiled loop: the schedule of :class:`model.WarTerminationModel`, round for round.
+
+The runner calls :func:`simulate` with a run's inputs (:func:`model.engine.inputs.pack`)
+and the two random streams the Mesa model spawns from the run's seed (the
+battle's and the ceasefire's); it returns the outcome record as an array
+(:mod:`model.engine.layout`, ``OUT_*``) and, where asked, the per-round
+record (``TRACE_COLUMNS``). Every draw is made in the Mesa model's order
+from the same streams, and every valuation is the same kernel, so the two
+paths give the same outcome, float for float; ``tests/test_engine_parity.py``
+checks it over thousands of runs.
+
+The round's mechanics and their sources are documented where the Mesa model
+schedules them (:mod:`model.model`, :mod:`model.agents`,
+:mod:`model.battlefield`) and in docs/ODD.md; this module repeats the
+schedule, not the reasons.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from model.engine import layout as L
+from model.engine.bargain import table, terms_flow
+from model.engine.codes import FORM_DEFERRED, FORM_NONE, RUSSIA, UKRAINE
+from model.engine.exact import exact_sum
+from model.engine.jit import kernel
+from model.engine.valuation import logit, shifted_mean, sigmoid, value_of_war
+from model.issues import DEMILITARISED_ZONE, ISSUE_INDEX, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step
+
+__all__ = ["new_state", "simulate"]
+
+TOLERANCE = 1e-9  # model.agents.TOLERANCE
+_N = L.N_ISSUES
+_MEDIATOR = 2  # the third belief: the IFG's estimate
+
+# the issues of each step (1..4), the ceasefire line included; and those bargained (it excluded)
+_STEP_OF_ISSUE = np.zeros(_N, dtype=np.int64)
+for _step in Step:
+    for _issue in STEP_ISSUES[_step]:
+        _STEP_OF_ISSUE[ISSUE_INDEX[_issue]] = int(_step)
+_CEASEFIRE_LINE = ISSUE_INDEX["ceasefire_line"]
+_WITHDRAWAL = ISSUE_INDEX["withdrawal"]
+_CRIMEA = ISSUE_INDEX["crimea"]
+_DONBAS = ISSUE_INDEX["donbas"]
+_STEP_CEASEFIRE = int(Step.CEASEFIRE)
+_STEP_STATUS = int(Step.STATUS)
+
+# --- the run's state: `st` ------------------------------------------------------------------------
+S_ROUND = 0
+S_POSITION = 1
+S_TREND = 2
+S_AID_LOGIT = 3
+S_LAST_AID_LOGIT = 4
+S_CEASEFIRE = 5
+S_CONFIDENCE = 6
+S_OPEN_STEP = 7
+S_HIGHEST_STEP = 8
+S_FIRST_CEASEFIRE = 9
+S_BREAKDOWNS = 10
+S_TALKS_RESUME = 11
+S_VIOLATIONS = 12
+S_VIOLATIONS_ROUND = 13
+S_ESCALATED = 14
+S_SETTLED = 15
+S_WINNER = 16
+S_FIRST_BREAKDOWN = 17
+S_PIPE_HEAD = 18
+S_RANGE = 19
+S_STEPS_AGREED = 20
+N_STATE = 21
+
+
+@kernel
+def new_state(n_pipeline: int) -> tuple[np.ndarray, ...]:
+    """Fresh arrays for a run's state (see :func:`simulate` for what each holds)."""
+    st = np.zeros(N_STATE)
+    belief = np.zeros((3, 2))  # Russia's, Ukraine's and the IFG's Beta(a, b)
+    money = np.zeros((2, 5))  # per side: cumulative cost, aid, voices, voiced stance, political push
+    values = np.zeros((2, 4))  # per side: war value, reservation, proposal value, answer (-1 none)
+    agreed = np.zeros(5, dtype=np.bool_)  # steps 1..4 agreed
+    terms = np.zeros(_N)  # the agreed terms (where their step is agreed)
+    forms = np.full(2, FORM_NONE, dtype=np.int64)
+    pipeline = np.zeros((max(n_pipeline, 1), 2))  # aid shipped and not yet at the front (to Ukraine, to Russia)
+    return st, belief, money, values, agreed, terms, forms, pipeline
+
+
+_COST = 0
+_AID = 1
+_VOICES = 2
+_STANCE = 3
+_PUSH = 4
+_WAR_VALUE = 0
+_RESERVATION = 1
+_PROPOSAL_VALUE = 2
+_ANSWER = 3
+
+
+# ---------------------------------------------------------------------------------------------------
+# small pieces of a side
+# ---------------------------------------------------------------------------------------------------
+@kernel
+def _cost_of_round(side: np.ndarray, money: np.ndarray, s: int, ceasefire: bool) -> float:
+    cost = side[s, L.WAR_COST] / (1.0 + side[s, L.AID_RELIEF] * money[s, _AID])
+    return cost * side[s, L.CEASEFIRE_COST_SHARE] if ceasefire else cost
+
+
+@kernel
+def _audience_rate(side: np.ndarray, money: np.ndarray, s: int) -> float:
+    return side[s, L.AUDIENCE_COST] * math.exp(-side[s, L.WAR_WEARINESS] * money[s, _COST])
+
+
+@kernel
+def _pressure(money: np.ndarray, s: int) -> float:
+    return money[s, _STANCE] / money[s, _VOICES] if money[s, _VOICES] else 0.0
+
+
+@kernel
+def _political_push(side: np.ndarray, money: np.ndarray, s: int) -> float:
+    pressure = math.tanh(money[s, _PUSH])
+    if not (pressure and side[s, L.PRESSURE_FLOOR]):
+        return 0.0
+    return side[s, L.PRESSURE_FLOOR] * pressure * _cost_of_round(side, money, s, False)
+
+
+@kernel
+def _belief_mean(belief: np.ndarray, who: int) -> float:
+    return belief[who, 0] / (belief[who, 0] + belief[who, 1])
+
+
+@kernel
+def _side_war_value(
+    sc: np.ndarray, side: np.ndarray, belief: np.ndarray, money: np.ndarray, st: np.ndarray, s: int, deterrence: float, shift: float
+) -> float:
+    """A side's value of fighting on (:meth:`model.agents.Belligerent.value_of_war`)."""
+    p = _belief_mean(belief, s)
+    if shift or deterrence:
+        p = sigmoid(logit(p) + shift - deterrence)
+    unsigned = _audience_rate(side, money, s) * side[s, L.UNSIGNED_SHARE]
+    win = side[s, L.WIN_FLOW] - unsigned * side[s, L.WIN_AUDIENCE]
+    loss = side[s, L.LOSS_FLOW] - unsigned * side[s, L.LOSS_AUDIENCE]
+    russia = s == RUSSIA
+    value = value_of_war(
+        p,
+        int(st[S_POSITION]),
+        int(sc[L.CELLS]),
+        side[s, L.DISCOUNT],
+        side[s, L.FLOW_BASE] - _cost_of_round(side, money, s, False) - unsigned * side[s, L.WAR_AUDIENCE],
+        side[s, L.FLOW_SLOPE],
+        loss if russia else win,
+        win if russia else loss,
+        side[s, L.FLOW_CURVATURE],
+        int(sc[L.LOWER]),
+        int(sc[L.UPPER]),
+    )
+    return value - side[s, L.PRESSURE_EFFECT] * _pressure(money, s)
+
+
+@kernel
+def _flow(
+    side: np.ndarray, ideal: np.ndarray, weight: np.ndarray, money: np.ndarray, s: int, terms: np.ndarray, forms: np.ndarray
+) -> float:
+    """A side's flow of ``terms`` with the audience costs of ``forms`` (:meth:`Belligerent.terms_flow`)."""
+    return terms_flow(
+        terms,
+        forms,
+        ideal[s],
+        weight[s],
+        side[s, L.RISK_AVERSION],
+        side[s, L.RED_LINE],
+        _audience_rate(side, money, s),
+        side[s, L.UNSIGNED_SHARE],
+        s == UKRAINE,
+    )
+
+
+@kernel
+def _agreement_value(flow: float, inducement: float, open_steps: int, hazard: float, ceasefire_cost: float, war: float) -> float:
+    value = flow + inducement
+    if open_steps == 0:
+        return value
+    return (1.0 - hazard) * (value - ceasefire_cost) + hazard * war
+
+
+@kernel
+def _hazard(sc: np.ndarray, open_steps: int) -> float:
+    return sc[L.UNRESOLVED_RISK] * open_steps / 3
+
+
+# ---------------------------------------------------------------------------------------------------
+# what stands: terms, guarantees, the zone
+# ---------------------------------------------------------------------------------------------------
+@kernel
+def _current_terms(sc: np.ndarray, status_quo: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    now = status_quo.copy()
+    held = 1.0 - st[S_POSITION] / sc[L.CELLS]
+    now[_CEASEFIRE_LINE] = held
+    now[_WITHDRAWAL] = held
+    for j in range(_N):
+        if agreed[_STEP_OF_ISSUE[j]]:
+            now[j] = terms[j]
+    return now
+
+
+@kernel
+def _credibility_for(sc: np.ndarray, guarantors: np.ndarray, terms: np.ndarray) -> float:
+    """The readiest guarantor's commitment to ``terms`` (:meth:`model.agents.Mediator.credibility_for`)."""
+    sensitivity = sc[L.GUARANTEE_TERMS]
+    if not (sc[L.IFG_GUARANTEES] and sensitivity):
+        return sc[L.IFG_GUARANTEE]
+    best = 0.0
+    distances = np.empty(_N)
+    for g in range(guarantors.shape[0]):
+        commitment = guarantors[g, L.G_GUARANTEE]
+        if commitment <= best:
+            break
+        for j in range(_N):
+            distances[j] = abs(terms[j] - guarantors[g, L.G_LEAN])
+        utility = 1.0 - exact_sum(distances, _N) / _N
+        best = max(best, commitment * max(0.0, 1.0 - sensitivity * (1.0 - utility)))
+    return best
+
+
+@kernel
+def _deterrence(
+    sc: np.ndarray, guarantors: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: np.ndarray, now: np.ndarray, proposal: bool
+) -> float:
+    """The guarantors' deterrence behind the ceasefire in force (``now``), or behind a proposal's terms."""
+    if not sc[L.MEDIATED]:
+        return 0.0
+    if proposal:
+        scale = now[SECURITY_GUARANTEES]
+    else:
+        scale = terms[SECURITY_GUARANTEES] if agreed[_STEP_STATUS] else sc[L.INTERIM_GUARANTEE]
+    if not scale:
+        return 0.0
+    return sc[L.GUARANTEE_EFFECT] * (_credibility_for(sc, guarantors, now) * scale)
+
+
+@kernel
+def _buffer_in_force(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: np.ndarray) -> float:
+    if not st[S_CEASEFIRE] or not agreed[_STEP_CEASEFIRE]:
+        return 0.0
+    return sc[L.BUFFER_EFFECT] * terms[DEMILITARISED_ZONE]
+
+
+@kernel
+def _anticipated_shift(sc: np.ndarray, open_steps: int, buffer: float) -> float:
+    gain = sc[L.CONFIDENCE_GAIN]
+    window = sc[L.CONFIDENCE_THRESHOLD] / gain if gain > 0 else float(sc[L.MAX_ROUNDS])
+    return sc[L.REARMAMENT] * (1.0 - buffer) * min(max(open_steps, 1) * window, float(sc[L.MAX_ROUNDS]))
+
+
+# ---------------------------------------------------------------------------------------------------
+# beliefs, the battlefield, aid
+# ---------------------------------------------------------------------------------------------------
+@kernel
+def _everyone_sees(belief: np.ndarray, shift: float) -> None:
+    if shift:
+        for who in range(3):
+            a, b = belief[who, 0], belief[who, 1]
+            strength = a + b
+            mean = shifted_mean(a, b, shift)
+            belief[who, 0], belief[who, 1] = mean * strength, (1.0 - mean) * strength
+
+
+@kernel
+def _balance(st: np.ndarray) -> float:
+    return sigmoid(st[S_TREND] - st[S_AID_LOGIT])
+
+
+@kernel
+def _absorbed(sc: np.ndarray, aid: float) -> float:
+    s = sc[L.AID_SATURATION]
+    if not s:
+        return aid
+    return s * -math.expm1(-aid / s)
+
+
+@kernel
+def _ship(sc: np.ndarray, st: np.ndarray, pipeline: np.ndarray, to_ukraine: float, to_russia: float) -> None:
+    """Aid pledged enters the pipeline; what was pledged ``aid_lag`` rounds ago reaches the front."""
+    lag = int(sc[L.AID_LAG])
+    if lag:
+        head = int(st[S_PIPE_HEAD])
+        delivered_u, delivered_r = pipeline[head, 0], pipeline[head, 1]
+        pipeline[head, 0], pipeline[head, 1] = to_ukraine, to_russia
+        st[S_PIPE_HEAD] = (head + 1) % lag
+    else:
+        delivered_u, delivered_r = to_ukraine, to_russia
+    if not sc[L.AID_SATURATION]:
+        st[S_AID_LOGIT] = sc[L.AID_EFFECT] * (delivered_u - delivered_r)
+    else:
+        st[S_AID_LOGIT] = sc[L.AID_EFFECT] * (_absorbed(sc, delivered_u) - _absorbed(sc, delivered_r))
+
+
+@kernel
+def _support_round(third: np.ndarray, money: np.ndarray) -> None:
+    """The third parties deliver aid and voice their stances (:meth:`model.agents.ThirdParty.act`)."""
+    for s in range(2):
+        money[s, _AID] = 0.0
+        money[s, _VOICES] = 0.0
+        money[s, _STANCE] = 0.0
+        money[s, _PUSH] = 0.0
+    for t in range(third.shape[0]):
+        patron = int(third[t, L.TP_PATRON])
+        stance, voice = third[t, L.TP_STANCE], third[t, L.TP_VOICE]
+        if patron < 0:
+            if voice:
+                for s in range(2):
+                    money[s, _PUSH] += voice * stance
+            continue
+        aid = third[t, L.TP_AID]
+        money[patron, _AID] += aid
+        if aid > 0.0:
+            money[patron, _VOICES] += aid
+            money[patron, _STANCE] += aid * stance
+        money[patron, _PUSH] += voice * stance
+
+
+@kernel
+def _aid_shift(st: np.ndarray) -> float:
+    aid_logit = (st[S_TREND] - st[S_AID_LOGIT]) - st[S_TREND]  # as the Mesa model computes it, rounding included
+    shift = aid_logit - st[S_LAST_AID_LOGIT]
+    st[S_LAST_AID_LOGIT] = aid_logit
+    return shift
+
+
+@kernel
+def _winner_at(sc: np.ndarray, position: float) -> int:
+    if position >= sc[L.UPPER]:
+        return RUSSIA
+    if position <= sc[L.LOWER]:
+        return UKRAINE
+    return -1
+
+
+@kernel
+def _cells_in(operations: np.ndarray, o: int, round_number: int) -> int:
+    cells = int(operations[o, L.OP_CELLS])
+    weeks = int(operations[o, L.OP_WEEKS])
+    week = round_number - int(operations[o, L.OP_START])
+    if not cells or not 0 <= week < weeks:
+        return 0
+    per_week, surplus = divmod(abs(cells), weeks)
+    return per_week + (1 if week < surplus else 0)
+
+
+@kernel
+def _fight(sc: np.ndarray, side: np.ndarray, operations: np.ndarray, st: np.ndarray, belief: np.ndarray, rng: np.random.Generator) -> None:
+    """One engagement of attrition, everyone learning from it; then the round's share of any offensive."""
+    russia_won = rng.random() < _balance(st)
+    st[S_POSITION] += 1.0 if russia_won else -1.0
+    wins, losses = (1, 0) if russia_won else (0, 1)
+    memory = side[RUSSIA, L.BELIEF_MEMORY]  # one belief_memory for every observer
+    for who in range(3):
+        belief[who, 0], belief[who, 1] = memory * belief[who, 0] + wins, memory * belief[who, 1] + losses
+    round_number = int(st[S_ROUND])
+    for o in range(operations.shape[0]):
+        n = _cells_in(operations, o, round_number)
+        if not n or _winner_at(sc, st[S_POSITION]) >= 0:
+            continue
+        toward = st[S_TREND] - st[S_AID_LOGIT]
+        russian = operations[o, L.OP_CELLS] > 0
+        if not russian:
+            toward = -toward
+        won = rng.binomial(n, sigmoid(toward + operations[o, L.OP_EDGE]))
+        step = won if russian else -won
+        st[S_POSITION] = min(max(st[S_POSITION] + step, sc[L.LOWER]), sc[L.UPPER])
+    st[S_WINNER] = _winner_at(sc, st[S_POSITION])
+
+
+@kernel
+def _keep_ceasefire(sc: np.ndarray, side: np.ndarray, st: np.ndarray, terms: np.ndarray, rng: np.random.Generator) -> None:
+    """A round of ceasefire: violations, caught or not; confidence built or lost (:meth:`model.WarTerminationModel._keep_ceasefire`)."""
+    detection = sc[L.MONITOR_STRENGTH] * terms[MONITORS]
+    zone = terms[DEMILITARISED_ZONE]
+    detected = 0
+    for s in range(2):
+        if rng.random() < side[s, L.VIOLATION_RATE]:
+            if rng.random() < detection:
+                detected += 1
+            elif sc[L.ESCALATION_RISK] and rng.random() < sc[L.ESCALATION_RISK] * (1.0 - zone):
+                st[S_ESCALATED] = 1.0
+            elif rng.random() >= zone:
+                if s == RUSSIA:
+                    st[S_POSITION] = min(st[S_POSITION] + 1, sc[L.UPPER] - 1)
+                else:
+                    st[S_POSITION] = max(st[S_POSITION] - 1, sc[L.LOWER] + 1)
+    st[S_VIOLATIONS_ROUND] = detected
+    st[S_VIOLATIONS] += detected
+    if detected:
+        st[S_CONFIDENCE] = max(0.0, st[S_CONFIDENCE] - detected * sc[L.CONFIDENCE_LOSS])
+    else:
+        st[S_CONFIDENCE] = min(1.0, st[S_CONFIDENCE] + sc[L.CONFIDENCE_GAIN])
+
+
+# ---------------------------------------------------------------------------------------------------
+# ceasefire and talks
+# ---------------------------------------------------------------------------------------------------
+@kernel
+def _ceasefire_breaks(
+    sc: np.ndarray,
+    side: np.ndarray,
+    ideal: np.ndarray,
+    weight: np.ndarray,
+    status_quo: np.ndarray,
+    guarantors: np.ndarray,
+    st: np.ndarray,
+    belief: np.ndarray,
+    money: np.ndarray,
+    values: np.ndarray,
+    agreed: np.ndarray,
+    terms: np.ndarray,
+    forms: np.ndarray,
+) -> bool:
+    """A side defects when resuming the war is worth more than keeping the ceasefire (Powell 2006)."""
+    now = _current_terms(sc, status_quo, st, agreed, terms)
+    open_steps = 4 - int(st[S_STEPS_AGREED])
+    hazard = _hazard(sc, open_steps)
+    deterrence = _deterrence(sc, guarantors, st, agreed, terms, now, False)
+    for s in range(2):
+        guarded = deterrence if s == RUSSIA else 0.0
+        resume = _side_war_value(sc, side, belief, money, st, s, guarded, 0.0) if guarded else values[s, _WAR_VALUE]
+        flow = _flow(side, ideal, weight, money, s, now, forms)
+        keep = _agreement_value(
+            flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, _cost_of_round(side, money, s, True), values[s, _WAR_VALUE]
+        )
+        if resume > keep + _political_push(side, money, s) + TOLERANCE:
+            return True
+    return False
+
+
+@kernel
+def _agenda(sc: np.ndarray, st: np.ndarray) -> tuple[int, int]:
+    """The steps on the table this round, as a range ``first..last`` (``(0, -1)``: none)."""
+    protocol = int(sc[L.PROTOCOL])
+    if protocol == L.PROTOCOL_NONE:
+        return 0, -1
+    if protocol == L.PROTOCOL_IFG_SEQUENTIAL:
+        open_step = int(st[S_OPEN_STEP])
+        if open_step == _STEP_CEASEFIRE or st[S_CONFIDENCE] >= sc[L.CONFIDENCE_THRESHOLD]:
+            return open_step, open_step
+        return 0, -1
+    return 1, 4
+
+
+@kernel
+def _weight_ukraine(sc: np.ndarray, st: np.ndarray) -> float:
+    protocol = int(sc[L.PROTOCOL])
+    if protocol == L.PROTOCOL_BILATERAL:
+        return 1.0 if int(st[S_ROUND]) % 2 == 0 else 0.0
+    if protocol == L.PROTOCOL_NONE:
+        return 0.5
+    return sc[L.IFG_LEAN]
+
+
+@kernel
+def _floor(
+    sc: np.ndarray,
+    side: np.ndarray,
+    belief: np.ndarray,
+    money: np.ndarray,
+    st: np.ndarray,
+    s: int,
+    war_value: float,
+    reservation: float,
+    open_after: int,
+    shift: float,
+    deterrence_now: float,
+    ceasefire_on_table: bool,
+) -> tuple[float, float]:
+    """A side's floor and the value of the war a collapse would bring (:meth:`model.agents.Belligerent.floor`)."""
+    inducement = sc[L.IFG_INDUCEMENT]
+    hazard = _hazard(sc, open_after)
+    guarded = deterrence_now if s == RUSSIA else 0.0
+    if open_after == 0:
+        floor = (reservation - hazard * 0.0) / (1.0 - hazard) + 0.0 - inducement
+        if not guarded and not shift:
+            resume = war_value
+        else:
+            resume = _side_war_value(sc, side, belief, money, st, s, guarded, shift)
+        keeping = resume + 0.0 - inducement
+        future = 0.0
+    else:
+        future = _side_war_value(sc, side, belief, money, st, s, 0.0, shift)
+        cost = _cost_of_round(side, money, s, True)
+        floor = (reservation - hazard * future) / (1.0 - hazard) + cost - inducement
+        resume = future if not guarded else _side_war_value(sc, side, belief, money, st, s, guarded, shift)
+        keeping = resume + cost - inducement
+    if ceasefire_on_table:
+        floor -= _political_push(side, money, s)
+    return max(floor, keeping), future
+
+
+@kernel
+def _negotiate(
+    sc: np.ndarray,
+    side: np.ndarray,
+    ideal: np.ndarray,
+    weight: np.ndarray,
+    status_quo: np.ndarray,
+    forms_allowed: np.ndarray,
+    guarantors: np.ndarray,
+    st: np.ndarray,
+    belief: np.ndarray,
+    money: np.ndarray,
+    values: np.ndarray,
+    agreed: np.ndarray,
+    terms: np.ndarray,
+    forms: np.ndarray,
+) -> None:
+    """The protocol sets the agenda, a proposal is tabled, both sides answer (:meth:`model.WarTerminationModel._negotiate`)."""
+    first, last = _agenda(sc, st)
+    if last < first:
+        return
+    n_steps = last - first + 1
+    ceasefire_on_table = first == _STEP_CEASEFIRE
+    agenda = np.empty(_N, dtype=np.int64)
+    n_agenda = 0
+    for step in range(first, last + 1):
+        for j in range(_N):
+            if _STEP_OF_ISSUE[j] == step and j != _CEASEFIRE_LINE:
+                agenda[n_agenda] = j
+                n_agenda += 1
+    now = _current_terms(sc, status_quo, st, agreed, terms)
+    open_steps = 4 - int(st[S_STEPS_AGREED])
+    open_after = open_steps - n_steps
+    zone = sc[L.BUFFER_EFFECT] * now[DEMILITARISED_ZONE] if ceasefire_on_table else _buffer_in_force(sc, st, agreed, terms)
+    shift = _anticipated_shift(sc, open_after, zone)
+    deterrence_now = _deterrence(sc, guarantors, st, agreed, terms, now, False)
+    ceasefire = bool(st[S_CEASEFIRE])
+    hazard_now = _hazard(sc, open_steps)
+    for s in range(2):
+        if ceasefire:
+            flow = _flow(side, ideal, weight, money, s, now, forms)
+            values[s, _RESERVATION] = _agreement_value(
+                flow, sc[L.IFG_INDUCEMENT], open_steps, hazard_now, _cost_of_round(side, money, s, True), values[s, _WAR_VALUE]
+            )
+        else:
+            values[s, _RESERVATION] = values[s, _WAR_VALUE]
+    floors = np.empty(2)
+    futures = np.empty(2)
+    for s in range(2):
+        floors[s], futures[s] = _floor(
+            sc, side, belief, money, st, s, values[s, _WAR_VALUE], values[s, _RESERVATION], open_after, shift, deterrence_now, ceasefire_on_table
+        )
+    side_scalars = np.empty((2, 4))
+    for s in range(2):
+        side_scalars[s, 0] = side[s, L.RISK_AVERSION]
+        side_scalars[s, 1] = side[s, L.RED_LINE]
+        side_scalars[s, 2] = _audience_rate(side, money, s)
+        side_scalars[s, 3] = side[s, L.UNSIGNED_SHARE]
+    proposal = np.empty(_N)
+    new_forms = np.empty(2, dtype=np.int64)
+    in_range = table(
+        agenda[:n_agenda],
+        now,
+        forms,
+        forms_allowed,
+        sc[L.AUTONOMY_TERM],
+        ideal,
+        weight,
+        side_scalars,
+        floors[RUSSIA],
+        floors[UKRAINE],
+        _weight_ukraine(sc, st),
+        proposal,
+        new_forms,
+    )
+    if ceasefire_on_table:
+        proposed_zone = sc[L.BUFFER_EFFECT] * proposal[DEMILITARISED_ZONE]
+        if proposed_zone != zone:
+            # the sides answer knowing the zone the proposal itself would set, and so the shift it leaves
+            shift = _anticipated_shift(sc, open_after, proposed_zone)
+            for s in range(2):
+                floors[s], futures[s] = _floor(
+                    sc, side, belief, money, st, s, values[s, _WAR_VALUE], values[s, _RESERVATION], open_after, shift, deterrence_now, ceasefire_on_table
+                )
+    st[S_RANGE] = 1.0 if in_range else 0.0
+    hazard_after = _hazard(sc, open_after)
+    accepted = True
+    for s in range(2):
+        flow = _flow(side, ideal, weight, money, s, proposal, new_forms)
+        values[s, _PROPOSAL_VALUE] = _agreement_value(
+            flow, sc[L.IFG_INDUCEMENT], open_after, hazard_after, _cost_of_round(side, money, s, True), futures[s]
+        )
+        yes = flow >= floors[s] - TOLERANCE
+        values[s, _ANSWER] = 1.0 if yes else 0.0
+        accepted = accepted and yes
+    if accepted and (first <= _STEP_STATUS <= last or agreed[_STEP_STATUS]):
+        # Russia must keep a ceasefire (or settlement) backed only by the guarantees its own terms set
+        deterrence = _deterrence(sc, guarantors, st, agreed, terms, proposal, True)
+        flow = _flow(side, ideal, weight, money, RUSSIA, proposal, new_forms)
+        resume = _side_war_value(sc, side, belief, money, st, RUSSIA, deterrence, shift)
+        armies = _cost_of_round(side, money, RUSSIA, True) if open_after else 0.0
+        accepted = flow + sc[L.IFG_INDUCEMENT] - armies >= resume - TOLERANCE
+    if not accepted:
+        return
+    for step in range(first, last + 1):
+        agreed[step] = True
+        for j in range(_N):
+            if _STEP_OF_ISSUE[j] == step:
+                terms[j] = proposal[j]
+        st[S_HIGHEST_STEP] = max(st[S_HIGHEST_STEP], step)
+    forms[0], forms[1] = new_forms[0], new_forms[1]
+    st[S_STEPS_AGREED] = agreed[1] + agreed[2] + agreed[3] + agreed[4]
+    if st[S_STEPS_AGREED] == 4:
+        st[S_SETTLED] = 1.0
+        st[S_CEASEFIRE] = 0.0
+        return
+    st[S_CEASEFIRE] = 1.0
+    st[S_CONFIDENCE] = 0.0
+    top = 1
+    for step in range(1, 5):
+        if agreed[step]:
+            top = step
+    st[S_OPEN_STEP] = top + 1
+    if st[S_FIRST_CEASEFIRE] < 0:
+        st[S_FIRST_CEASEFIRE] = st[S_ROUND]
+
+
+@kernel
+def _clear_table(st: np.ndarray, values: np.ndarray) -> None:
+    st[S_RANGE] = 0.0
+    for s in range(2):
+        values[s, _RESERVATION] = values[s, _WAR_VALUE]
+        values[s, _PROPOSAL_VALUE] = np.nan
+        values[s, _ANSWER] = -1.0
+
+
+@kernel
+def _break_down(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, forms: np.ndarray) -> None:
+    st[S_CEASEFIRE] = 0.0
+    agreed[:] = False
+    st[S_STEPS_AGREED] = 0.0
+    forms[0] = forms[1] = FORM_NONE
+    st[S_OPEN_STEP] = _STEP_CEASEFIRE
+    st[S_CONFIDENCE] = 0.0
+    st[S_BREAKDOWNS] += 1
+    if st[S_FIRST_BREAKDOWN] < 0:
+        st[S_FIRST_BREAKDOWN] = st[S_ROUND]
+    st[S_TALKS_RESUME] = st[S_ROUND] + 1 + sc[L.COOLING_OFF]
+
+
+# ---------------------------------------------------------------------------------------------------
+# the run
+# ---------------------------------------------------------------------------------------------------
+@kernel
+def _record_round(
+    sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.ndarray, values: np.ndarray, trace: np.ndarray
+) -> None:
+    row = int(st[S_ROUND])
+    if row >= trace.shape[0]:
+        return
+    out = trace[row]
+    out[0] = st[S_POSITION] / sc[L.CELLS]
+    out[1] = _balance(st)
+    out[2] = _belief_mean(belief, RUSSIA)
+    out[3] = _belief_mean(belief, UKRAINE)
+    out[4] = _belief_mean(belief, _MEDIATOR)
+    out[5] = values[RUSSIA, _WAR_VALUE]
+    out[6] = values[UKRAINE, _WAR_VALUE]
+    out[7] = values[RUSSIA, _RESERVATION]
+    out[8] = values[UKRAINE, _RESERVATION]
+    out[9] = values[RUSSIA, _PROPOSAL_VALUE]
+    out[10] = values[UKRAINE, _PROPOSAL_VALUE]
+    out[11] = st[S_RANGE]
+    out[12] = st[S_OPEN_STEP]
+    out[13] = st[S_STEPS_AGREED]
+    out[14] = st[S_CONFIDENCE]
+    out[15] = st[S_CEASEFIRE]
+    out[16] = st[S_VIOLATIONS_ROUND]
+    out[17] = st[S_VIOLATIONS]
+    out[18] = st[S_BREAKDOWNS]
+    out[19] = money[UKRAINE, _AID]
+    out[20] = money[RUSSIA, _AID]
+    out[21] = math.tanh(money[RUSSIA, _PUSH])
+    out[22] = math.tanh(money[UKRAINE, _PUSH])
+    out[23] = money[RUSSIA, _COST]
+    out[24] = money[UKRAINE, _COST]
+
+
+@kernel
+def _finish(
+    sc: np.ndarray, ideal: np.ndarray, st: np.ndarray, money: np.ndarray, agreed: np.ndarray, terms: np.ndarray, forms: np.ndarray
+) -> np.ndarray:
+    """The outcome record, or an empty array while the run goes on (:meth:`model.WarTerminationModel._finish_if_over`)."""
+    winner = int(st[S_WINNER])
+    if winner >= 0:
+        kind = L.KIND_VICTORY
+    elif st[S_SETTLED]:
+        kind = L.KIND_SETTLEMENT
+    elif st[S_ROUND] >= sc[L.MAX_ROUNDS]:
+        kind = L.KIND_CEASEFIRE if st[S_CEASEFIRE] else L.KIND_WAR
+    else:
+        return np.empty(0)
+    out = np.full(L.N_OUTCOME, np.nan)
+    out[L.OUT_KIND] = kind
+    out[L.OUT_WINNER] = winner
+    out[L.OUT_ROUNDS] = st[S_ROUND]
+    out[L.OUT_STEP_REACHED] = st[S_HIGHEST_STEP]
+    out[L.OUT_FIRST_CEASEFIRE] = st[S_FIRST_CEASEFIRE]
+    out[L.OUT_BREAKDOWNS] = st[S_BREAKDOWNS]
+    out[L.OUT_VIOLATIONS] = st[S_VIOLATIONS]
+    out[L.OUT_FINAL_FRONT] = st[S_POSITION] / sc[L.CELLS]
+    out[L.OUT_FINAL_BALANCE] = _balance(st)
+    out[L.OUT_COST_RUSSIA] = money[RUSSIA, _COST]
+    out[L.OUT_COST_UKRAINE] = money[UKRAINE, _COST]
+    out[L.OUT_FIRST_BREAKDOWN] = st[S_FIRST_BREAKDOWN]
+    out[L.OUT_FORM_CRIMEA] = FORM_NONE
+    out[L.OUT_FORM_DONBAS] = FORM_NONE
+    if kind == L.KIND_VICTORY:
+        for j in range(_N):
+            out[L.OUT_TERMS + j] = ideal[winner, j]
+        return out
+    for j in range(_N):
+        if agreed[_STEP_OF_ISSUE[j]]:
+            out[L.OUT_TERMS + j] = terms[j]
+    for t, j in enumerate((_CRIMEA, _DONBAS)):
+        out[L.OUT_FORM_CRIMEA + t] = forms[t]
+        if forms[t] == FORM_DEFERRED:
+            out[L.OUT_TERMS + j] = np.nan  # left to later talks: unresolved
+    return out
+
+
+@kernel
+def simulate(
+    sc: np.ndarray,
+    side: np.ndarray,
+    ideal: np.ndarray,
+    weight: np.ndarray,
+    status_quo: np.ndarray,
+    forms_allowed: np.ndarray,
+    third: np.ndarray,
+    guarantors: np.ndarray,
+    operations: np.ndarray,
+    battle_rng: np.random.Generator,
+    ceasefire_rng: np.random.Generator,
+    trace: np.ndarray,
+) -> np.ndarray:
+    """Play a whole run; return its outcome record (``layout.OUT_*``), filling ``trace`` with its rounds where it has rows.
+
+    Args:
+        sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors, operations:
+            The run's inputs (:class:`model.engine.inputs.Inputs`, field by field).
+        battle_rng: The battle's stream (the first the Mesa model spawns from the run's seed).
+        ceasefire_rng: The ceasefire's stream (the second).
+        trace: ``[rows, layout.N_TRACE]``: row ``r`` receives round ``r``'s record (a zero-row array records nothing).
+
+    Returns:
+        The outcome record.
+    """
+    st, belief, money, values, agreed, terms, forms, pipeline = new_state(int(sc[L.AID_LAG]))
+    st[S_POSITION] = sc[L.INITIAL_POSITION]
+    st[S_TREND] = sc[L.INITIAL_TREND]
+    st[S_OPEN_STEP] = _STEP_CEASEFIRE
+    st[S_FIRST_CEASEFIRE] = -1.0
+    st[S_FIRST_BREAKDOWN] = -1.0
+    st[S_WINNER] = -1.0
+    for s in range(2):
+        belief[s, 0], belief[s, 1] = side[s, L.PRIOR_A], side[s, L.PRIOR_B]
+    # round 0: the first aid, the pipeline primed with the record's aid, the IFG's estimate at the true balance
+    _support_round(third, money)
+    for slot in range(int(sc[L.AID_LAG])):
+        pipeline[slot, 0], pipeline[slot, 1] = sc[L.UNDER_WAY_UKRAINE], sc[L.UNDER_WAY_RUSSIA]
+    _ship(sc, st, pipeline, money[UKRAINE, _AID], money[RUSSIA, _AID])
+    st[S_LAST_AID_LOGIT] = (st[S_TREND] - st[S_AID_LOGIT]) - st[S_TREND]
+    truth = _balance(st)
+    belief[_MEDIATOR, 0], belief[_MEDIATOR, 1] = truth * sc[L.IFG_INTELLIGENCE], (1.0 - truth) * sc[L.IFG_INTELLIGENCE]
+    for s in range(2):
+        values[s, _WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
+    _clear_table(st, values)
+    _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms)
+    outcome = _finish(sc, ideal, st, money, agreed, terms, forms) if st[S_SETTLED] else np.empty(0)
+    _record_round(sc, st, belief, money, values, trace)
+    mediated = bool(sc[L.MEDIATED])
+    while outcome.size == 0:
+        st[S_ROUND] += 1
+        st[S_VIOLATIONS_ROUND] = 0.0
+        st[S_ESCALATED] = 0.0
+        # the trend
+        ceasefire = bool(st[S_CEASEFIRE])
+        shift = sc[L.MOMENTUM]
+        if st[S_ROUND] == sc[L.SHOCK_ROUND]:
+            shift += sc[L.SHOCK_SIZE]
+        if ceasefire:
+            shift += sc[L.REARMAMENT] * (1.0 - _buffer_in_force(sc, st, agreed, terms))
+        st[S_TREND] += shift
+        _everyone_sees(belief, shift)
+        # fighting or keeping the ceasefire, and paying for it
+        if ceasefire:
+            _keep_ceasefire(sc, side, st, terms, ceasefire_rng)
+        else:
+            _fight(sc, side, operations, st, belief, battle_rng)
+        for s in range(2):
+            money[s, _COST] += _cost_of_round(side, money, s, ceasefire)
+        if not ceasefire and st[S_WINNER] < 0:
+            for s in range(2):
+                if money[s, _COST] > side[s, L.CAPACITY]:
+                    st[S_WINNER] = 1 - s
+                    break
+        # third parties, the IFG's message, the values of war
+        _support_round(third, money)
+        _ship(sc, st, pipeline, money[UKRAINE, _AID], money[RUSSIA, _AID])
+        _everyone_sees(belief, _aid_shift(st))
+        if mediated and sc[L.IFG_INFORMATION]:
+            estimate = _belief_mean(belief, _MEDIATOR)
+            for s in range(2):
+                lean_toward = sc[L.IFG_LEAN] if s == UKRAINE else 1.0 - sc[L.IFG_LEAN]
+                mean = _belief_mean(belief, s)
+                concede = estimate < mean if s == RUSSIA else estimate > mean
+                credibility = lean_toward if concede else 1.0 - lean_toward
+                hear = sc[L.IFG_INFORMATION_WEIGHT] * credibility
+                if hear > 0.0:
+                    shifted = mean + hear * (estimate - mean)
+                    strength = belief[s, 0] + belief[s, 1]
+                    belief[s, 0], belief[s, 1] = shifted * strength, (1.0 - shifted) * strength
+        for s in range(2):
+            values[s, _WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
+        # the ceasefire holds or breaks; talks
+        if st[S_CEASEFIRE] and (
+            st[S_ESCALATED]
+            or _ceasefire_breaks(sc, side, ideal, weight, status_quo, guarantors, st, belief, money, values, agreed, terms, forms)
+        ):
+            _break_down(sc, st, agreed, forms)
+        _clear_table(st, values)
+        if st[S_WINNER] < 0 and st[S_ROUND] >= st[S_TALKS_RESUME]:
+            _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms)
+        outcome = _finish(sc, ideal, st, money, agreed, terms, forms)
+        _record_round(sc, st, belief, money, values, trace)
+    return outcome
+
