@@ -29,8 +29,8 @@ from model.engine.jit import interpreted
 from model.issues import ISSUES, TERRITORY_INDICES
 from model.proposer import Proposer
 
-TABLE_COMPILED = bargain.table
-TABLE_PLAIN = interpreted(bargain.table)
+TABLE_COMPILED = bargain.table_with_workspace
+TABLE_PLAIN = interpreted(bargain.table_with_workspace)
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,11 @@ def _scalars(side: ref.Side) -> list[float]:
     return [s.risk_aversion, s.red_line, side.audience_rate, s.unsigned_audience_share]
 
 
-def _kernel_table(call: Call, compiled: bool) -> tuple[list[float], bool, dict[int, Any]]:
-    """The kernel's proposal for ``call``: compiled on NumPy arrays, or interpreted on lists."""
+def _kernel_table(call: Call, compiled: bool, own_workspace: bool = False) -> tuple[list[float], bool, dict[int, Any]]:
+    """The kernel's proposal for ``call``: compiled on NumPy arrays, or interpreted on lists.
+
+    ``own_workspace``: call :func:`bargain.table`, which allocates its own (the compiled runner's call).
+    """
     sides = (call.russia, call.ukraine)
     args: list[Any] = [
         call.agenda,
@@ -141,8 +144,12 @@ def _kernel_table(call: Call, compiled: bool) -> tuple[list[float], bool, dict[i
         args = [np.array(a) if isinstance(a, list) else a for a in args]
     terms: Any = np.zeros(len(ISSUES)) if compiled else [0.0] * len(ISSUES)
     forms: Any = np.zeros(2, dtype=np.int64) if compiled else [0, 0]
-    run = TABLE_COMPILED if compiled else TABLE_PLAIN
-    in_range = run(*args, *call.floors, call.weight, terms, forms, bargain.workspace(plain=not compiled))
+    if own_workspace:
+        run = bargain.table if compiled else interpreted(bargain.table)
+        in_range = run(*args, *call.floors, call.weight, terms, forms)
+    else:
+        run = TABLE_COMPILED if compiled else TABLE_PLAIN
+        in_range = run(*args, *call.floors, call.weight, terms, forms, bargain.workspace(plain=not compiled))
     after = dict(call.agreed)
     for k, j in enumerate(TERRITORY_INDICES):
         if j in call.agenda:
@@ -176,6 +183,13 @@ def test_the_table_kernel_tables_what_the_model_tables(calls: list[Call], compil
         assert _bits(terms) == _bits(call.terms), call
         assert in_range == call.in_range
         assert forms == call.forms_after
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "interpreted"])
+def test_the_table_in_its_own_workspace_is_the_same(calls: list[Call], compiled: bool) -> None:
+    for call in calls[::7]:
+        terms, in_range, forms = _kernel_table(call, compiled, own_workspace=True)
+        assert (_bits(terms), in_range, forms) == (_bits(call.terms), call.in_range, call.forms_after)
 
 
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "interpreted"])

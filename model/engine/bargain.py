@@ -41,11 +41,12 @@ import numpy as np
 
 from model.engine.codes import FORM_AUTONOMY, FORM_SOVEREIGNTY, RUSSIA, UKRAINE
 from model.engine.exact import exact_sum
-from model.engine.jit import kernel
+from model.engine.jit import interpreted, kernel
 from model.issues import ISSUE_INDEX, ISSUES, LAND_SHARES, TERRITORY_INDICES, WITHDRAWAL
 
 __all__ = [
     "CURVED_PIECES",
+    "audience_share",
     "bargaining_range",
     "build_frontier",
     "compromise_gain",
@@ -56,6 +57,7 @@ __all__ = [
     "nash_objective",
     "propose",
     "table",
+    "table_with_workspace",
     "terms_flow",
     "terms_for_gain",
     "workspace",
@@ -128,8 +130,15 @@ def issue_value(
 
 
 @kernel
-def _audience_share(form: int, ukraine: bool, unsigned_share: float) -> float:
-    """The share of the audience cost of a territorial issue settled in ``form`` (:meth:`model.agents.Belligerent.audience_share`)."""
+def audience_share(form: int, ukraine: bool, unsigned_share: float) -> float:
+    """The share of the audience cost a leader bears for a territorial issue settled in ``form`` (a form code).
+
+    Signing terms beyond the red line costs the whole audience cost
+    (Fearon 1994). An area lost de facto (``FORM_NONE``) or deferred costs
+    ``unsigned_share`` of it (Tomz 2007). Autonomy within Ukraine keeps
+    Ukraine's sovereignty, so Ukraine's leaders bear none of it; Russia's
+    bear all of it, as for terms (:meth:`model.agents.Belligerent.audience_share`).
+    """
     if form == FORM_SOVEREIGNTY:
         return 1.0
     if form == FORM_AUTONOMY:
@@ -165,7 +174,7 @@ def _terms_flow(
     if rate > 0.0:
         for k in range(2):
             j = CRIMEA if k == 0 else DONBAS
-            share = _audience_share(form_crimea if k == 0 else form_donbas, ukraine, unsigned_share)
+            share = audience_share(form_crimea if k == 0 else form_donbas, ukraine, unsigned_share)
             if share > 0.0:
                 beyond = red_line - terms[j] if ukraine else terms[j] - red_line
                 flow -= share * (rate * weight[j] * beyond if beyond > 0.0 else 0.0)
@@ -605,8 +614,23 @@ def propose(
 # --------------------------------------------------------------------------
 
 
+@kernel
+def _allocate() -> tuple:
+    """A fresh :func:`workspace` of NumPy arrays."""
+    return (
+        np.zeros((2, STAKE_FIELDS, ISSUE_COUNT)),
+        np.full(ISSUE_COUNT, np.nan),
+        np.zeros((PIECE_ROWS, MAX_PIECES)),
+        np.zeros(MAX_PIECES, dtype=np.int64),
+        np.zeros((POINT_ROWS, MAX_POINTS)),
+        np.zeros(ISSUE_COUNT, dtype=np.int64),
+        np.zeros(ISSUE_COUNT),
+        np.zeros(ISSUE_COUNT),
+    )
+
+
 def workspace(plain: bool = False) -> tuple:
-    """Scratch space for :func:`table`, allocated once and reused by every call.
+    """Scratch space for :func:`table_with_workspace`, allocated once and reused by every call.
 
     Args:
         plain: Lists of Python floats for the interpreted kernels (which read
@@ -615,27 +639,8 @@ def workspace(plain: bool = False) -> tuple:
     Returns:
         ``(stakes, limits, pieces, piece_issue, points, issues, trial, values)``.
     """
-    if plain:
-        return (
-            [[[0.0] * ISSUE_COUNT for _ in range(STAKE_FIELDS)] for _ in range(2)],
-            [math.nan] * ISSUE_COUNT,
-            [[0.0] * MAX_PIECES for _ in range(PIECE_ROWS)],
-            [0] * MAX_PIECES,
-            [[0.0] * MAX_POINTS for _ in range(POINT_ROWS)],
-            [0] * ISSUE_COUNT,
-            [0.0] * ISSUE_COUNT,
-            [0.0] * ISSUE_COUNT,
-        )
-    return (
-        np.zeros((2, STAKE_FIELDS, ISSUE_COUNT)),
-        np.full(ISSUE_COUNT, math.nan),
-        np.zeros((PIECE_ROWS, MAX_PIECES)),
-        np.zeros(MAX_PIECES, dtype=np.int64),
-        np.zeros((POINT_ROWS, MAX_POINTS)),
-        np.zeros(ISSUE_COUNT, dtype=np.int64),
-        np.zeros(ISSUE_COUNT),
-        np.zeros(ISSUE_COUNT),
-    )
+    arrays = interpreted(_allocate)()
+    return tuple(a.tolist() for a in arrays) if plain else arrays
 
 
 @kernel
@@ -739,7 +744,7 @@ def _coherent_proposal(
 
 
 @kernel
-def table(
+def table_with_workspace(
     agenda: np.ndarray,
     now: np.ndarray,
     agreed_forms: np.ndarray,
@@ -781,7 +786,7 @@ def table(
         weight_ukraine: Ukraine's weight in the Nash product (the protocol's).
         out_terms: Set to the proposal's terms (every issue).
         out_forms: Set to the forms of Crimea and Donbas as the proposal leaves them.
-        work: Scratch from :func:`workspace`.
+        work: Scratch from :func:`workspace` (reused: a caller tabling often allocates it once).
 
     Returns:
         True if the proposal lies in the bargaining range.
@@ -844,3 +849,38 @@ def table(
                 out_terms[j] = trial[j]
             out_forms[0], out_forms[1] = form_crimea, form_donbas
     return best_in_range
+
+
+@kernel
+def table(
+    agenda: np.ndarray,
+    now: np.ndarray,
+    agreed_forms: np.ndarray,
+    allowed_forms: np.ndarray,
+    autonomy_term: float,
+    ideal: np.ndarray,
+    weight: np.ndarray,
+    side_scalars: np.ndarray,
+    floor_russia: float,
+    floor_ukraine: float,
+    weight_ukraine: float,
+    out_terms: np.ndarray,
+    out_forms: np.ndarray,
+) -> bool:
+    """:func:`table_with_workspace` in a workspace of its own (the compiled runner's call: allocating is cheap there)."""
+    return table_with_workspace(
+        agenda,
+        now,
+        agreed_forms,
+        allowed_forms,
+        autonomy_term,
+        ideal,
+        weight,
+        side_scalars,
+        floor_russia,
+        floor_ukraine,
+        weight_ukraine,
+        out_terms,
+        out_forms,
+        _allocate(),
+    )
