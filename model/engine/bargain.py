@@ -683,9 +683,18 @@ def _side_flow(
     """One side's :func:`terms_flow` of ``terms`` from its row of the table's inputs."""
     scalars = side_scalars[side]
     return _terms_flow(
-        terms, form_crimea, form_donbas, ideal[side], weight[side], scalars[SIDE_CURVATURE], scalars[SIDE_RED_LINE],
-        scalars[SIDE_RATE], scalars[SIDE_UNSIGNED], side == UKRAINE, values,
-    )  # fmt: skip
+        terms,
+        form_crimea,
+        form_donbas,
+        ideal[side],
+        weight[side],
+        scalars[SIDE_CURVATURE],
+        scalars[SIDE_RED_LINE],
+        scalars[SIDE_RATE],
+        scalars[SIDE_UNSIGNED],
+        side == UKRAINE,
+        values,
+    )
 
 
 @kernel
@@ -826,9 +835,21 @@ def table_with_workspace(
                 issues[issue_count] = j
                 issue_count += 1
         in_range = _coherent_proposal(
-            issues, issue_count, now, form_crimea, form_donbas, fixed_crimea, fixed_donbas, ideal, weight, side_scalars,
-            floor_russia, floor_ukraine, weight_ukraine, work,
-        )  # fmt: skip
+            issues,
+            issue_count,
+            now,
+            form_crimea,
+            form_donbas,
+            fixed_crimea,
+            fixed_donbas,
+            ideal,
+            weight,
+            side_scalars,
+            floor_russia,
+            floor_ukraine,
+            weight_ukraine,
+            work,
+        )
         score = 0.0
         if in_range:
             score = nash_objective(
