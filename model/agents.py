@@ -14,17 +14,25 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import mesa
+import numpy as np
 
 from model import maths
 from model.battlefield import Battlefield
+from model.engine import bargain
+from model.engine.codes import FORM_CODES, FORM_NONE
+from model.engine.jit import for_single_runs
 from model.issues import ISSUES, TERRITORY_INDICES, TerritorialForm, de_facto_terms
-from model.negotiation import IssueSide
 from model.outcome import Side
 from model.parameters import THIRD_PARTY_CATALOGUE, Value
 
-_TERRITORY = frozenset(TERRITORY_INDICES)
+_TERMS_FLOW = for_single_runs(bargain.terms_flow)
+_AUDIENCE_SHARE = for_single_runs(bargain.audience_share)
+_COMPILED = hasattr(_TERMS_FLOW, "py_func")
+"""Whether the kernels run compiled, and so take NumPy arrays rather than Python sequences."""
+_CRIMEA, _DONBAS = TERRITORY_INDICES
 TOLERANCE = 1e-9
 """Slack in every comparison of values (accept, keep, defect), so rounding never decides."""
 
@@ -376,23 +384,17 @@ class Belligerent(mesa.Agent):
         Autonomy within Ukraine keeps Ukraine's sovereignty, so Ukraine's
         leaders bear none of it; Russia's bear all of it, as for terms.
         """
-        if form is TerritorialForm.SOVEREIGNTY:
-            return 1.0
-        if form is TerritorialForm.AUTONOMY:
-            return 0.0 if self.side is Side.UKRAINE else 1.0
-        return self.settings.unsigned_audience_share
+        return _AUDIENCE_SHARE(FORM_CODES.get(form, FORM_NONE), self.side is Side.UKRAINE, self.settings.unsigned_audience_share)  # type: ignore[arg-type]
 
     # ---- valuations ----------------------------------------------------
-    def stakes(self) -> list[IssueSide]:
-        """This side's stake in every issue, with the audience cost of signing terms on territory."""
+    def bargaining_scalars(self) -> tuple[float, float, float, float]:
+        """What the bargaining kernels know of this side beyond its ideal and saliences (:mod:`model.engine.bargain`).
+
+        Returns:
+            Its risk aversion, red line, audience rate now and unsigned audience share.
+        """
         s = self.settings
-        rate = self.audience_rate
-        return [
-            IssueSide(ideal, weight, s.red_line, rate * weight, s.risk_aversion)
-            if j in _TERRITORY
-            else IssueSide(ideal, weight, None, 0.0, s.risk_aversion)
-            for j, (ideal, weight) in enumerate(zip(s.ideal, s.weights))
-        ]
+        return (s.risk_aversion, s.red_line, self.audience_rate, s.unsigned_audience_share)
 
     def flow(self, terms: Sequence[float]) -> float:
         """Per-round utility of a set of terms, without audience costs."""
@@ -405,18 +407,18 @@ class Belligerent(mesa.Agent):
         beyond its red line stands (:func:`model.maths.red_line_penalty`),
         in proportion to the issue's salience, and in the share
         :meth:`audience_share` gives the way the issue is settled: signed,
-        autonomous, deferred or left de facto (absent from ``forms``).
+        autonomous, deferred or left de facto (absent from ``forms``). The
+        kernel :func:`model.engine.bargain.terms_flow` computes it.
         """
         s = self.settings
-        flow = maths.utility(terms, s.ideal, s.weights, s.risk_aversion)
-        rate = self.audience_rate
-        if rate > 0.0:
-            ukraine = self.side is Side.UKRAINE
-            for j in TERRITORY_INDICES:
-                share = self.audience_share(forms.get(j))
-                if share > 0.0:
-                    flow -= share * maths.red_line_penalty(terms[j], s.red_line, rate * s.weights[j], ukraine)
-        return flow
+        codes: Any = (FORM_CODES.get(forms.get(_CRIMEA), FORM_NONE), FORM_CODES.get(forms.get(_DONBAS), FORM_NONE))  # type: ignore[arg-type]
+        values: Any = terms
+        if _COMPILED:
+            values, codes = np.asarray(terms, dtype=np.float64), np.asarray(codes, dtype=np.int64)
+        ukraine = self.side is Side.UKRAINE
+        return _TERMS_FLOW(
+            values, codes, s.ideal, s.weights, s.risk_aversion, s.red_line, self.audience_rate, s.unsigned_audience_share, ukraine
+        )
 
     def value_of_war(self, battlefield: Battlefield, deterrence: float = 0.0, shift: float = 0.0) -> float:
         """Value of fighting on, from this side's belief (see :func:`model.maths.value_of_war`).

@@ -12,15 +12,24 @@ compromise that leaves both equally short (:func:`compromise_gain`).
 A point on the frontier is Ukraine's *gain*: how far its utility has risen
 from the frontier's start, where every issue on the table is at Russia's
 ideal. No model, agent or random draw is involved.
+
+These are the Python faces of the kernels of :mod:`model.engine.bargain`,
+which compute every number (the proposer calls the kernels directly):
+stakes come as :class:`IssueSide` sequences, a frontier as a
+:class:`Frontier`, and no range as ``None``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from model.maths import issue_loss, red_line_penalty
+import numpy as np
+
+from model.engine import bargain
+from model.engine.jit import for_single_runs
 
 __all__ = [
     "Frontier",
@@ -36,9 +45,19 @@ __all__ = [
     "terms_for_gain",
 ]
 
-_EPS = 1e-12
-CURVED_PIECES = 8
+CURVED_PIECES = bargain.CURVED_PIECES
 """Pieces a curved (concave) issue is cut into on the frontier: its chords stand for the curve."""
+
+_ISSUE_VALUE = for_single_runs(bargain.issue_value)
+_BUILD_FRONTIER = for_single_runs(bargain.build_frontier)
+_LOSS_AT = for_single_runs(bargain.loss_at)
+_GAIN_AT_LOSS = for_single_runs(bargain.gain_at_loss)
+_TERMS_FOR_GAIN = for_single_runs(bargain.terms_for_gain)
+_BARGAINING_RANGE = for_single_runs(bargain.bargaining_range)
+_NASH_GAIN = for_single_runs(bargain.nash_bargaining_gain)
+_NASH_OBJECTIVE = for_single_runs(bargain.nash_objective)
+_COMPROMISE_GAIN = for_single_runs(bargain.compromise_gain)
+_PROPOSE = for_single_runs(bargain.propose)
 
 
 @dataclass(frozen=True)
@@ -52,14 +71,17 @@ class IssueSide:
     curvature: float = 0.0
 
     def value(self, term: float, ukraine: bool) -> float:
-        """Utility of ``term`` on this issue, less any audience cost."""
-        if self.curvature:
-            value = self.weight * (1.0 - issue_loss(abs(term - self.ideal), self.curvature))
-        else:
-            value = self.weight * (1.0 - abs(term - self.ideal))
-        if self.red_line is not None and self.audience_rate > 0.0:
-            value -= red_line_penalty(term, self.red_line, self.audience_rate, ukraine)
-        return value
+        """Utility of ``term`` on this issue, less any audience cost (:func:`model.engine.bargain.issue_value`)."""
+        red_line = 0.0 if self.red_line is None else self.red_line
+        value = _ISSUE_VALUE(
+            term, self.ideal, self.weight, self.curvature, red_line, self.audience_rate, ukraine, self.red_line is not None
+        )
+        return float(value)
+
+    def row(self) -> list[float]:
+        """The stake as the kernels hold it (``model.engine.bargain``'s stake fields); no red line costs nothing."""
+        cost = 0.0 if self.red_line is None else self.audience_rate
+        return [self.ideal, self.weight, 0.0 if self.red_line is None else self.red_line, cost, self.curvature]
 
 
 @dataclass(frozen=True)
@@ -73,7 +95,7 @@ class Frontier:
     issue, and a concave (risk-averse) utility curves it, which the
     frontier follows in :data:`CURVED_PIECES` chords; either way an issue is
     split into pieces whose rates fall along the way, so the order of one
-    issue's pieces is kept.
+    issue's pieces is kept (:func:`model.engine.bargain.build_frontier`).
 
     Attributes:
         pieces: ``(issue, from, to)`` for each stretch, in the order conceded.
@@ -86,6 +108,8 @@ class Frontier:
     gains: tuple[float, ...]
     losses: tuple[float, ...]
     start: dict[int, float]
+    arrays: tuple[Any, Any] = field(repr=False, compare=False, default=(np.zeros(0, dtype=np.int64), np.zeros((5, 0))))
+    """The kernels' frontier: each piece's issue, and the rows of its ends, cumulative gains and losses."""
 
     @property
     def total_gain(self) -> float:
@@ -94,25 +118,16 @@ class Frontier:
 
     def loss_at(self, gain: float) -> float:
         """Russia's loss on the frontier where Ukraine has gained ``gain``."""
-        prev_g, prev_l = 0.0, 0.0
-        for g, loss in zip(self.gains, self.losses):
-            if gain <= g + _EPS:
-                if g - prev_g <= _EPS:
-                    return loss
-                return prev_l + (loss - prev_l) * (gain - prev_g) / (g - prev_g)
-            prev_g, prev_l = g, loss
-        return prev_l
+        return float(_LOSS_AT(*self._curve(), gain))
 
     def gain_at_loss(self, loss: float) -> float:
         """Largest gain for Ukraine that costs Russia at most ``loss``."""
-        prev_g, prev_l = 0.0, 0.0
-        for g, seg_loss in zip(self.gains, self.losses):
-            if loss < seg_loss - _EPS:
-                if seg_loss - prev_l <= _EPS:
-                    return prev_g
-                return prev_g + (g - prev_g) * (loss - prev_l) / (seg_loss - prev_l)
-            prev_g, prev_l = g, seg_loss
-        return prev_g
+        return float(_GAIN_AT_LOSS(*self._curve(), loss))
+
+    def _curve(self) -> tuple[Any, Any, int]:
+        """The kernels' arguments for the frontier's curve: cumulative gains, cumulative losses, pieces."""
+        pieces = self.arrays[1]
+        return pieces[bargain.PIECE_GAIN], pieces[bargain.PIECE_LOSS], len(self.gains)
 
 
 def build_frontier(
@@ -137,48 +152,22 @@ def build_frontier(
     Returns:
         The frontier.
     """
-    raw: list[tuple[float, int, int, float, float, float, float]] = []
-    start: dict[int, float] = {}
-    for j in issues:
-        lo, hi = russia[j].ideal, ukraine[j].ideal
-        if limits and j in limits:
-            hi = min(hi, max(lo, limits[j])) if hi > lo else max(hi, min(lo, limits[j]))
-        start[j] = lo
-        if lo == hi:
-            continue
-        cuts = {lo, hi}
-        if russia[j].curvature or ukraine[j].curvature:
-            # a concave utility's frontier is curved: its chords over equal pieces stand for it, and
-            # each side gets at least the chord's value at the terms (the curve lies above its chords)
-            cuts.update(lo + (hi - lo) * i / CURVED_PIECES for i in range(1, CURVED_PIECES))
-        for stake in (russia[j], ukraine[j]):
-            if stake.red_line is not None and stake.audience_rate > 0.0 and min(lo, hi) < stake.red_line < max(lo, hi):
-                cuts.add(stake.red_line)
-        points = sorted(cuts, reverse=lo > hi)
-        # each point's value once: every interior point ends one piece and starts the next
-        u_values = [ukraine[j].value(x, True) for x in points]
-        r_values = [russia[j].value(x, False) for x in points]
-        previous = math.inf
-        for n, (a, b) in enumerate(zip(points, points[1:])):
-            gain = u_values[n + 1] - u_values[n]
-            loss = r_values[n] - r_values[n + 1]
-            # rates fall along an issue; rounding must not let a later piece sort before an earlier one
-            rate = previous = min(previous, math.inf if loss <= _EPS else gain / loss)
-            raw.append((-rate, j, n, a, b, gain, loss))
-    raw.sort(key=lambda r: (r[0], r[1], r[2]))
-    gains: list[float] = []
-    losses: list[float] = []
-    g = total_loss = 0.0
-    for _, _, _, _, _, gain, loss in raw:
-        g += gain
-        total_loss += loss
-        gains.append(g)
-        losses.append(total_loss)
+    size = len(russia)
+    stakes = np.array([list(zip(*(s.row() for s in side))) for side in (russia, ukraine)], dtype=np.float64)
+    limit_row = np.array([(limits or {}).get(j, math.nan) for j in range(size)])
+    start = np.zeros(size)
+    piece_issue = np.zeros(size * (bargain.MAX_POINTS - 1), dtype=np.int64)
+    pieces = np.zeros((bargain.PIECE_ROWS, len(piece_issue)))
+    points = np.zeros((bargain.POINT_ROWS, bargain.MAX_POINTS))
+    chosen = np.array(issues, dtype=np.int64)
+    count = int(_BUILD_FRONTIER(chosen, len(chosen), stakes, limit_row, start, piece_issue, pieces, points))
+    a_row, b_row = pieces[bargain.PIECE_FROM], pieces[bargain.PIECE_TO]
     return Frontier(
-        pieces=tuple((j, a, b) for _, j, _, a, b, _, _ in raw),
-        gains=tuple(gains),
-        losses=tuple(losses),
-        start=start,
+        pieces=tuple((int(piece_issue[k]), float(a_row[k]), float(b_row[k])) for k in range(count)),
+        gains=tuple(float(g) for g in pieces[bargain.PIECE_GAIN][:count]),
+        losses=tuple(float(loss) for loss in pieces[bargain.PIECE_LOSS][:count]),
+        start={j: float(start[j]) for j in issues},
+        arrays=(piece_issue, pieces),
     )
 
 
@@ -192,18 +181,12 @@ def terms_for_gain(frontier: Frontier, gain: float) -> dict[int, float]:
     Returns:
         A mapping from each covered issue's index to its value.
     """
-    terms = dict(frontier.start)
-    prev_g = 0.0
-    for (j, a, b), g in zip(frontier.pieces, frontier.gains):
-        if gain >= g - _EPS:
-            terms[j] = b
-        elif gain > prev_g + _EPS and g - prev_g > _EPS:
-            terms[j] = a + (b - a) * (gain - prev_g) / (g - prev_g)
-            break
-        else:
-            break
-        prev_g = g
-    return terms
+    terms = np.zeros(max(frontier.start, default=-1) + 1)  # every piece's issue is one the frontier starts
+    for j, x in frontier.start.items():
+        terms[j] = x
+    piece_issue, pieces = frontier.arrays
+    _TERMS_FOR_GAIN(piece_issue, pieces, len(frontier.gains), gain, terms)
+    return {j: float(terms[j]) for j in frontier.start}
 
 
 def bargaining_range(
@@ -231,14 +214,8 @@ def bargaining_range(
         ``(lowest, highest)`` gain for Ukraine inside the range, or ``None``
         when no agreement beats both reservation values.
     """
-    low = max(0.0, reservation_ukraine - base_ukraine)
-    slack = base_russia - reservation_russia
-    if slack < -_EPS or low > frontier.total_gain + _EPS:
-        return None
-    high = frontier.gain_at_loss(max(slack, 0.0))
-    if low > high + 1e-9:
-        return None
-    return low, max(low, high)
+    exists, low, high = _BARGAINING_RANGE(*frontier._curve(), base_russia, base_ukraine, reservation_russia, reservation_ukraine)
+    return (float(low), float(high)) if exists else None
 
 
 def nash_bargaining_gain(
@@ -269,36 +246,9 @@ def nash_bargaining_gain(
     Returns:
         Ukraine's gain at the solution, or ``None`` if there is no range.
     """
-    bounds = bargaining_range(frontier, base_russia, base_ukraine, reservation_russia, reservation_ukraine)
-    if bounds is None:
-        return None
-    low, high = bounds
-    w = weight_ukraine
-    if high - low <= _EPS or w >= 1.0:
-        return high
-    if w <= 0.0:
-        return low
-    surplus_u0 = base_ukraine - reservation_ukraine
-    surplus_r0 = base_russia - reservation_russia
-
-    def objective(gain: float) -> float:
-        return nash_objective(surplus_u0 + gain, surplus_r0 - frontier.loss_at(gain), w)
-
-    candidates = [low, high]
-    prev_g, prev_l = 0.0, 0.0
-    for g, loss in zip(frontier.gains, frontier.losses):
-        seg_lo, seg_hi = max(prev_g, low), min(g, high)
-        if seg_hi > seg_lo and g - prev_g > _EPS:
-            slope = (loss - prev_l) / (g - prev_g)
-            if slope <= _EPS:
-                candidates.append(seg_hi)
-            else:
-                # first-order condition on this segment, solved for the gain
-                r_at_prev = surplus_r0 - prev_l + slope * prev_g
-                star = (w * r_at_prev - (1.0 - w) * slope * surplus_u0) / slope
-                candidates.append(min(max(star, seg_lo), seg_hi))
-        prev_g, prev_l = g, loss
-    return max(candidates, key=objective)
+    curve = frontier._curve()
+    exists, gain = _NASH_GAIN(*curve, base_russia, base_ukraine, reservation_russia, reservation_ukraine, weight_ukraine)
+    return float(gain) if exists else None
 
 
 def nash_objective(surplus_ukraine: float, surplus_russia: float, weight_ukraine: float) -> float:
@@ -312,13 +262,7 @@ def nash_objective(surplus_ukraine: float, surplus_russia: float, weight_ukraine
     Returns:
         ``w log su + (1 - w) log sr``; minus infinity if a side that counts has no surplus.
     """
-    value = 0.0
-    for surplus, weight in ((surplus_ukraine, weight_ukraine), (surplus_russia, 1.0 - weight_ukraine)):
-        if weight > 0.0:
-            if surplus <= 0.0:
-                return -math.inf
-            value += weight * math.log(surplus)
-    return value
+    return float(_NASH_OBJECTIVE(surplus_ukraine, surplus_russia, weight_ukraine))
 
 
 def compromise_gain(
@@ -343,20 +287,7 @@ def compromise_gain(
     Returns:
         Ukraine's gain at that point, in [0, total_gain].
     """
-    # the gap is piecewise linear and increasing along the frontier: find the piece where it changes
-    # sign and solve that piece exactly
-    offset = (base_ukraine - reservation_ukraine) - (base_russia - reservation_russia)
-    if offset >= 0.0:
-        return 0.0
-    prev_g, prev_gap = 0.0, offset
-    for g, loss in zip(frontier.gains, frontier.losses):
-        gap = offset + g + loss
-        if gap >= 0.0:
-            if gap - prev_gap <= _EPS:
-                return g
-            return prev_g + (g - prev_g) * (-prev_gap) / (gap - prev_gap)
-        prev_g, prev_gap = g, gap
-    return frontier.total_gain
+    return float(_COMPROMISE_GAIN(*frontier._curve(), base_russia, base_ukraine, reservation_russia, reservation_ukraine))
 
 
 @dataclass(frozen=True)
@@ -382,7 +313,7 @@ def propose(
     floor_ukraine: float,
     weight_ukraine: float,
 ) -> Proposal:
-    """The proposal on the frontier: the Nash bargaining point between the floors, or the compromise.
+    """The proposal on the frontier: the Nash point between the floors, or the compromise.
 
     Args:
         frontier: The frontier of the issues on the table.
@@ -397,15 +328,11 @@ def propose(
     Returns:
         The proposal.
     """
-    args = (frontier, base_russia, base_ukraine, floor_russia, floor_ukraine)
-    gain = nash_bargaining_gain(*args, weight_ukraine=weight_ukraine)
-    in_range = gain is not None
-    if gain is None:
-        gain = compromise_gain(*args)
-    terms = list(start)
-    for j, x in terms_for_gain(frontier, gain).items():
-        terms[j] = x
-    return Proposal(terms, in_range)
+    terms = np.array(frontier_start(frontier, start), dtype=np.float64)
+    piece_issue, pieces = frontier.arrays
+    args = (base_russia, base_ukraine, floor_russia, floor_ukraine, weight_ukraine)
+    in_range = _PROPOSE(piece_issue, pieces, len(frontier.gains), terms, *args)
+    return Proposal([float(x) for x in terms], bool(in_range))
 
 
 def frontier_start(frontier: Frontier, terms: Sequence[float]) -> list[float]:

@@ -2,7 +2,9 @@
 
 The IFG (or, under ``bilateral``, the side whose turn it is) tables one
 proposal a round on the issues the protocol put on the table. Terms on the
-frontier are always open to it (:mod:`model.negotiation`). A mediator may
+frontier are always open to it (:mod:`model.negotiation`; the computation is
+the kernel :func:`model.engine.bargain.table`, which the compiled runner
+calls too). A mediator may
 also settle Crimea or Donbas as autonomy within Ukraine or defer them
 (:class:`~model.issues.TerritorialForm`), as the scenario allows, and every
 proposal keeps the withdrawal coherent with the territorial terms
@@ -13,16 +15,24 @@ changes any state.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from model import negotiation
+import numpy as np
+
 from model.agents import Belligerent, Talks
-from model.issues import TERRITORY_INDICES, WITHDRAWAL, TerritorialForm, withdrawal_limit
-from model.negotiation import IssueSide
+from model.engine import bargain
+from model.engine.codes import FORM_CODES, FORM_NONE, FORMS_BY_CODE
+from model.engine.jit import for_single_runs
+from model.issues import TERRITORY_INDICES, TerritorialForm
+from model.negotiation import Proposal
 
 __all__ = ["Proposer"]
+
+_TABLE = for_single_runs(bargain.table_with_workspace)
+_COMPILED = hasattr(_TABLE, "py_func")
+"""Whether the table runs compiled, and so takes NumPy arrays rather than Python sequences."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,14 @@ class Proposer:
 
     forms: tuple[TerritorialForm, ...] = (TerritorialForm.SOVEREIGNTY,)
     autonomy_term: float = 0.5
+    _codes: Any = field(init=False, repr=False, compare=False)
+    _work: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """The forms' codes and the table's scratch space, made once for every proposal."""
+        codes = [FORM_CODES[form] for form in self.forms]
+        object.__setattr__(self, "_codes", np.array(codes, dtype=np.int64) if _COMPILED else tuple(codes))
+        object.__setattr__(self, "_work", bargain.workspace(plain=not _COMPILED))
 
     def table(
         self,
@@ -47,7 +65,7 @@ class Proposer:
         talks: Talks,
         floors: tuple[float, float],
         weight_ukraine: float,
-    ) -> tuple[negotiation.Proposal, Talks]:
+    ) -> tuple[Proposal, Talks]:
         """The proposal tabled on ``agenda``, and the talks as its territorial settlement makes them.
 
         For every way of settling the territorial issues on the table, the
@@ -56,7 +74,9 @@ class Proposer:
         one with the highest asymmetric Nash product, the criterion of its
         proposals on the frontier (Nash 1950; Kalai 1977), preferring terms
         on the frontier on a tie. With none in the range it tables the
-        compromise on the frontier.
+        compromise on the frontier. The withdrawal stays coherent with the
+        territorial terms (:func:`~model.issues.withdrawal_limit`). The
+        kernel :func:`model.engine.bargain.table_with_workspace` computes it all.
 
         Args:
             russia: Russia, whose stakes and flows the proposer knows.
@@ -70,71 +90,28 @@ class Proposer:
         Returns:
             ``(proposal, talks)``: the talks' ``after.forms`` say how the proposal settles the territory.
         """
-        floor_russia, floor_ukraine = floors
-        stakes = (russia.stakes(), ukraine.stakes())  # the same for every settlement: compute them once
-        best: tuple[tuple[bool, float, int], negotiation.Proposal, Talks] | None = None
-        for forms in self._settlements(agenda, talks.after.forms):
-            fixed = {
-                j: self.autonomy_term if form is TerritorialForm.AUTONOMY else now[j]
-                for j, form in forms.items()
-                if j in agenda and form is not TerritorialForm.SOVEREIGNTY
-            }
-            proposal = _coherent_proposal(russia, ukraine, stakes, agenda, fixed, forms, now, floors, weight_ukraine)
-            score = 0.0
-            if proposal.in_range:
-                score = negotiation.nash_objective(
-                    ukraine.terms_flow(proposal.terms, forms) - floor_ukraine,
-                    russia.terms_flow(proposal.terms, forms) - floor_russia,
-                    weight_ukraine,
-                )
-            key = (proposal.in_range, score, -len(fixed))
-            if best is None or key > best[0]:
-                best = (key, proposal, replace(talks, after=replace(talks.after, forms=forms)))
-        assert best is not None
-        return best[1], best[2]
-
-    def _settlements(self, agenda: Sequence[int], agreed: Mapping[int, TerritorialForm]) -> Iterator[dict[int, TerritorialForm]]:
-        """Every way of settling the territorial issues on ``agenda``, terms on the frontier first."""
-        territory = [j for j in TERRITORY_INDICES if j in agenda]
-        for choice in itertools.product(self.forms, repeat=len(territory)):
-            yield {**agreed, **dict(zip(territory, choice))}
-
-
-def _coherent_proposal(
-    russia: Belligerent,
-    ukraine: Belligerent,
-    stakes: tuple[Sequence[IssueSide], Sequence[IssueSide]],
-    agenda: Sequence[int],
-    fixed: Mapping[int, float],
-    forms: Mapping[int, TerritorialForm],
-    now: Sequence[float],
-    floors: tuple[float, float],
-    weight_ukraine: float,
-) -> negotiation.Proposal:
-    """The Nash point on the frontier of ``agenda`` less ``fixed``, with a withdrawal the territory allows.
-
-    The withdrawal cannot return land the territorial terms leave Russia
-    (:func:`~model.issues.withdrawal_limit`). When the proposal's own
-    territorial terms set the limit (both on the table), the frontier is
-    built again within the limit of the first proposal's terms, and the
-    withdrawal is held to the final terms' limit.
-    """
-    issues = [j for j in agenda if j not in fixed]
-    autonomous = [j for j, form in forms.items() if form is TerritorialForm.AUTONOMY]
-    limits: dict[int, float] = {}
-    for _ in range(2):
-        frontier = negotiation.build_frontier(issues, *stakes, limits)
-        start = negotiation.frontier_start(frontier, now)
-        for j, x in fixed.items():
-            start[j] = x
-        proposal = negotiation.propose(
-            frontier, start, russia.terms_flow(start, forms), ukraine.terms_flow(start, forms), *floors, weight_ukraine
-        )
-        if WITHDRAWAL not in issues:
-            return proposal
-        limit = withdrawal_limit(proposal.terms, autonomous)
-        if proposal.terms[WITHDRAWAL] <= limit + 1e-12:
-            return proposal
-        limits = {WITHDRAWAL: limit}
-    proposal.terms[WITHDRAWAL] = min(proposal.terms[WITHDRAWAL], withdrawal_limit(proposal.terms, autonomous))
-    return proposal
+        agreed = talks.after.forms
+        sides = (russia.settings, ukraine.settings)
+        arguments: list[Any] = [
+            agenda,
+            now,
+            [FORM_CODES.get(agreed.get(j), FORM_NONE) for j in TERRITORY_INDICES],  # type: ignore[arg-type]
+            self._codes,
+            self.autonomy_term,
+            (sides[0].ideal, sides[1].ideal),
+            (sides[0].weights, sides[1].weights),
+            (russia.bargaining_scalars(), ukraine.bargaining_scalars()),
+        ]
+        if _COMPILED:
+            arguments = [np.asarray(a) if isinstance(a, (list, tuple)) else a for a in arguments]
+            terms: Any = np.empty(len(now))
+            forms: Any = np.empty(2, dtype=np.int64)
+        else:
+            terms, forms = [0.0] * len(now), [FORM_NONE, FORM_NONE]
+        in_range = _TABLE(*arguments, floors[0], floors[1], weight_ukraine, terms, forms, self._work)
+        after = dict(agreed)
+        for k, j in enumerate(TERRITORY_INDICES):
+            if j in agenda:
+                after[j] = FORMS_BY_CODE[int(forms[k])]
+        proposal = Proposal([float(x) for x in terms] if _COMPILED else terms, bool(in_range))
+        return proposal, replace(talks, after=replace(talks.after, forms=after))

@@ -16,17 +16,25 @@ is used on a machine.
 from __future__ import annotations
 
 import os
+import types
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 try:  # numba is a dependency, but a platform without a wheel still runs the model interpreted
     import numba as _numba
 except ImportError:  # pragma: no cover - exercised only where numba is missing
-    _numba = None
+    _numba = None  # type: ignore[assignment]
 
-__all__ = ["compiled_available", "interpreted", "kernel"]
+__all__ = ["compiled_available", "for_single_runs", "interpreted", "kernel", "stand_in"]
+
+_KERNELS: set[int] = set()
+"""Ids of every kernel's plain-Python function (kept alive by its module)."""
+_STAND_INS: dict[int, Callable[..., Any]] = {}
+"""A kernel's plain-Python stand-in, by the id of its plain function (:func:`stand_in`)."""
+_PLAIN: dict[int, Callable[..., Any]] = {}
+_PLAIN_GLOBALS: dict[int, dict[str, Any]] = {}
 
 
 def compiled_available() -> bool:
@@ -40,11 +48,59 @@ def kernel(function: F) -> F:
     No fast-math: the compiled path must give the same floats as the
     interpreted one, operation for operation.
     """
+    _KERNELS.add(id(function))
     if _numba is None:
         return function
-    return _numba.njit(cache=True)(function)  # type: ignore[no-any-return]
+    return cast(F, _numba.njit(cache=True)(function))
+
+
+def stand_in(function: Callable[..., Any], plain: Callable[..., Any]) -> None:
+    """Let :func:`interpreted` call ``plain`` for the kernel ``function``: it must return the same, bit for bit.
+
+    For a kernel whose plain-Python version would be slow where the
+    standard library computes the very same number in C (the correctly
+    rounded sum, which :func:`math.fsum` gives).
+    """
+    _STAND_INS[id(getattr(function, "py_func", function))] = plain
 
 
 def interpreted(function: Callable[..., Any]) -> Callable[..., Any]:
-    """The plain-Python function behind a kernel (itself, where numba is missing)."""
-    return getattr(function, "py_func", function)
+    """The plain-Python version of a kernel, calling the plain-Python versions of the kernels it calls.
+
+    numba's ``py_func`` alone would still call the compiled kernels it
+    names (its globals are the module's), and so wait for their
+    compilation: the version given here runs the same code with those
+    names bound to their plain versions (or their :func:`stand_in`).
+    Anything that is not a kernel comes back as it is.
+    """
+    source = getattr(function, "py_func", function)
+    key = id(source)
+    if key in _STAND_INS:
+        return _STAND_INS[key]
+    if key not in _KERNELS or not isinstance(source, types.FunctionType):
+        return function
+    if key not in _PLAIN:
+        plain = types.FunctionType(
+            source.__code__, _plain_globals(source.__globals__), source.__name__, source.__defaults__, source.__closure__
+        )
+        plain.__doc__, plain.__qualname__, plain.__module__ = source.__doc__, source.__qualname__, source.__module__
+        _PLAIN[key] = plain
+    return _PLAIN[key]
+
+
+def _plain_globals(namespace: dict[str, Any]) -> dict[str, Any]:
+    """A module's globals with every kernel in it bound to its plain version (one copy per module)."""
+    key = id(namespace)
+    if key not in _PLAIN_GLOBALS:
+        plain = dict(namespace)
+        _PLAIN_GLOBALS[key] = plain  # before the kernels: kernels of one module call each other
+        for name, value in namespace.items():
+            source = id(getattr(value, "py_func", value))
+            if source in _KERNELS or source in _STAND_INS:
+                plain[name] = interpreted(value)
+    return _PLAIN_GLOBALS[key]
+
+
+def for_single_runs(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The version of a kernel the Mesa model calls: for now the plain one, so that a single run waits for no compilation."""
+    return interpreted(function)
