@@ -24,10 +24,11 @@ from experiments.calibration.draws import posterior_path
 from experiments.design import Design
 from experiments.spec import Experiment
 from model import load_scenario
+from model.engine.jit import compiled_available
 
 PACKAGES: tuple[str, ...] = (
     "war-termination", "mesa", "numpy", "pandas", "pyarrow", "SALib", "dask", "distributed", "tqdm", "matplotlib",
-    "lifelines", "statsmodels", "pyabc", "ema-workbench",
+    "lifelines", "statsmodels", "pyabc", "ema-workbench", "numba", "llvmlite",
 )
 """The distributions whose versions a manifest records (``None`` where one is not installed)."""
 
@@ -139,6 +140,7 @@ def manifest(
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "backend": backend,
+        "engine": "compiled" if compiled_available() else "interpreted",
         "scheduler": scheduler,
         "workers": pool.workers,
         "worker_threads": pool.threads,

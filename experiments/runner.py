@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,13 +51,20 @@ from experiments.calibration.draws import Posterior, load_posterior, posterior_p
 from experiments.design import Design, build_design
 from experiments.spec import Experiment, ExperimentError, load_experiment, positive_int, size_mismatch
 from experiments.store import fingerprint  # re-exported: experiments.runner.fingerprint is where it used to be
-from experiments.worker import Chunk, Row, ScenarioValues
+from experiments.worker import Chunk, RunBatch, ScenarioValues
 from model import list_scenarios, load_scenario
 from model.commandline import replay_command as command_line
+from model.engine.jit import compiled_available
 from model.source import source_hash as model_source_hash  # the code on disk now, as manifests record it
 
-MAX_CHUNK = 64
-"""Largest number of runs sent to a worker at once (about two seconds of work)."""
+MAX_CHUNK = 4096
+"""Largest number of runs sent to a worker at once (about a second of work on the compiled path)."""
+
+INTERPRETED_NOTE = (
+    "war-termination: numba is not available here (or NUMBA_DISABLE_JIT is set): "
+    "the runs use the kernels interpreted, with the same results, many times slower"
+)
+"""Said once per sweep where the kernels cannot run compiled (:func:`model.engine.jit.compiled_available`)."""
 
 MAX_WORKERS = 64
 """Most worker processes a sweep starts unless told to (``allow_large``, ``--allow-large``).
@@ -230,6 +238,8 @@ def run_experiment(
     n_workers = _check_options(backend, workers, scheduler, chunk_size, allow_large)
     out = store.check_out_dir(out_dir if out_dir is not None else default_out_dir(exp))
     sweep = _prepare(exp)
+    if not compiled_available():
+        print(INTERPRETED_NOTE, file=sys.stderr)
     options = _Options(backend, scheduler, resume, chunk_size, fail_fast, progress)
     with store.locked(out, "sweep"):  # one process at a time in a folder, from before it is read to the last figure
         store.refuse_foreign(out)
@@ -352,12 +362,12 @@ def _run(sweep: _Sweep, out: Path, backend: Backend, previous: Mapping[str, Any]
     try:
         store.write_csv(out / store.DESIGN, sweep.design.points, index=True)
         chunks = _chunks(exp, sweep.scenario_values, sweep.posterior, pending, sweep.seeds, sweep.values, size, fail_fast)
-        for rows in backend.run(chunks):
-            store.write_part(out, rows, sweep.schema)
-            tally.add(rows)  # saved: a part file is complete once it has its name
-            bar.update(len(rows))
+        for batch in backend.run(chunks):
+            store.write_part(out, batch.run_ids, batch.table(sweep.schema))
+            tally.add(batch)  # saved: a part file is complete once it has its name
+            bar.update(len(batch))
             if fail_fast:
-                _stop_at_failure(rows)
+                _stop_at_failure(batch)
     except BaseException as exc:
         failure = exc
         raise
@@ -423,15 +433,15 @@ class _Tally:
     written: int = 0
     errors: int = 0
 
-    def add(self, rows: Sequence[Row]) -> None:
-        """Count a saved chunk's rows."""
-        self.written += len(rows)
-        self.errors += sum(1 for r in rows if r.get("error"))
+    def add(self, batch: RunBatch) -> None:
+        """Count a saved chunk's runs."""
+        self.written += len(batch)
+        self.errors += batch.n_errors
 
 
-def _stop_at_failure(rows: Sequence[Row]) -> None:
-    """Raise :class:`SweepError` for the first failed run among a chunk's rows, if any."""
-    failed = [r for r in rows if r.get("error")]
+def _stop_at_failure(batch: RunBatch) -> None:
+    """Raise :class:`SweepError` for the first failed run of a chunk, if any."""
+    failed = [r for r in batch.rows() if r.get("error")]
     if failed:
         r = failed[0]
         raise SweepError(

@@ -157,20 +157,18 @@ def write_csv(path: Path, frame: pd.DataFrame, index: bool = False) -> None:
     atomic_write(path, lambda tmp: frame.to_csv(tmp, index=index))
 
 
-def write_part(out_dir: Path, rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> Path:
-    """Write one chunk of run rows as a Parquet part file.
+def write_part(out_dir: Path, run_ids: Sequence[int], table: pa.Table) -> Path:
+    """Write one chunk of runs as a Parquet part file.
 
     Args:
         out_dir: The results folder.
-        rows: Run rows (dicts with the schema's columns).
-        schema: The experiment's run schema.
+        run_ids: The chunk's run ids (the file is named by the first, the last and their number).
+        table: Its runs, column by column (:meth:`experiments.worker.RunBatch.table`).
 
     Returns:
-        The part file's path, named by the chunk's first and last run id.
+        The part file's path.
     """
-    ids = [int(r["run_id"]) for r in rows]
-    path = out_dir / RUNS_DIR / f"part-{min(ids):08d}-{max(ids):08d}-{len(ids):05d}.parquet"
-    table = pa.Table.from_pylist(list(rows), schema=schema)
+    path = out_dir / RUNS_DIR / f"part-{min(run_ids):08d}-{max(run_ids):08d}-{len(run_ids):05d}.parquet"
     atomic_write(path, lambda tmp: pq.write_table(table, tmp))
     return path
 

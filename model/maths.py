@@ -16,6 +16,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from model.engine import valuation
+from model.engine.jit import for_single_runs
+
+_logit = for_single_runs(valuation.logit)
+_sigmoid = for_single_runs(valuation.sigmoid)
+_shifted_mean = for_single_runs(valuation.shifted_mean)
+_value_of_war = for_single_runs(valuation.value_of_war)
+
 __all__ = [
     "beta_from_mean",
     "beta_mean",
@@ -39,17 +47,13 @@ __all__ = [
 
 
 def logit(p: float) -> float:
-    """Log-odds of a probability, clipped away from 0 and 1."""
-    p = min(max(p, 1e-9), 1.0 - 1e-9)
-    return math.log(p / (1.0 - p))
+    """Log-odds of a probability, clipped away from 0 and 1 (the kernel :func:`model.engine.valuation.logit`)."""
+    return _logit(p)
 
 
 def sigmoid(x: float) -> float:
-    """Inverse of :func:`logit`."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
+    """Inverse of :func:`logit` (the kernel :func:`model.engine.valuation.sigmoid`)."""
+    return _sigmoid(x)
 
 
 # --------------------------------------------------------------------------
@@ -120,8 +124,7 @@ def shift_beta(a: float, b: float, delta_logit: float) -> tuple[float, float]:
     """
     if delta_logit == 0.0:
         return a, b
-    strength = a + b
-    return beta_from_mean(sigmoid(logit(a / strength) + delta_logit), strength)
+    return beta_from_mean(_shifted_mean(a, b, delta_logit), a + b)
 
 
 # --------------------------------------------------------------------------
@@ -214,7 +217,12 @@ def value_of_war(
     (``0 <= L < U <= N``): a side has won when the front reaches its aim.
     The walk then runs on ``L..U``; the flow, still a function of Russia's
     share ``k / N``, is re-expressed in the share ``(k - L) / (U - L)`` of
-    that walk (:func:`_flow_between`), and the same solution applies.
+    that walk (substituting ``s = L/N + (U - L)/N t`` in the quadratic), and
+    the same solution applies.
+
+    The computation is the kernel :func:`model.engine.valuation.value_of_war`,
+    which the compiled runner calls too; the Mesa model calls it
+    interpreted (:func:`model.engine.jit.for_single_runs`).
 
     Args:
         p: Believed probability that Russia wins an engagement.
@@ -231,78 +239,10 @@ def value_of_war(
     Returns:
         The side's value of war, in per-round units.
     """
-    if ends is not None and ends != (0, cells):
-        lower, upper = ends
-        base, slope, curvature = _flow_between(flow_base, flow_slope, flow_curvature, lower / cells, (upper - lower) / cells)
-        return value_of_war(
-            p=p,
-            position=position - lower,
-            cells=upper - lower,
-            discount=discount,
-            flow_base=base,
-            flow_slope=slope,
-            value_if_ukraine_wins=value_if_ukraine_wins,
-            value_if_russia_wins=value_if_russia_wins,
-            flow_curvature=curvature,
-        )
-    k, n, d = position, cells, discount
-    if k <= 0:
-        return value_if_ukraine_wins
-    if k >= n:
-        return value_if_russia_wins
-    p = min(max(p, 1e-9), 1.0 - 1e-9)
-    q = 1.0 - p
-    one_minus_d = 1.0 - d
-    quad, a_coef, b_coef = _particular_solution(flow_base, flow_slope / n, flow_curvature / (n * n), d, p - q)
-    root = math.sqrt(max(1.0 - 4.0 * d * d * p * q, 0.0))
-    lam1 = (1.0 + root) / (2.0 * d * p)  # > 1
-    lam2 = 2.0 * d * q / (1.0 + root)  # < 1; = (1 - root) / (2 d p) without the cancellation when p is small
-    r0 = value_if_ukraine_wins / one_minus_d - b_coef
-    rn = value_if_russia_wins / one_minus_d - a_coef * n - b_coef
-    if quad:
-        rn -= quad * n * n
-    log1, log2 = math.log(lam1), math.log(lam2)
-    eps1 = math.exp(-n * log1)  # lam1**-N
-    eps2 = math.exp(n * log2)  # lam2**N
-    c2 = (r0 - eps1 * rn) / (1.0 - eps1 * eps2)
-    d1 = rn - c2 * eps2
-    h = a_coef * k + b_coef + d1 * math.exp((k - n) * log1) + c2 * math.exp(k * log2)
-    if quad:
-        h += quad * k * k
-    return one_minus_d * h
-
-
-def _flow_between(base: float, slope: float, curvature: float, start: float, width: float) -> tuple[float, float, float]:
-    """The flow ``base + slope s + curvature s**2`` in Russia's share ``s``, re-expressed in ``t = (s - start) / width``.
-
-    Substituting ``s = start + width t`` gives ``(base + slope start +
-    curvature start**2) + (slope + 2 curvature start) width t + curvature
-    width**2 t**2``: the flow on a walk between the war aims, whose own share
-    ``t`` runs from 0 at Ukraine's aim to 1 at Russia's.
-    """
-    return (
-        base + slope * start + curvature * start * start,
-        (slope + 2.0 * curvature * start) * width,
-        curvature * width * width,
+    lower, upper = ends if ends is not None else (0, cells)
+    return _value_of_war(
+        p, position, cells, discount, flow_base, flow_slope, value_if_ukraine_wins, value_if_russia_wins, flow_curvature, lower, upper
     )
-
-
-def _particular_solution(c0: float, c1: float, c2: float, d: float, drift: float) -> tuple[float, float, float]:
-    """``(A, B, C)`` of the particular solution ``A k^2 + B k + C`` of ``h(k) - d (p h(k+1) + q h(k-1)) = c0 + c1 k + c2 k^2``.
-
-    With ``p + q = 1`` and ``drift = p - q``, matching powers of ``k`` gives
-    ``A = c2 / (1 - d)``, ``B = (c1 + 2 d A drift) / (1 - d)`` and
-    ``C = (c0 + d A + d B drift) / (1 - d)``; a linear flow (``c2 = 0``) is
-    computed without the quadratic terms, so its numbers are exactly those of
-    the linear solution.
-    """
-    one_minus_d = 1.0 - d
-    if not c2:
-        b = c1 / one_minus_d
-        return 0.0, b, (c0 + d * b * drift) / one_minus_d
-    a = c2 / one_minus_d
-    b = (c1 + 2.0 * d * a * drift) / one_minus_d
-    return a, b, (c0 + d * a + d * b * drift) / one_minus_d
 
 
 # --------------------------------------------------------------------------

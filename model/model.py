@@ -31,6 +31,7 @@ from model.agents import (
 )
 from model.battlefield import Battlefield
 from model.compat import RoundRecorder, forget_agent_counter
+from model.engine.inputs import draw_rearmament
 from model.issues import (
     CEASEFIRE_LINE,
     DEMILITARISED_ZONE,
@@ -161,9 +162,7 @@ class WarTerminationModel(mesa.Model):
         the mean rate rises, instead of all at one threshold (assumption).
         """
         (stream,) = self.rng.spawn(1)
-        sigma2 = math.log1p(spread * spread)
-        draw = float(stream.lognormal(math.log(abs(mean)) - sigma2 / 2.0, math.sqrt(sigma2)))
-        return math.copysign(draw, mean)
+        return draw_rearmament(stream, mean, spread)
 
     def _start_table(self) -> None:
         """Nothing agreed yet, step 1 open, no ceasefire; the record of the talks empty."""

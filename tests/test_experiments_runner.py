@@ -157,13 +157,13 @@ def test_resume_runs_only_the_missing_runs(tmp_path: Path, monkeypatch: pytest.M
     (out / "runs" / ".part-junk.parquet.tmp").write_bytes(b"half a file")
     kept = set(read_runs(out)["run_id"])
     calls: list[int] = []
-    real = model.WarTerminationModel
+    real = worker.run_one
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(worker, "WarTerminationModel", counting)
+    monkeypatch.setattr(worker, "run_one", counting)
     sweep(exp, out, chunk_size=4)
     assert len(calls) == 20 - len(kept)
     assert not list((out / "runs").glob("*.tmp"))
@@ -181,14 +181,14 @@ def test_fresh_starts_over_and_a_changed_design_is_refused(tmp_path: Path) -> No
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = model.WarTerminationModel
+    real = worker.run_one
 
-    def flaky(*args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("protocol") == "none" and kwargs.get("initial_advantage") == 0.62:
+    def flaky(inputs: Any, values: Any, seed: int) -> Any:
+        if values["protocol"] == "none" and values["initial_advantage"] == 0.62:
             raise RuntimeError("engine trouble")
-        return real(*args, **kwargs)
+        return real(inputs, values, seed)
 
-    monkeypatch.setattr(worker, "WarTerminationModel", flaky)
+    monkeypatch.setattr(worker, "run_one", flaky)
     summary = sweep(tiny(tmp_path), tmp_path / "out")
     runs = read_runs(tmp_path / "out")
     failed = runs[runs["error"].notna()]
@@ -472,8 +472,8 @@ def test_a_scenario_file_travels_with_the_chunks(tmp_path: Path) -> None:
     chunk = pickle.loads(pickle.dumps(chunks[0]))  # what a worker elsewhere receives
     scenario.unlink()  # ... and that worker cannot see this file
     worker._base_scenario.cache_clear()
-    rows = worker.run_chunk(chunk)
-    store.write_part(tmp_path / "again", rows, store.run_schema([(f.name, f.kind) for f in exp.factors]))
+    batch = worker.run_chunk(chunk)
+    store.write_part(tmp_path / "again", batch.run_ids, batch.table(store.run_schema([(f.name, f.kind) for f in exp.factors])))
     pd.testing.assert_frame_equal(read_runs(tmp_path / "again"), saved)  # the same runs, without the file
     # a bundled scenario is sent by name: every worker has it
     assert runner._scenario_payload("severodonetsk") is None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
-from experiments.worker import Chunk, Row
+from experiments.worker import Chunk, RunBatch
 
 
 class WorkerError(RuntimeError):
@@ -57,12 +57,12 @@ class Backend(abc.ABC):
         """Stop what :meth:`start` started (also after a failed start)."""
 
     @abc.abstractmethod
-    def run(self, chunks: Iterator[Chunk]) -> Iterator[list[Row]]:
+    def run(self, chunks: Iterator[Chunk]) -> Iterator[RunBatch]:
         """Run the chunks on the workers.
 
         Args:
             chunks: The chunks, produced lazily.
 
         Yields:
-            Each chunk's rows, in the order the chunks finish.
+            Each chunk's runs, in the order the chunks finish.
         """

@@ -15,7 +15,7 @@ from typing import Any
 
 from experiments.backends.base import Backend, Pool, WorkerError
 from experiments.spec import ExperimentError
-from experiments.worker import Chunk, Row, run_chunk
+from experiments.worker import Chunk, RunBatch, run_chunk
 from model.source import source_hash as model_source_hash
 
 DASK_TIMEOUT = 20.0
@@ -76,14 +76,14 @@ class DaskBackend(Backend):
         if self._cluster is not None:
             self._cluster.close()
 
-    def run(self, chunks: Iterator[Chunk]) -> Iterator[list[Row]]:
+    def run(self, chunks: Iterator[Chunk]) -> Iterator[RunBatch]:
         """Submit each chunk as its own task (``pure=False``), at most two per worker thread in flight.
 
         Args:
             chunks: The chunks.
 
         Yields:
-            Each chunk's rows, as it finishes.
+            Each chunk's runs, as it finishes.
 
         Raises:
             WorkerError: If Dask gave up on a chunk whose workers kept dying (``KilledWorker``).
@@ -95,7 +95,7 @@ class DaskBackend(Backend):
         except KilledWorker as exc:
             raise WorkerError(f"Dask workers died while they ran a chunk ({' '.join(str(exc).split())[:200]})") from None
 
-    def _run(self, chunks: Iterator[Chunk]) -> Iterator[list[Row]]:
+    def _run(self, chunks: Iterator[Chunk]) -> Iterator[RunBatch]:
         """:meth:`run` without the translation of dead workers."""
         from distributed import as_completed  # optional and heavy, as above
 

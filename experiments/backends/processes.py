@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import model
 from experiments.backends.base import Backend, Pool, WorkerError
-from experiments.worker import Chunk, Row, run_chunk
+from experiments.worker import Chunk, RunBatch, run_chunk
 
 TASKS_PER_CHILD = 200
 """Chunks a spawned worker process runs before it is replaced (a guard against model leaks)."""
@@ -136,14 +136,14 @@ class ProcessBackend(Backend):
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def run(self, chunks: Iterator[Chunk]) -> Iterator[list[Row]]:
+    def run(self, chunks: Iterator[Chunk]) -> Iterator[RunBatch]:
         """Run the chunks on the pool, at most two per worker in flight (so at most that many chunks' rows exist at once).
 
         Args:
             chunks: The chunks.
 
         Yields:
-            Each chunk's rows, as it finishes.
+            Each chunk's runs, as it finishes.
 
         Raises:
             WorkerError: If a worker process died (killed, or out of memory): the pool is broken; or a
@@ -159,10 +159,10 @@ class ProcessBackend(Backend):
             self._abandon()
             raise WorkerError(f"cannot start a worker process ({exc.strerror or exc}); try fewer --workers") from None
 
-    def _run(self, chunks: Iterator[Chunk]) -> Iterator[list[Row]]:
+    def _run(self, chunks: Iterator[Chunk]) -> Iterator[RunBatch]:
         """:meth:`run` without the translation of a broken pool."""
         assert self._executor is not None, "run() inside a `with` block"
-        in_flight: set[cf.Future[list[Row]]] = set()
+        in_flight: set[cf.Future[RunBatch]] = set()
         window = 2 * self.workers
         try:
             for chunk in chunks:

@@ -152,9 +152,9 @@ def pack(v: Mapping[str, Value]) -> Inputs:
     # the members that would guarantee at all, the most committed first (a stable sort, as the Mediator's)
     committed = sorted((m for m in members if m.guarantee > 0.0), key=lambda m: -m.guarantee)
     guarantors = np.array([(m.guarantee, m.lean) for m in committed], dtype=float).reshape(len(committed), L.N_GUARANTOR)
-    operations = np.array(
-        [(op.start, op.cells, op.weeks, op.edge) for op in battlefield.operations], dtype=float
-    ).reshape(len(battlefield.operations), L.N_OPERATION)
+    operations = np.array([(op.start, op.cells, op.weeks, op.edge) for op in battlefield.operations], dtype=float).reshape(
+        len(battlefield.operations), L.N_OPERATION
+    )
     return Inputs(
         scalars=scalars,
         side=side,

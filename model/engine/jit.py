@@ -8,16 +8,23 @@ run can call without waiting for a compilation. Where numba cannot be
 installed the kernels stay plain Python, and :func:`compiled_available`
 says so (the runner reports it once).
 
-Compiled code is cached on disk (``cache=True``, in the package's
-``__pycache__``), so a process compiles a kernel only the first time it
-is used on a machine.
+Compiled code is cached on disk (``cache=True``), so a process compiles a
+kernel only the first time it is used on a machine. numba invalidates a
+cached function when its own file changes, not when a kernel it calls in
+another file does (or a constant it froze from :mod:`model.issues`), so
+the cache lives in a folder named by a hash of the engine's sources and of
+``model/issues.py`` (:func:`cache_folder`): any change to them compiles
+afresh, and a stale kernel is never linked into a new one. A
+``NUMBA_CACHE_DIR`` set by the user is respected as it is.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import types
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,7 +34,28 @@ try:  # numba is a dependency, but a platform without a wheel still runs the mod
 except ImportError:  # pragma: no cover - exercised only where numba is missing
     _numba = None  # type: ignore[assignment]
 
-__all__ = ["compiled_available", "for_single_runs", "interpreted", "kernel", "stand_in"]
+__all__ = ["cache_folder", "compiled_available", "for_single_runs", "interpreted", "kernel", "stand_in"]
+
+_ENGINE = Path(__file__).resolve().parent
+_FROZEN_SOURCES = (_ENGINE.parent / "issues.py",)
+"""Modules outside the engine whose values the kernels freeze as compile-time constants."""
+
+
+def cache_folder() -> Path:
+    """Where compiled kernels are cached: a folder per version of the engine's sources (module docstring).
+
+    Under ``$XDG_CACHE_HOME`` (or ``~/.cache``), ``war-termination/numba-<hash>``,
+    the hash of every ``model/engine/*.py`` and :data:`_FROZEN_SOURCES`.
+    """
+    digest = hashlib.sha256()
+    for path in (*sorted(_ENGINE.glob("*.py")), *_FROZEN_SOURCES):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "war-termination" / f"numba-{digest.hexdigest()[:16]}"
+
+
+if _numba is not None and not os.environ.get("NUMBA_CACHE_DIR"):
+    _numba.config.CACHE_DIR = str(cache_folder())  # type: ignore[attr-defined]  # read as each kernel is decorated
 
 _KERNELS: set[int] = set()
 """Ids of every kernel's plain-Python function (kept alive by its module)."""
@@ -102,5 +130,13 @@ def _plain_globals(namespace: dict[str, Any]) -> dict[str, Any]:
 
 
 def for_single_runs(function: Callable[..., Any]) -> Callable[..., Any]:
-    """The version of a kernel the Mesa model calls: for now the plain one, so that a single run waits for no compilation."""
+    """A kernel as the Mesa model calls it: interpreted (:func:`interpreted`).
+
+    A single run (the terminal's ``war-termination run``, the browser page, a
+    notebook) must not wait seconds for a compilation, and one run's
+    arithmetic costs little next to the agents' own Python; the compiled
+    kernels serve the runner's whole runs (:mod:`model.engine.whole_run`).
+    Interpreted and compiled, a kernel is the same source and gives the
+    same floats (no fast-math); ``tests/test_engine_parity.py`` checks it.
+    """
     return interpreted(function)

@@ -24,7 +24,7 @@ from model.issues import ISSUES, TERRITORY_ISSUES
 from model.outcome import Outcome, OutcomeKind, Side
 from model.parameters import Value
 
-__all__ = ["EngineRun", "run_inputs", "run_values", "seeded_inputs"]
+__all__ = ["EngineRun", "decode", "outcome_array", "run_inputs", "run_values", "seeded_inputs"]
 
 _KINDS = {
     L.KIND_SETTLEMENT: OutcomeKind.SETTLEMENT,
@@ -61,9 +61,7 @@ def seeded_inputs(inputs: Inputs, values: Mapping[str, Value], seed: int) -> tup
     return inputs, battle, ceasefire
 
 
-def run_inputs(
-    inputs: Inputs, values: Mapping[str, Value], seed: int, *, record: bool = False, compiled: bool = True
-) -> EngineRun:
+def run_inputs(inputs: Inputs, values: Mapping[str, Value], seed: int, *, record: bool = False, compiled: bool = True) -> EngineRun:
     """Run the packed inputs of ``values`` (:func:`model.engine.inputs.pack`) with ``seed``.
 
     Args:
@@ -76,11 +74,26 @@ def run_inputs(
     Returns:
         The finished run.
     """
+    trace = np.full((int(inputs.scalars[L.MAX_ROUNDS]) + 1, L.N_TRACE), np.nan) if record else None
+    out = outcome_array(inputs, values, seed, trace, compiled=compiled)
+    return EngineRun(decode(out), _round_or_none(out[L.OUT_FIRST_BREAKDOWN]), trace)
+
+
+def outcome_array(
+    inputs: Inputs, values: Mapping[str, Value], seed: int, trace: np.ndarray | None = None, *, compiled: bool = True
+) -> np.ndarray:
+    """The raw outcome record (``layout.OUT_*``) of a run: what the runner stores, column by column.
+
+    Args:
+        inputs: ``pack(values)``.
+        values: The validated values they were packed from.
+        seed: The run's seed.
+        trace: ``[max_rounds + 1, layout.N_TRACE]`` to fill with the per-round record, or ``None``.
+        compiled: Run the compiled kernels (``False``: the same kernels interpreted).
+    """
     inputs, battle, ceasefire = seeded_inputs(inputs, values, seed)
-    trace = np.full((int(inputs.scalars[L.MAX_ROUNDS]) + 1, L.N_TRACE), np.nan) if record else _NO_TRACE
     engine = simulate if compiled else interpreted(simulate)
-    out = engine(*inputs, battle, ceasefire, trace)
-    return EngineRun(decode(out), _round_or_none(out[L.OUT_FIRST_BREAKDOWN]), trace if record else None)
+    return engine(*inputs, battle, ceasefire, _NO_TRACE if trace is None else trace)
 
 
 def run_values(values: Mapping[str, Value], seed: int, *, record: bool = False, compiled: bool = True) -> EngineRun:

@@ -108,14 +108,10 @@ def value_of_war(
     the shorter walk (:func:`model.maths._flow_between`).
     """
     if lower == 0 and upper == cells:
-        return walk_value(
-            p, position, cells, discount, flow_base, flow_slope, value_if_ukraine_wins, value_if_russia_wins, flow_curvature
-        )
+        return walk_value(p, position, cells, discount, flow_base, flow_slope, value_if_ukraine_wins, value_if_russia_wins, flow_curvature)
     start = lower / cells
     width = (upper - lower) / cells
     base = flow_base + flow_slope * start + flow_curvature * start * start
     slope = (flow_slope + 2.0 * flow_curvature * start) * width
     curvature = flow_curvature * width * width
-    return walk_value(
-        p, position - lower, upper - lower, discount, base, slope, value_if_ukraine_wins, value_if_russia_wins, curvature
-    )
+    return walk_value(p, position - lower, upper - lower, discount, base, slope, value_if_ukraine_wins, value_if_russia_wins, curvature)

@@ -424,9 +424,7 @@ def _ceasefire_breaks(
         guarded = deterrence if s == RUSSIA else 0.0
         resume = _side_war_value(sc, side, belief, money, st, s, guarded, 0.0) if guarded else values[s, _WAR_VALUE]
         flow = _flow(side, ideal, weight, money, s, now, forms)
-        keep = _agreement_value(
-            flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, _cost_of_round(side, money, s, True), values[s, _WAR_VALUE]
-        )
+        keep = _agreement_value(flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, _cost_of_round(side, money, s, True), values[s, _WAR_VALUE])
         if resume > keep + _political_push(side, money, s) + TOLERANCE:
             return True
     return False
@@ -544,7 +542,18 @@ def _negotiate(
     futures = np.empty(2)
     for s in range(2):
         floors[s], futures[s] = _floor(
-            sc, side, belief, money, st, s, values[s, _WAR_VALUE], values[s, _RESERVATION], open_after, shift, deterrence_now, ceasefire_on_table
+            sc,
+            side,
+            belief,
+            money,
+            st,
+            s,
+            values[s, _WAR_VALUE],
+            values[s, _RESERVATION],
+            open_after,
+            shift,
+            deterrence_now,
+            ceasefire_on_table,
         )
     side_scalars = np.empty((2, 4))
     for s in range(2):
@@ -576,7 +585,18 @@ def _negotiate(
             shift = _anticipated_shift(sc, open_after, proposed_zone)
             for s in range(2):
                 floors[s], futures[s] = _floor(
-                    sc, side, belief, money, st, s, values[s, _WAR_VALUE], values[s, _RESERVATION], open_after, shift, deterrence_now, ceasefire_on_table
+                    sc,
+                    side,
+                    belief,
+                    money,
+                    st,
+                    s,
+                    values[s, _WAR_VALUE],
+                    values[s, _RESERVATION],
+                    open_after,
+                    shift,
+                    deterrence_now,
+                    ceasefire_on_table,
                 )
     st[S_RANGE] = 1.0 if in_range else 0.0
     hazard_after = _hazard(sc, open_after)
@@ -605,7 +625,7 @@ def _negotiate(
                 terms[j] = proposal[j]
         st[S_HIGHEST_STEP] = max(st[S_HIGHEST_STEP], step)
     forms[0], forms[1] = new_forms[0], new_forms[1]
-    st[S_STEPS_AGREED] = agreed[1] + agreed[2] + agreed[3] + agreed[4]
+    st[S_STEPS_AGREED] = int(agreed[1]) + int(agreed[2]) + int(agreed[3]) + int(agreed[4])  # int(): NumPy adds booleans as "or"
     if st[S_STEPS_AGREED] == 4:
         st[S_SETTLED] = 1.0
         st[S_CEASEFIRE] = 0.0
@@ -648,9 +668,7 @@ def _break_down(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, forms: np.nd
 # the run
 # ---------------------------------------------------------------------------------------------------
 @kernel
-def _record_round(
-    sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.ndarray, values: np.ndarray, trace: np.ndarray
-) -> None:
+def _record_round(sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.ndarray, values: np.ndarray, trace: np.ndarray) -> None:
     row = int(st[S_ROUND])
     if row >= trace.shape[0]:
         return
@@ -743,8 +761,15 @@ def simulate(
     """Play a whole run; return its outcome record (``layout.OUT_*``), filling ``trace`` with its rounds where it has rows.
 
     Args:
-        sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors, operations:
-            The run's inputs (:class:`model.engine.inputs.Inputs`, field by field).
+        sc: The run's scalars (``Inputs.scalars``).
+        side: Each belligerent's numbers (``Inputs.side``).
+        ideal: Each belligerent's ideal point.
+        weight: Each belligerent's normalised salience.
+        status_quo: Every issue's value before any agreement.
+        forms_allowed: The territorial forms a proposer may table (``Inputs.forms``).
+        third: The active third parties.
+        guarantors: The IFG members that would guarantee, the most committed first.
+        operations: The scheduled offensives.
         battle_rng: The battle's stream (the first the Mesa model spawns from the run's seed).
         ceasefire_rng: The ceasefire's stream (the second).
         trace: ``[rows, layout.N_TRACE]``: row ``r`` receives round ``r``'s record (a zero-row array records nothing).
@@ -831,4 +856,3 @@ def simulate(
         outcome = _finish(sc, ideal, st, money, agreed, terms, forms)
         _record_round(sc, st, belief, money, values, trace)
     return outcome
-
