@@ -8,7 +8,7 @@ import pytest
 
 from experiments.backends import BACKENDS, Backend, DaskBackend, Pool, ProcessBackend, SerialBackend, open_backend
 from experiments.runner import run_seeds
-from experiments.worker import Chunk, Row, run_chunk
+from experiments.worker import Chunk, RunBatch, run_chunk
 
 
 def _chunks(n_chunks: int = 3, size: int = 2) -> list[Chunk]:
@@ -31,8 +31,8 @@ def test_the_serial_backend_runs_the_chunks_in_order() -> None:
     chunks = _chunks()
     with SerialBackend() as backend:
         assert backend.pool == Pool(1, 1)
-        rows = list(backend.run(iter(chunks)))
-    assert rows == [run_chunk(chunk) for chunk in chunks]
+        rows = [batch.rows() for batch in backend.run(iter(chunks))]
+    assert rows == [run_chunk(chunk).rows() for chunk in chunks]
 
 
 def test_the_process_backend_gives_the_serial_rows() -> None:
@@ -40,8 +40,8 @@ def test_the_process_backend_gives_the_serial_rows() -> None:
 
     chunks = _chunks()
     with ProcessBackend(2, model.SOURCE_HASH_AT_IMPORT) as backend:
-        rows = sorted((r for part in backend.run(iter(chunks)) for r in part), key=lambda r: r["run_id"])
-    assert rows == [r for chunk in chunks for r in run_chunk(chunk)]
+        rows = sorted((r for part in backend.run(iter(chunks)) for r in part.rows()), key=lambda r: r["run_id"])
+    assert rows == [r for chunk in chunks for r in run_chunk(chunk).rows()]
 
 
 class _Failing(Backend):
@@ -55,7 +55,7 @@ class _Failing(Backend):
     def close(self) -> None:
         self.events.append("close")
 
-    def run(self, chunks: Iterator[Chunk]) -> Iterator[list[Row]]:
+    def run(self, chunks: Iterator[Chunk]) -> Iterator[RunBatch]:
         raise AssertionError("never reached")
 
 

@@ -435,7 +435,7 @@ def test_an_out_that_cannot_be_a_folder_is_one_line(tmp_path: Path, capsys: pyte
 # ----------------------------------------------------------------------
 # 7. A worker killed mid-sweep: one line, a resumable folder, the same table
 # ----------------------------------------------------------------------
-def dying_chunk(chunk: worker.Chunk) -> list[dict[str, Any]]:
+def dying_chunk(chunk: worker.Chunk) -> worker.RunBatch:
     """A worker that is killed (SIGKILL, as by the OOM killer) when it is given run 6."""
     if any(task[0] == 6 for task in chunk.tasks):
         os.kill(os.getpid(), signal.SIGKILL)

@@ -851,7 +851,7 @@ def table_with_workspace(
             work,
         )
         score = 0.0
-        if in_range:
+        if in_range and settlements > 1:  # one settlement is tabled whatever its score
             score = nash_objective(
                 _side_flow(trial, form_crimea, form_donbas, UKRAINE, ideal, weight, side_scalars, values) - floor_ukraine,
                 _side_flow(trial, form_crimea, form_donbas, RUSSIA, ideal, weight, side_scalars, values) - floor_russia,

@@ -22,14 +22,14 @@ import math
 import numpy as np
 
 from model.engine import layout as L
-from model.engine.bargain import table, terms_flow
+from model.engine.bargain import _allocate, _terms_flow, table_with_workspace
 from model.engine.codes import FORM_DEFERRED, FORM_NONE, RUSSIA, UKRAINE
 from model.engine.exact import exact_sum
 from model.engine.jit import kernel
 from model.engine.valuation import logit, shifted_mean, sigmoid, value_of_war
 from model.issues import DEMILITARISED_ZONE, ISSUE_INDEX, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step
 
-__all__ = ["new_state", "simulate"]
+__all__ = ["new_scratch", "new_state", "simulate"]
 
 TOLERANCE = 1e-9  # model.agents.TOLERANCE
 _N = L.N_ISSUES
@@ -84,6 +84,21 @@ def new_state(n_pipeline: int) -> tuple[np.ndarray, ...]:
     forms = np.full(2, FORM_NONE, dtype=np.int64)
     pipeline = np.zeros((max(n_pipeline, 1), 2))  # aid shipped and not yet at the front (to Ukraine, to Russia)
     return st, belief, money, values, agreed, terms, forms, pipeline
+
+
+@kernel
+def new_scratch() -> tuple:
+    """The arrays a round's talks work in, allocated once a run: the agenda, floors, proposal, and the proposer's workspace."""
+    return (
+        np.empty(_N, dtype=np.int64),  # the agenda
+        np.empty(2),  # floors
+        np.empty(2),  # the value of the war a collapse would bring
+        np.empty((2, 4)),  # the sides' scalars as the proposer reads them
+        np.empty(_N),  # the proposal
+        np.empty(2, dtype=np.int64),  # its territorial forms
+        np.empty(_N),  # the terms of a flow's sum
+        _allocate(),  # the proposer's workspace (model.engine.bargain.workspace)
+    )
 
 
 _COST = 0
@@ -159,12 +174,20 @@ def _side_war_value(
 
 @kernel
 def _flow(
-    side: np.ndarray, ideal: np.ndarray, weight: np.ndarray, money: np.ndarray, s: int, terms: np.ndarray, forms: np.ndarray
+    side: np.ndarray,
+    ideal: np.ndarray,
+    weight: np.ndarray,
+    money: np.ndarray,
+    s: int,
+    terms: np.ndarray,
+    forms: np.ndarray,
+    scratch: np.ndarray,
 ) -> float:
-    """A side's flow of ``terms`` with the audience costs of ``forms`` (:meth:`Belligerent.terms_flow`)."""
-    return terms_flow(
+    """A side's flow of ``terms`` with the audience costs of ``forms`` (:meth:`Belligerent.terms_flow`); ``scratch``: 11 slots."""
+    return _terms_flow(
         terms,
-        forms,
+        forms[0],
+        forms[1],
         ideal[s],
         weight[s],
         side[s, L.RISK_AVERSION],
@@ -172,6 +195,7 @@ def _flow(
         _audience_rate(side, money, s),
         side[s, L.UNSIGNED_SHARE],
         s == UKRAINE,
+        scratch,
     )
 
 
@@ -414,6 +438,7 @@ def _ceasefire_breaks(
     agreed: np.ndarray,
     terms: np.ndarray,
     forms: np.ndarray,
+    talk: tuple,
 ) -> bool:
     """A side defects when resuming the war is worth more than keeping the ceasefire (Powell 2006)."""
     now = _current_terms(sc, status_quo, st, agreed, terms)
@@ -423,7 +448,7 @@ def _ceasefire_breaks(
     for s in range(2):
         guarded = deterrence if s == RUSSIA else 0.0
         resume = _side_war_value(sc, side, belief, money, st, s, guarded, 0.0) if guarded else values[s, _WAR_VALUE]
-        flow = _flow(side, ideal, weight, money, s, now, forms)
+        flow = _flow(side, ideal, weight, money, s, now, forms, talk[6])
         keep = _agreement_value(flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, _cost_of_round(side, money, s, True), values[s, _WAR_VALUE])
         if resume > keep + _political_push(side, money, s) + TOLERANCE:
             return True
@@ -508,6 +533,7 @@ def _negotiate(
     agreed: np.ndarray,
     terms: np.ndarray,
     forms: np.ndarray,
+    talk: tuple,
 ) -> None:
     """The protocol sets the agenda, a proposal is tabled, both sides answer (:meth:`model.WarTerminationModel._negotiate`)."""
     first, last = _agenda(sc, st)
@@ -515,7 +541,7 @@ def _negotiate(
         return
     n_steps = last - first + 1
     ceasefire_on_table = first == _STEP_CEASEFIRE
-    agenda = np.empty(_N, dtype=np.int64)
+    agenda, floors, futures, side_scalars, proposal, new_forms = talk[0], talk[1], talk[2], talk[3], talk[4], talk[5]
     n_agenda = 0
     for step in range(first, last + 1):
         for j in range(_N):
@@ -532,14 +558,12 @@ def _negotiate(
     hazard_now = _hazard(sc, open_steps)
     for s in range(2):
         if ceasefire:
-            flow = _flow(side, ideal, weight, money, s, now, forms)
+            flow = _flow(side, ideal, weight, money, s, now, forms, talk[6])
             values[s, _RESERVATION] = _agreement_value(
                 flow, sc[L.IFG_INDUCEMENT], open_steps, hazard_now, _cost_of_round(side, money, s, True), values[s, _WAR_VALUE]
             )
         else:
             values[s, _RESERVATION] = values[s, _WAR_VALUE]
-    floors = np.empty(2)
-    futures = np.empty(2)
     for s in range(2):
         floors[s], futures[s] = _floor(
             sc,
@@ -555,15 +579,12 @@ def _negotiate(
             deterrence_now,
             ceasefire_on_table,
         )
-    side_scalars = np.empty((2, 4))
     for s in range(2):
         side_scalars[s, 0] = side[s, L.RISK_AVERSION]
         side_scalars[s, 1] = side[s, L.RED_LINE]
         side_scalars[s, 2] = _audience_rate(side, money, s)
         side_scalars[s, 3] = side[s, L.UNSIGNED_SHARE]
-    proposal = np.empty(_N)
-    new_forms = np.empty(2, dtype=np.int64)
-    in_range = table(
+    in_range = table_with_workspace(
         agenda[:n_agenda],
         now,
         forms,
@@ -577,6 +598,7 @@ def _negotiate(
         _weight_ukraine(sc, st),
         proposal,
         new_forms,
+        talk[7],
     )
     if ceasefire_on_table:
         proposed_zone = sc[L.BUFFER_EFFECT] * proposal[DEMILITARISED_ZONE]
@@ -602,7 +624,7 @@ def _negotiate(
     hazard_after = _hazard(sc, open_after)
     accepted = True
     for s in range(2):
-        flow = _flow(side, ideal, weight, money, s, proposal, new_forms)
+        flow = _flow(side, ideal, weight, money, s, proposal, new_forms, talk[6])
         values[s, _PROPOSAL_VALUE] = _agreement_value(
             flow, sc[L.IFG_INDUCEMENT], open_after, hazard_after, _cost_of_round(side, money, s, True), futures[s]
         )
@@ -612,7 +634,7 @@ def _negotiate(
     if accepted and (first <= _STEP_STATUS <= last or agreed[_STEP_STATUS]):
         # Russia must keep a ceasefire (or settlement) backed only by the guarantees its own terms set
         deterrence = _deterrence(sc, guarantors, st, agreed, terms, proposal, True)
-        flow = _flow(side, ideal, weight, money, RUSSIA, proposal, new_forms)
+        flow = _flow(side, ideal, weight, money, RUSSIA, proposal, new_forms, talk[6])
         resume = _side_war_value(sc, side, belief, money, st, RUSSIA, deterrence, shift)
         armies = _cost_of_round(side, money, RUSSIA, True) if open_after else 0.0
         accepted = flow + sc[L.IFG_INDUCEMENT] - armies >= resume - TOLERANCE
@@ -778,6 +800,7 @@ def simulate(
         The outcome record.
     """
     st, belief, money, values, agreed, terms, forms, pipeline = new_state(int(sc[L.AID_LAG]))
+    talk = new_scratch()
     st[S_POSITION] = sc[L.INITIAL_POSITION]
     st[S_TREND] = sc[L.INITIAL_TREND]
     st[S_OPEN_STEP] = _STEP_CEASEFIRE
@@ -797,7 +820,7 @@ def simulate(
     for s in range(2):
         values[s, _WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
     _clear_table(st, values)
-    _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms)
+    _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk)
     outcome = _finish(sc, ideal, st, money, agreed, terms, forms) if st[S_SETTLED] else np.empty(0)
     _record_round(sc, st, belief, money, values, trace)
     mediated = bool(sc[L.MEDIATED])
@@ -847,12 +870,12 @@ def simulate(
         # the ceasefire holds or breaks; talks
         if st[S_CEASEFIRE] and (
             st[S_ESCALATED]
-            or _ceasefire_breaks(sc, side, ideal, weight, status_quo, guarantors, st, belief, money, values, agreed, terms, forms)
+            or _ceasefire_breaks(sc, side, ideal, weight, status_quo, guarantors, st, belief, money, values, agreed, terms, forms, talk)
         ):
             _break_down(sc, st, agreed, forms)
         _clear_table(st, values)
         if st[S_WINNER] < 0 and st[S_ROUND] >= st[S_TALKS_RESUME]:
-            _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms)
+            _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk)
         outcome = _finish(sc, ideal, st, money, agreed, terms, forms)
         _record_round(sc, st, belief, money, values, trace)
     return outcome
