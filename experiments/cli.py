@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from experiments import store
 from experiments.analysis import report
 from experiments.backends import BACKENDS
@@ -126,12 +128,23 @@ def written(out: Path) -> str:
     """
     lines = [f"summary: {out / store.SUMMARY}"]
     if (out / store.SENSITIVITY).is_file():
-        lines.append(f"sensitivity indices: {out / store.SENSITIVITY}")
+        lines.append(f"sensitivity indices: {out / store.SENSITIVITY}{_widest(out / store.SENSITIVITY)}")
     figures = [name for name in store.FIGURES if name.endswith(".png") and (out / name).is_file()]
     lines.append(f"figures in {out}: {', '.join(figures) if figures else 'none'}")
     if any((out / name).with_suffix(".pdf").is_file() for name in figures):
         lines.append("each also as a PDF of the same name, to print")
     return "\n".join(lines)
+
+
+def _widest(path: Path) -> str:
+    """The widest 95% half-width among a Sobol table's indices, said beside it (nothing for a Morris table)."""
+    indices = pd.read_csv(path)
+    widths = [(float(indices[f"{name}_conf"].max()), name) for name in ("S1", "ST") if f"{name}_conf" in indices]
+    if not widths or indices.empty:
+        return ""
+    width, name = max(widths)
+    row = indices.loc[indices[f"{name}_conf"].idxmax()]
+    return f" (widest 95% half-width {width:.3f}: {name} of {row['parameter']} on {row['outcome']})"
 
 
 def report_command(args: argparse.Namespace) -> int:

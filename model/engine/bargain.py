@@ -79,6 +79,8 @@ PIECE_ROWS = 5
 _X, _U, _R, _GAIN, _LOSS, _RATE = range(6)
 POINT_ROWS = 6
 SIDE_CURVATURE, SIDE_RED_LINE, SIDE_RATE, SIDE_UNSIGNED = range(4)
+_MEMO_PER_ISSUE = 2 + 2 * STAKE_FIELDS  # the issue, its limit, both sides' stakes in it
+_MEMO_KEY = 1 + ISSUE_COUNT * _MEMO_PER_ISSUE
 
 CRIMEA, DONBAS = TERRITORY_INDICES
 _SHARE_CRIMEA = LAND_SHARES["crimea"]
@@ -626,6 +628,10 @@ def _allocate() -> tuple:
         np.zeros(ISSUE_COUNT, dtype=np.int64),
         np.zeros(ISSUE_COUNT),
         np.zeros(ISSUE_COUNT),
+        np.full(_MEMO_KEY, np.nan),
+        np.zeros((PIECE_ROWS, MAX_PIECES)),
+        np.zeros(MAX_PIECES, dtype=np.int64),
+        np.full(1, -1, dtype=np.int64),
     )
 
 
@@ -637,7 +643,8 @@ def workspace(plain: bool = False) -> tuple:
             them faster than arrays); NumPy arrays for the compiled ones.
 
     Returns:
-        ``(stakes, limits, pieces, piece_issue, points, issues, trial, values)``.
+        ``(stakes, limits, pieces, piece_issue, points, issues, trial, values)``, then the last
+        frontier built and what it was built from (:func:`_frontier`).
     """
     arrays = interpreted(_allocate)()
     return tuple(a.tolist() for a in arrays) if plain else arrays
@@ -698,6 +705,56 @@ def _side_flow(
 
 
 @kernel
+def _frontier(
+    issues: np.ndarray, issue_count: int, stakes: np.ndarray, limits: np.ndarray, start: np.ndarray, work: tuple
+) -> int:
+    """:func:`build_frontier` into the workspace, reusing the last frontier when it was built from the same numbers.
+
+    A frontier is a function of the issues on the table, both sides' stakes
+    in them and their limits alone: the step-1 frontier of a run, say, is
+    the same every round while the audience rates that move do not bear on
+    it. The comparison is exact (a limit's NaN matches NaN), so a reused
+    frontier is the one :func:`build_frontier` would build, to the bit.
+    """
+    pieces, piece_issue, points = work[2], work[3], work[4]
+    key, kept_pieces, kept_issue, kept = work[8], work[9], work[10], work[11]
+    same = kept[0] >= 0 and key[0] == issue_count
+    k = 1
+    for n in range(issue_count):
+        j = issues[n]
+        values_match = key[k] == j and (key[k + 1] == limits[j] or (math.isnan(key[k + 1]) and math.isnan(limits[j])))
+        key[k], key[k + 1] = j, limits[j]
+        k += 2
+        for side in range(2):
+            stake = stakes[side]
+            for field in range(STAKE_FIELDS):
+                x = stake[field][j]
+                values_match = values_match and key[k] == x
+                key[k] = x
+                k += 1
+        same = same and values_match
+    key[0] = issue_count
+    if same:
+        count = kept[0]
+        for n in range(issue_count):
+            start[issues[n]] = stakes[RUSSIA][IDEAL][issues[n]]
+        for row in range(PIECE_ROWS):
+            for m in range(count):
+                pieces[row][m] = kept_pieces[row][m]
+        for m in range(count):
+            piece_issue[m] = kept_issue[m]
+        return count
+    count = build_frontier(issues, issue_count, stakes, limits, start, piece_issue, pieces, points)
+    for row in range(PIECE_ROWS):
+        for m in range(count):
+            kept_pieces[row][m] = pieces[row][m]
+    for m in range(count):
+        kept_issue[m] = piece_issue[m]
+    kept[0] = count
+    return count
+
+
+@kernel
 def _coherent_proposal(
     issues: np.ndarray,
     issue_count: int,
@@ -723,7 +780,7 @@ def _coherent_proposal(
     withdrawal is held to the final terms' limit. ``fixed_*`` is the term
     of a territorial issue the settlement fixes, NaN where it does not.
     """
-    stakes, limits, pieces, piece_issue, points, trial, values = work[0], work[1], work[2], work[3], work[4], work[6], work[7]
+    stakes, limits, pieces, piece_issue, trial, values = work[0], work[1], work[2], work[3], work[6], work[7]
     withdrawal_on = False
     for k in range(issue_count):
         if issues[k] == WITHDRAWAL:
@@ -734,7 +791,7 @@ def _coherent_proposal(
     for _attempt in range(2):
         for j in range(len(now)):
             trial[j] = now[j]
-        count = build_frontier(issues, issue_count, stakes, limits, trial, piece_issue, pieces, points)
+        count = _frontier(issues, issue_count, stakes, limits, trial, work)
         if not math.isnan(fixed_crimea):
             trial[CRIMEA] = fixed_crimea
         if not math.isnan(fixed_donbas):

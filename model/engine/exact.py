@@ -20,9 +20,24 @@ from model.engine.jit import kernel, stand_in
 _PARTIALS = 64  # more than a sum of finite doubles ever needs (at most about 40)
 
 
+_UNIT = 2.0**-53  # the unit roundoff of a double
+_HALF_SPACING = 2.0**-54  # a double's half-spacing toward zero is at least this share of it (a normal double)
+_SMALLEST_CHECKED = 2.0**-1000  # below it the check's share could fall among subnormals: take the slow path
+
+
 @kernel
 def exact_sum(values: np.ndarray, count: int) -> float:
     """The correctly rounded sum of ``values[:count]`` (finite values), as :func:`math.fsum` gives it.
+
+    First the cheap way: a running sum with every addition's rounding
+    error kept exactly (Knuth's TwoSum), the errors added, and the total
+    rounded once. That is the correctly rounded sum unless the exact sum
+    lies so close to half-way between two doubles that the errors' own
+    rounding could tip it; the check below proves it does not (the
+    remaining error, at most ``2 n u`` times the errors' sum, is smaller
+    than the distance to the half-way points), and where it cannot prove
+    it the sum is computed exactly (:func:`_shewchuk_sum`). Either way the
+    result is the unique correctly rounded sum.
 
     Args:
         values: The terms.
@@ -31,6 +46,29 @@ def exact_sum(values: np.ndarray, count: int) -> float:
     Returns:
         The sum, rounded once.
     """
+    total = 0.0
+    errors = 0.0
+    size = 0.0
+    for index in range(count):
+        x = values[index]
+        t = total + x
+        z = t - total
+        error = (total - (t - z)) + (x - z)  # exact: total + x == t + error
+        total = t
+        errors += error
+        size += abs(error)
+    r = total + errors
+    z = r - total
+    rest = (total - (r - z)) + (errors - z)  # exact: total + errors == r + rest
+    slack = abs(rest) + 2.0 * (count + 1) * _UNIT * size
+    if abs(r) > _SMALLEST_CHECKED and slack < abs(r) * _HALF_SPACING:
+        return r
+    return _shewchuk_sum(values, count)
+
+
+@kernel
+def _shewchuk_sum(values: np.ndarray, count: int) -> float:
+    """:func:`exact_sum` the exact way: Shewchuk's partials, rounded once as CPython's ``math.fsum`` rounds them."""
     partials = np.empty(_PARTIALS)
     n = 0
     for index in range(count):

@@ -52,13 +52,17 @@ class EngineRun:
 
 def seeded_inputs(inputs: Inputs, values: Mapping[str, Value], seed: int) -> tuple[Inputs, np.random.Generator, np.random.Generator]:
     """The run's inputs with its own draw of rearmament, and its battle and ceasefire streams."""
-    rng = np.random.default_rng(seed)
-    battle, ceasefire = rng.spawn(2)
+    # the children default_rng(seed).spawn() gives, in its order, built without the parent generator
+    battle, ceasefire = _spawned(seed, 0), _spawned(seed, 1)
     spread, mean = float(values["rearmament_spread"]), float(inputs.scalars[L.REARMAMENT])
     if spread and mean:
-        (stream,) = rng.spawn(1)
-        inputs = inputs.with_rearmament(draw_rearmament(stream, mean, spread))
+        inputs = inputs.with_rearmament(draw_rearmament(_spawned(seed, 2), mean, spread))
     return inputs, battle, ceasefire
+
+
+def _spawned(seed: int, child: int) -> np.random.Generator:
+    """The ``child``-th generator ``numpy.random.default_rng(seed).spawn`` returns (counting from 0)."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(child,))))
 
 
 def run_inputs(inputs: Inputs, values: Mapping[str, Value], seed: int, *, record: bool = False, compiled: bool = True) -> EngineRun:

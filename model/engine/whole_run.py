@@ -875,7 +875,9 @@ def simulate(
             _break_down(sc, st, agreed, forms)
         _clear_table(st, values)
         if st[S_WINNER] < 0 and st[S_ROUND] >= st[S_TALKS_RESUME]:
-            _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk)
+            _negotiate(
+                sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk
+            )
         outcome = _finish(sc, ideal, st, money, agreed, terms, forms)
         _record_round(sc, st, belief, money, values, trace)
     return outcome
