@@ -143,8 +143,9 @@ def _widest(path: Path) -> str:
     if not widths or indices.empty:
         return ""
     width, name = max(widths)
-    row = indices.loc[indices[f"{name}_conf"].idxmax()]
-    return f" (widest 95% half-width {width:.3f}: {name} of {row['parameter']} on {row['outcome']})"
+    at = int(indices[f"{name}_conf"].to_numpy().argmax())
+    parameter, outcome = indices["parameter"].iloc[at], indices["outcome"].iloc[at]
+    return f" (widest 95% half-width {width:.3f}: {name} of {parameter} on {outcome})"
 
 
 def report_command(args: argparse.Namespace) -> int:
