@@ -218,7 +218,7 @@ def run_chunk(chunk: Chunk) -> RunBatch:
     }
     outcomes = np.full((len(chunk.tasks), L.N_OUTCOME), np.nan)
     errors: list[str | None] = []
-    point: tuple[Any, ...] | None = None  # the overrides the cached inputs were packed from
+    point: tuple[Any, ...] | None = None  # the values the cached inputs were packed from
     values: dict[str, Value] | None = None
     inputs: Inputs | None = None
     for i, (run_id, point_id, replicate, seed, varied_values) in enumerate(chunk.tasks):
@@ -238,7 +238,7 @@ def run_chunk(chunk: Chunk) -> RunBatch:
         try:
             if setup_error is not None:
                 raise RuntimeError(setup_error)
-            key = (point_id, *sorted(drawn.items()))
+            key = (*varied_values, *sorted(drawn.items()))  # the values themselves, not the point id they come with
             if key != point or inputs is None or values is None:
                 point, inputs, values = None, None, None  # a point that fails to validate is not reused
                 values = dict(base.with_overrides({**drawn, **varied}).values)
