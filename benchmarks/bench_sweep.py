@@ -208,9 +208,9 @@ def per_run_cost(n: int, **overrides: object) -> float:
     chunk = Chunk(SCENARIO, (), names, tuple((i, 0, i, int(seeds[i]), values) for i in range(n)))
     run_chunk(Chunk(SCENARIO, (), names, chunk.tasks[:3]))  # warm up: imports and the scenario cache
     start = time.perf_counter()
-    rows = run_chunk(chunk)
+    batch = run_chunk(chunk)
     elapsed = time.perf_counter() - start
-    assert not any(r.get("error") for r in rows), [r["error"] for r in rows if r.get("error")][:1]
+    assert batch.n_errors == 0, batch.first_error()
     return elapsed / n * 1000.0
 
 

@@ -103,6 +103,18 @@ def horizon(runs: pd.DataFrame) -> float:
     return float(shortest) if np.isfinite(shortest) else 1.0
 
 
+MAX_TIMING_POINTS = 5_000
+"""Most design points whose summary rows get Kaplan-Meier timing columns (quartiles, medians, restricted means).
+
+Two Kaplan-Meier fits a point cost a few milliseconds; a Sobol design of
+8,192 base samples has 90,112 points of ten runs each, where they would take
+most of an hour and say little (ten runs make a wide interval). Such a
+design's summary leaves those columns empty; its timing is the restricted
+mean per point that its sensitivity indices use (:func:`point_response`),
+and the pooled curves of its figures.
+"""
+
+
 def point_response(runs: pd.DataFrame, name: str) -> pd.Series:
     """One outcome per design point: the mean over its successful runs, or the Kaplan-Meier restricted mean.
 
@@ -122,6 +134,12 @@ def point_response(runs: pd.DataFrame, name: str) -> pd.Series:
     if name == "rmst_negotiated_end":
         ok = runs[runs["error"].isna()]
         tau = horizon(runs)
+        times, events = negotiated_end_times(ok)
+        if not np.any(~events & (times < tau)):
+            # nobody is censored before tau, so the Kaplan-Meier curve is the empirical one and its
+            # restricted mean is the mean of min(T, tau) (Royston and Parmar 2013): exact, without a fit per point
+            restricted = pd.Series(restricted_times(ok, tau), index=ok.index)
+            return restricted.groupby(ok["point_id"], sort=True).mean().rename_axis("point_id")
         rmst = {
             point: restricted_mean(kaplan_meier(*negotiated_end_times(part)), tau)[0]
             for point, part in ok.groupby("point_id", sort=True)
@@ -163,9 +181,14 @@ def summarise(runs: pd.DataFrame, design_points: pd.DataFrame | None = None, out
     grouped = frame.groupby("point_id", sort=True)
     sums = grouped[[c for c in frame.columns if c.startswith("k_") or c in ("ok", "errors")]].sum()
     table = _shares(sums)
-    quartiles = _ceasefire_quartiles(runs[ok], table.index)
+    if len(table) <= MAX_TIMING_POINTS:
+        quartiles = _ceasefire_quartiles(runs[ok], table.index)
+        timing = _negotiated_end_timing(runs[ok], table.index, horizon(runs))
+    else:  # too many points to fit two Kaplan-Meier curves at each (see MAX_TIMING_POINTS)
+        quartiles = np.full((len(table), 3), np.nan)
+        timing = pd.DataFrame(np.nan, index=table.index, columns=list(NEGOTIATED_END_COLUMNS))
     table["ceasefire_round_q25"], table["ceasefire_round_median"], table["ceasefire_round_q75"] = quartiles.T
-    table = table.join(_negotiated_end_timing(runs[ok], table.index, horizon(runs)))
+    table = table.join(timing)
     table = table.join(grouped[means].mean())
     if design_points is not None:
         table = design_points.join(table, how="left")

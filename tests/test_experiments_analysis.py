@@ -95,3 +95,16 @@ def test_point_response_of_the_restricted_mean_is_the_kaplan_meier_area() -> Non
     assert point_response(early, "rmst_negotiated_end").loc[1] == pytest.approx(4 * 1.0 + 26 * 0.5)
     with pytest.raises(ExperimentError, match="censored time has no mean"):
         point_response(runs, "time_to_negotiated_end")
+
+
+def test_a_design_of_many_points_leaves_its_per_point_timing_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_TIMING_POINTS the Kaplan-Meier columns are empty; the shares and means are computed as ever."""
+    from experiments import analysis
+
+    full = summarise(_runs())
+    monkeypatch.setattr(analysis, "MAX_TIMING_POINTS", 1)
+    many = summarise(_runs())
+    timing = [c for c in full.columns if c.startswith(("ceasefire_round_", "negotiated_end_round_", "rmst_negotiated_end"))]
+    assert timing and many[timing].isna().all().all() and full[timing].notna().any().any()
+    rest = [c for c in full.columns if c not in timing]
+    pd.testing.assert_frame_equal(many[rest], full[rest])
