@@ -25,11 +25,12 @@ from conftest import UNCALIBRATED
 from model import WarTerminationModel
 from model.engine import bargain
 from model.engine.codes import FORM_CODES, FORM_NONE, FORMS_BY_CODE, RUSSIA, UKRAINE
+from model.engine.jit import compiled as compiled_kernel
 from model.engine.jit import interpreted
 from model.issues import ISSUES, TERRITORY_INDICES
 from model.proposer import Proposer
 
-TABLE_COMPILED = bargain.table_with_workspace
+TABLE_COMPILED = compiled_kernel(bargain.table_with_workspace)
 TABLE_PLAIN = interpreted(bargain.table_with_workspace)
 
 
@@ -145,7 +146,7 @@ def _kernel_table(call: Call, compiled: bool, own_workspace: bool = False) -> tu
     terms: Any = np.zeros(len(ISSUES)) if compiled else [0.0] * len(ISSUES)
     forms: Any = np.zeros(2, dtype=np.int64) if compiled else [0, 0]
     if own_workspace:
-        run = bargain.table if compiled else interpreted(bargain.table)
+        run = compiled_kernel(bargain.table) if compiled else interpreted(bargain.table)
         in_range = run(*args, *call.floors, call.weight, terms, forms)
     else:
         run = TABLE_COMPILED if compiled else TABLE_PLAIN
@@ -252,7 +253,7 @@ def test_random_frontiers_match_the_reference(compiled: bool) -> None:
 
     def kern(name: str) -> Any:
         function = getattr(bargain, name)
-        return function if compiled else interpreted(function)
+        return compiled_kernel(function) if compiled else interpreted(function)
 
     build, propose, loss_at, gain_at_loss = kern("build_frontier"), kern("propose"), kern("loss_at"), kern("gain_at_loss")
     nash, compromise, rng_range, value = (
@@ -317,7 +318,7 @@ def test_random_frontiers_match_the_reference(compiled: bool) -> None:
 
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "interpreted"])
 def test_terms_flow_matches_the_reference(calls: list[Call], compiled: bool) -> None:
-    flow = bargain.terms_flow if compiled else interpreted(bargain.terms_flow)
+    flow = compiled_kernel(bargain.terms_flow) if compiled else interpreted(bargain.terms_flow)
     rng = random.Random(7)
     for call in calls[::5]:
         for side in (call.russia, call.ukraine):
@@ -335,7 +336,7 @@ def test_terms_flow_matches_the_reference(calls: list[Call], compiled: bool) -> 
 def test_nash_objective_matches_the_reference() -> None:
     rng = random.Random(3)
     for compiled in (True, False):
-        objective = bargain.nash_objective if compiled else interpreted(bargain.nash_objective)
+        objective = compiled_kernel(bargain.nash_objective) if compiled else interpreted(bargain.nash_objective)
         for _ in range(500):
             su, sr, w = rng.uniform(-0.2, 2.0), rng.uniform(-0.2, 2.0), rng.choice([0.0, 1.0, rng.random()])
             assert objective(su, sr, w) == ref.nash_objective(su, sr, w)

@@ -1,44 +1,61 @@
-"""The one decorator every kernel wears: compiled by numba where it is installed, plain Python where not.
+"""The one decorator every kernel wears, and the two ways to run a kernel: compiled or interpreted.
 
 A kernel is a function of numbers and NumPy arrays only, written in the
-subset of Python numba compiles. The same source serves both paths: the
-compiled runner calls the compiled function, and :func:`interpreted` gives
-the plain-Python function behind it (numba's ``py_func``), which a single
-run can call without waiting for a compilation. Where numba cannot be
-installed the kernels stay plain Python, and :func:`compiled_available`
-says so (the runner reports it once).
+subset of Python numba compiles. :func:`kernel` only registers it: the
+function stays plain Python, so importing the model neither imports numba
+nor compiles anything (a single run, the browser page and the terminal's
+``war-termination run`` never wait for either). The same source then runs
+two ways:
 
-Compiled code is cached on disk (``cache=True``), so a process compiles a
-kernel only the first time it is used on a machine. numba invalidates a
-cached function when its own file changes, not when a kernel it calls in
-another file does (or a constant it froze from :mod:`model.issues`), so
-the cache lives in a folder named by a hash of the engine's sources and of
-``model/issues.py`` (:func:`cache_folder`): any change to them compiles
-afresh, and a stale kernel is never linked into a new one. A
-``NUMBA_CACHE_DIR`` set by the user is respected as it is.
+- :func:`compiled` gives the numba-compiled version (``nopython``, no
+  fast-math), with every kernel it calls compiled too; the runner calls
+  whole runs this way (:mod:`model.engine.whole_run`). Where numba cannot
+  be installed, or ``NUMBA_DISABLE_JIT`` is set, it gives the interpreted
+  version instead and :func:`compiled_available` says so (the runner
+  reports it once).
+- :func:`interpreted` gives the plain version, with the kernels it calls
+  plain too (or their :func:`stand_in`); the Mesa model calls kernels this
+  way (:func:`for_single_runs`).
+
+No fast-math: compiled and interpreted give the same floats, operation for
+operation (``tests/test_engine_parity.py``).
+
+Compiled code is cached on disk, so a process compiles a kernel only the
+first time it is used on a machine. numba invalidates a cached function
+when its own file changes, not when a kernel it calls in another file does
+(or a constant it froze from :mod:`model.issues`), so the cache lives in a
+folder named by a hash of the engine's sources and of ``model/issues.py``
+(:func:`cache_folder`): any change to them compiles afresh, and a stale
+kernel is never linked into a new one. A ``NUMBA_CACHE_DIR`` set by the
+user is respected as it is.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-try:  # numba is a dependency, but a platform without a wheel still runs the model interpreted
-    import numba as _numba
-except ImportError:  # pragma: no cover - exercised only where numba is missing
-    _numba = None  # type: ignore[assignment]
-
-__all__ = ["cache_folder", "compiled_available", "for_single_runs", "interpreted", "kernel", "stand_in"]
+__all__ = ["cache_folder", "compiled", "compiled_available", "for_single_runs", "interpreted", "kernel", "stand_in"]
 
 _ENGINE = Path(__file__).resolve().parent
 _FROZEN_SOURCES = (_ENGINE.parent / "issues.py",)
 """Modules outside the engine whose values the kernels freeze as compile-time constants."""
+
+_KERNELS: set[int] = set()
+"""Ids of every kernel (kept alive by its module)."""
+_STAND_INS: dict[int, Callable[..., Any]] = {}
+"""A kernel's plain-Python stand-in, by the kernel's id (:func:`stand_in`)."""
+_PLAIN: dict[int, Callable[..., Any]] = {}
+_PLAIN_GLOBALS: dict[int, dict[str, Any]] = {}
+_COMPILED: dict[int, Callable[..., Any]] = {}
+_COMPILED_GLOBALS: dict[int, dict[str, Any]] = {}
 
 
 def cache_folder() -> Path:
@@ -54,32 +71,15 @@ def cache_folder() -> Path:
     return base / "war-termination" / f"numba-{digest.hexdigest()[:16]}"
 
 
-if _numba is not None and not os.environ.get("NUMBA_CACHE_DIR"):
-    _numba.config.CACHE_DIR = str(cache_folder())  # type: ignore[attr-defined]  # read as each kernel is decorated
-
-_KERNELS: set[int] = set()
-"""Ids of every kernel's plain-Python function (kept alive by its module)."""
-_STAND_INS: dict[int, Callable[..., Any]] = {}
-"""A kernel's plain-Python stand-in, by the id of its plain function (:func:`stand_in`)."""
-_PLAIN: dict[int, Callable[..., Any]] = {}
-_PLAIN_GLOBALS: dict[int, dict[str, Any]] = {}
-
-
 def compiled_available() -> bool:
-    """True when kernels run compiled: numba is installed and ``NUMBA_DISABLE_JIT`` is not set."""
-    return _numba is not None and os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0")
+    """True when kernels can run compiled: numba is installed and ``NUMBA_DISABLE_JIT`` is not set."""
+    return os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0") and importlib.util.find_spec("numba") is not None
 
 
 def kernel(function: F) -> F:
-    """Compile ``function`` with numba (``nopython``, cached, no fast-math), or return it as it is.
-
-    No fast-math: the compiled path must give the same floats as the
-    interpreted one, operation for operation.
-    """
+    """Register ``function`` as a kernel: it stays the plain function, compiled on demand by :func:`compiled`."""
     _KERNELS.add(id(function))
-    if _numba is None:
-        return function
-    return cast(F, _numba.njit(cache=True)(function))
+    return function
 
 
 def stand_in(function: Callable[..., Any], plain: Callable[..., Any]) -> None:
@@ -89,44 +89,39 @@ def stand_in(function: Callable[..., Any], plain: Callable[..., Any]) -> None:
     standard library computes the very same number in C (the correctly
     rounded sum, which :func:`math.fsum` gives).
     """
-    _STAND_INS[id(getattr(function, "py_func", function))] = plain
+    _STAND_INS[id(function)] = plain
 
 
 def interpreted(function: Callable[..., Any]) -> Callable[..., Any]:
-    """The plain-Python version of a kernel, calling the plain-Python versions of the kernels it calls.
+    """The plain-Python version of a kernel, calling the plain versions of the kernels it calls (or their stand-ins).
 
-    numba's ``py_func`` alone would still call the compiled kernels it
-    names (its globals are the module's), and so wait for their
-    compilation: the version given here runs the same code with those
-    names bound to their plain versions (or their :func:`stand_in`).
     Anything that is not a kernel comes back as it is.
     """
-    source = getattr(function, "py_func", function)
-    key = id(source)
+    key = id(function)
     if key in _STAND_INS:
         return _STAND_INS[key]
-    if key not in _KERNELS or not isinstance(source, types.FunctionType):
+    if key not in _KERNELS or not isinstance(function, types.FunctionType):
         return function
     if key not in _PLAIN:
-        plain = types.FunctionType(
-            source.__code__, _plain_globals(source.__globals__), source.__name__, source.__defaults__, source.__closure__
-        )
-        plain.__doc__, plain.__qualname__, plain.__module__ = source.__doc__, source.__qualname__, source.__module__
-        _PLAIN[key] = plain
+        _PLAIN[key] = _rebound(function, _plain_globals(function.__globals__))
     return _PLAIN[key]
 
 
-def _plain_globals(namespace: dict[str, Any]) -> dict[str, Any]:
-    """A module's globals with every kernel in it bound to its plain version (one copy per module)."""
-    key = id(namespace)
-    if key not in _PLAIN_GLOBALS:
-        plain = dict(namespace)
-        _PLAIN_GLOBALS[key] = plain  # before the kernels: kernels of one module call each other
-        for name, value in namespace.items():
-            source = id(getattr(value, "py_func", value))
-            if source in _KERNELS or source in _STAND_INS:
-                plain[name] = interpreted(value)
-    return _PLAIN_GLOBALS[key]
+def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The numba-compiled version of a kernel, calling the compiled versions of the kernels it calls.
+
+    Compiled (or loaded from the cache) at its first call; the interpreted
+    version where the kernels cannot run compiled (:func:`compiled_available`).
+    """
+    if not compiled_available():
+        return interpreted(function)
+    key = id(function)
+    if key not in _KERNELS or not isinstance(function, types.FunctionType):
+        return function
+    if key not in _COMPILED:
+        numba = _numba()
+        _COMPILED[key] = numba.njit(cache=True)(_rebound(function, _compiled_globals(function.__globals__)))
+    return _COMPILED[key]
 
 
 def for_single_runs(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -140,3 +135,43 @@ def for_single_runs(function: Callable[..., Any]) -> Callable[..., Any]:
     same floats (no fast-math); ``tests/test_engine_parity.py`` checks it.
     """
     return interpreted(function)
+
+
+def _numba() -> Any:
+    """numba, imported on first use, its cache pointed at :func:`cache_folder` (unless the user set one)."""
+    import numba
+
+    if not os.environ.get("NUMBA_CACHE_DIR"):
+        numba.config.CACHE_DIR = str(cache_folder())  # type: ignore[attr-defined]  # read as each kernel is decorated
+    return numba
+
+
+def _rebound(function: types.FunctionType, namespace: dict[str, Any]) -> types.FunctionType:
+    """``function`` with the globals ``namespace`` (its code, defaults and names unchanged)."""
+    copy = types.FunctionType(function.__code__, namespace, function.__name__, function.__defaults__, function.__closure__)
+    copy.__doc__, copy.__qualname__, copy.__module__ = function.__doc__, function.__qualname__, function.__module__
+    return copy
+
+
+def _plain_globals(namespace: dict[str, Any]) -> dict[str, Any]:
+    """A module's globals with every kernel in it bound to its plain version (one copy per module)."""
+    key = id(namespace)
+    if key not in _PLAIN_GLOBALS:
+        plain = dict(namespace)
+        _PLAIN_GLOBALS[key] = plain  # before the kernels: kernels of one module call each other
+        for name, value in namespace.items():
+            if id(value) in _KERNELS or id(value) in _STAND_INS:
+                plain[name] = interpreted(value)
+    return _PLAIN_GLOBALS[key]
+
+
+def _compiled_globals(namespace: dict[str, Any]) -> dict[str, Any]:
+    """A module's globals with every kernel in it bound to its compiled version (one copy per module)."""
+    key = id(namespace)
+    if key not in _COMPILED_GLOBALS:
+        bound = dict(namespace)
+        _COMPILED_GLOBALS[key] = bound  # before the kernels: kernels of one module call each other
+        for name, value in namespace.items():
+            if id(value) in _KERNELS:
+                bound[name] = compiled(value)
+    return _COMPILED_GLOBALS[key]

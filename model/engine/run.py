@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.engine import jit
 from model.engine import layout as L
 from model.engine.codes import FORMS_BY_CODE, RUSSIA
 from model.engine.inputs import Inputs, draw_rearmament, pack
-from model.engine.jit import interpreted
 from model.engine.whole_run import simulate
 from model.issues import ISSUES, TERRITORY_ISSUES
 from model.outcome import Outcome, OutcomeKind, Side
@@ -96,7 +96,7 @@ def outcome_array(
         compiled: Run the compiled kernels (``False``: the same kernels interpreted).
     """
     inputs, battle, ceasefire = seeded_inputs(inputs, values, seed)
-    engine = simulate if compiled else interpreted(simulate)
+    engine = jit.compiled(simulate) if compiled else jit.interpreted(simulate)
     return engine(*inputs, battle, ceasefire, _NO_TRACE if trace is None else trace)
 
 
