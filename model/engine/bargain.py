@@ -41,7 +41,7 @@ import numpy as np
 
 from model.engine.codes import FORM_AUTONOMY, FORM_SOVEREIGNTY, RUSSIA, UKRAINE
 from model.engine.exact import exact_sum
-from model.engine.jit import interpreted, kernel
+from model.engine.jit import interpreted, kernel, leaf
 from model.issues import ISSUE_INDEX, ISSUES, LAND_SHARES, TERRITORY_INDICES, WITHDRAWAL
 
 __all__ = [
@@ -93,13 +93,13 @@ assert (ISSUE_INDEX["crimea"], ISSUE_INDEX["donbas"]) == (CRIMEA, DONBAS)
 # --------------------------------------------------------------------------
 
 
-@kernel
+@leaf
 def _min(a: float, b: float) -> float:
     """``min(a, b)`` as Python computes it: ``a`` unless ``b`` is smaller."""
     return b if b < a else a
 
 
-@kernel
+@leaf
 def _max(a: float, b: float) -> float:
     """``max(a, b)`` as Python computes it: ``a`` unless ``b`` is larger."""
     return b if b > a else a
@@ -110,7 +110,7 @@ def _max(a: float, b: float) -> float:
 # --------------------------------------------------------------------------
 
 
-@kernel
+@leaf
 def issue_value(
     term: float, ideal: float, weight: float, curvature: float, red_line: float, issue_rate: float, ukraine: bool, has_red_line: bool
 ) -> float:
@@ -131,7 +131,7 @@ def issue_value(
     return value
 
 
-@kernel
+@leaf
 def audience_share(form: int, ukraine: bool, unsigned_share: float) -> float:
     """The share of the audience cost a leader bears for a territorial issue settled in ``form`` (a form code).
 
@@ -148,7 +148,7 @@ def audience_share(form: int, ukraine: bool, unsigned_share: float) -> float:
     return unsigned_share
 
 
-@kernel
+@leaf
 def _terms_flow(
     terms: np.ndarray,
     form_crimea: int,
@@ -258,7 +258,7 @@ def _cuts(lo: float, hi: float, russia: np.ndarray, ukraine: np.ndarray, j: int,
     return count
 
 
-@kernel
+@leaf
 def _add_point(xs: np.ndarray, count: int, x: float) -> int:
     """Add ``x`` to the ``count`` points in ``xs`` unless it is one of them (a set of cuts)."""
     for i in range(count):
@@ -665,7 +665,7 @@ def _fill_stakes(stakes: np.ndarray, ideal: np.ndarray, weight: np.ndarray, side
             stake[ISSUE_RATE][j] = rate * weight[side][j] if j == CRIMEA or j == DONBAS else 0.0
 
 
-@kernel
+@leaf
 def _withdrawal_limit(terms: np.ndarray, crimea_autonomous: bool, donbas_autonomous: bool) -> float:
     """The furthest withdrawal the territorial terms allow (:func:`model.issues.withdrawal_limit`)."""
     kept = 0.0
@@ -676,7 +676,7 @@ def _withdrawal_limit(terms: np.ndarray, crimea_autonomous: bool, donbas_autonom
     return 1.0 - kept
 
 
-@kernel
+@leaf
 def _side_flow(
     terms: np.ndarray,
     form_crimea: int,

@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["cache_folder", "compiled", "compiled_available", "for_single_runs", "interpreted", "kernel", "stand_in"]
+__all__ = ["cache_folder", "compiled", "compiled_available", "for_single_runs", "interpreted", "kernel", "leaf", "stand_in"]
 
 _ENGINE = Path(__file__).resolve().parent
 _FROZEN_SOURCES = (_ENGINE.parent / "issues.py",)
@@ -54,6 +54,8 @@ _STAND_INS: dict[int, Callable[..., Any]] = {}
 """A kernel's plain-Python stand-in, by the kernel's id (:func:`stand_in`)."""
 _PLAIN: dict[int, Callable[..., Any]] = {}
 _PLAIN_GLOBALS: dict[int, dict[str, Any]] = {}
+_INLINE: set[int] = set()
+"""Ids of the kernels inlined into their callers when compiled (:func:`leaf`)."""
 _COMPILED: dict[int, Callable[..., Any]] = {}
 _COMPILED_GLOBALS: dict[int, dict[str, Any]] = {}
 
@@ -80,6 +82,20 @@ def kernel(function: F) -> F:
     """Register ``function`` as a kernel: it stays the plain function, compiled on demand by :func:`compiled`."""
     _KERNELS.add(id(function))
     return function
+
+
+def leaf(function: F) -> F:
+    """Register a small kernel called often, to be inlined into its callers when compiled.
+
+    A compiled call passes each array with its reference count incremented
+    and decremented atomically; a few lines of arithmetic called hundreds of
+    times a run spend more on that than on themselves (inlining them took a
+    run of ``italian_plan_2022`` from 0.54 to 0.45 ms). Only such kernels
+    are inlined: inlining every kernel made the compilation take ten
+    minutes. Inlined or not, a kernel gives the same floats.
+    """
+    _INLINE.add(id(function))
+    return kernel(function)
 
 
 def stand_in(function: Callable[..., Any], plain: Callable[..., Any]) -> None:
@@ -120,7 +136,8 @@ def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
         return function
     if key not in _COMPILED:
         numba = _numba()
-        _COMPILED[key] = numba.njit(cache=True)(_rebound(function, _compiled_globals(function.__globals__)))
+        inline = "always" if key in _INLINE else "never"
+        _COMPILED[key] = numba.njit(cache=True, inline=inline)(_rebound(function, _compiled_globals(function.__globals__)))
     return _COMPILED[key]
 
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import math
 
-from model.engine.jit import kernel
+from model.engine.jit import kernel, leaf
 
 
-@kernel
+@leaf
 def logit(p: float) -> float:
     """Log-odds of a probability, clipped away from 0 and 1."""
     p = min(max(p, 1e-9), 1.0 - 1e-9)
     return math.log(p / (1.0 - p))
 
 
-@kernel
+@leaf
 def sigmoid(x: float) -> float:
     """Inverse of :func:`logit`."""
     if x >= 0:
@@ -29,13 +29,13 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-@kernel
+@leaf
 def shifted_mean(a: float, b: float, delta_logit: float) -> float:
     """The mean of Beta(a, b) moved by ``delta_logit`` on the log-odds scale."""
     return sigmoid(logit(a / (a + b)) + delta_logit)
 
 
-@kernel
+@leaf
 def particular_solution(c0: float, c1: float, c2: float, d: float, drift: float) -> tuple[float, float, float]:
     """``(A, B, C)`` of the particular solution ``A k^2 + B k + C`` (:func:`model.maths._particular_solution`)."""
     one_minus_d = 1.0 - d

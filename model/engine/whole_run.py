@@ -25,7 +25,7 @@ from model.engine import layout as L
 from model.engine.bargain import _allocate, _terms_flow, table_with_workspace
 from model.engine.codes import FORM_DEFERRED, FORM_NONE, RUSSIA, UKRAINE
 from model.engine.exact import exact_sum
-from model.engine.jit import kernel
+from model.engine.jit import kernel, leaf
 from model.engine.valuation import logit, shifted_mean, sigmoid, value_of_war
 from model.issues import DEMILITARISED_ZONE, ISSUE_INDEX, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step
 
@@ -115,23 +115,23 @@ _ANSWER = 3
 # ---------------------------------------------------------------------------------------------------
 # small pieces of a side
 # ---------------------------------------------------------------------------------------------------
-@kernel
+@leaf
 def _cost_of_round(side: np.ndarray, money: np.ndarray, s: int, ceasefire: bool) -> float:
     cost = side[s, L.WAR_COST] / (1.0 + side[s, L.AID_RELIEF] * money[s, _AID])
     return cost * side[s, L.CEASEFIRE_COST_SHARE] if ceasefire else cost
 
 
-@kernel
+@leaf
 def _audience_rate(side: np.ndarray, money: np.ndarray, s: int) -> float:
     return side[s, L.AUDIENCE_COST] * math.exp(-side[s, L.WAR_WEARINESS] * money[s, _COST])
 
 
-@kernel
+@leaf
 def _pressure(money: np.ndarray, s: int) -> float:
     return money[s, _STANCE] / money[s, _VOICES] if money[s, _VOICES] else 0.0
 
 
-@kernel
+@leaf
 def _political_push(side: np.ndarray, money: np.ndarray, s: int) -> float:
     pressure = math.tanh(money[s, _PUSH])
     if not (pressure and side[s, L.PRESSURE_FLOOR]):
@@ -139,12 +139,12 @@ def _political_push(side: np.ndarray, money: np.ndarray, s: int) -> float:
     return side[s, L.PRESSURE_FLOOR] * pressure * _cost_of_round(side, money, s, False)
 
 
-@kernel
+@leaf
 def _belief_mean(belief: np.ndarray, who: int) -> float:
     return belief[who, 0] / (belief[who, 0] + belief[who, 1])
 
 
-@kernel
+@leaf
 def _side_war_value(
     sc: np.ndarray, side: np.ndarray, belief: np.ndarray, money: np.ndarray, st: np.ndarray, s: int, deterrence: float, shift: float
 ) -> float:
@@ -172,7 +172,7 @@ def _side_war_value(
     return value - side[s, L.PRESSURE_EFFECT] * _pressure(money, s)
 
 
-@kernel
+@leaf
 def _flow(
     side: np.ndarray,
     ideal: np.ndarray,
@@ -199,7 +199,7 @@ def _flow(
     )
 
 
-@kernel
+@leaf
 def _agreement_value(flow: float, inducement: float, open_steps: int, hazard: float, ceasefire_cost: float, war: float) -> float:
     value = flow + inducement
     if open_steps == 0:
@@ -207,7 +207,7 @@ def _agreement_value(flow: float, inducement: float, open_steps: int, hazard: fl
     return (1.0 - hazard) * (value - ceasefire_cost) + hazard * war
 
 
-@kernel
+@leaf
 def _hazard(sc: np.ndarray, open_steps: int) -> float:
     return sc[L.UNRESOLVED_RISK] * open_steps / 3
 
@@ -215,7 +215,7 @@ def _hazard(sc: np.ndarray, open_steps: int) -> float:
 # ---------------------------------------------------------------------------------------------------
 # what stands: terms, guarantees, the zone
 # ---------------------------------------------------------------------------------------------------
-@kernel
+@leaf
 def _current_terms(sc: np.ndarray, status_quo: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: np.ndarray) -> np.ndarray:
     now = status_quo.copy()
     held = 1.0 - st[S_POSITION] / sc[L.CELLS]
@@ -227,7 +227,7 @@ def _current_terms(sc: np.ndarray, status_quo: np.ndarray, st: np.ndarray, agree
     return now
 
 
-@kernel
+@leaf
 def _credibility_for(sc: np.ndarray, guarantors: np.ndarray, terms: np.ndarray) -> float:
     """The readiest guarantor's commitment to ``terms`` (:meth:`model.agents.Mediator.credibility_for`)."""
     sensitivity = sc[L.GUARANTEE_TERMS]
@@ -246,7 +246,7 @@ def _credibility_for(sc: np.ndarray, guarantors: np.ndarray, terms: np.ndarray) 
     return best
 
 
-@kernel
+@leaf
 def _deterrence(
     sc: np.ndarray, guarantors: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: np.ndarray, now: np.ndarray, proposal: bool
 ) -> float:
@@ -262,14 +262,14 @@ def _deterrence(
     return sc[L.GUARANTEE_EFFECT] * (_credibility_for(sc, guarantors, now) * scale)
 
 
-@kernel
+@leaf
 def _buffer_in_force(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: np.ndarray) -> float:
     if not st[S_CEASEFIRE] or not agreed[_STEP_CEASEFIRE]:
         return 0.0
     return sc[L.BUFFER_EFFECT] * terms[DEMILITARISED_ZONE]
 
 
-@kernel
+@leaf
 def _anticipated_shift(sc: np.ndarray, open_steps: int, buffer: float) -> float:
     gain = sc[L.CONFIDENCE_GAIN]
     window = sc[L.CONFIDENCE_THRESHOLD] / gain if gain > 0 else float(sc[L.MAX_ROUNDS])
@@ -289,12 +289,12 @@ def _everyone_sees(belief: np.ndarray, shift: float) -> None:
             belief[who, 0], belief[who, 1] = mean * strength, (1.0 - mean) * strength
 
 
-@kernel
+@leaf
 def _balance(st: np.ndarray) -> float:
     return sigmoid(st[S_TREND] - st[S_AID_LOGIT])
 
 
-@kernel
+@leaf
 def _absorbed(sc: np.ndarray, aid: float) -> float:
     s = sc[L.AID_SATURATION]
     if not s:
@@ -351,7 +351,7 @@ def _aid_shift(st: np.ndarray) -> float:
     return shift
 
 
-@kernel
+@leaf
 def _winner_at(sc: np.ndarray, position: float) -> int:
     if position >= sc[L.UPPER]:
         return RUSSIA
@@ -360,7 +360,7 @@ def _winner_at(sc: np.ndarray, position: float) -> int:
     return -1
 
 
-@kernel
+@leaf
 def _cells_in(operations: np.ndarray, o: int, round_number: int) -> int:
     cells = int(operations[o, L.OP_CELLS])
     weeks = int(operations[o, L.OP_WEEKS])
@@ -479,7 +479,7 @@ def _weight_ukraine(sc: np.ndarray, st: np.ndarray) -> float:
     return sc[L.IFG_LEAN]
 
 
-@kernel
+@leaf
 def _floor(
     sc: np.ndarray,
     side: np.ndarray,
