@@ -54,7 +54,7 @@ from experiments.store import fingerprint  # re-exported: experiments.runner.fin
 from experiments.worker import Chunk, RunBatch, ScenarioValues
 from model import list_scenarios, load_scenario
 from model.commandline import replay_command as command_line
-from model.engine.jit import compiled_available
+from model.engine.jit import cache_folder, compiled_available
 from model.source import source_hash as model_source_hash  # the code on disk now, as manifests record it
 
 MAX_CHUNK = 4096
@@ -240,6 +240,8 @@ def run_experiment(
     sweep = _prepare(exp)
     if not compiled_available():
         print(INTERPRETED_NOTE, file=sys.stderr)
+    elif progress and not cache_folder().is_dir():
+        print("war-termination: compiling the model's kernels, once on this machine (about 30 s)", file=sys.stderr)
     options = _Options(backend, scheduler, resume, chunk_size, fail_fast, progress)
     with store.locked(out, "sweep"):  # one process at a time in a folder, from before it is read to the last figure
         store.refuse_foreign(out)

@@ -32,6 +32,7 @@ from model.engine.run import outcome_array
 from model.issues import ISSUES, TERRITORY_ISSUES
 from model.outcome import OutcomeKind, Side
 from model.parameters import Value
+from model.scenario import DEFAULT_SCENARIO
 
 Row = dict[str, Any]
 """One run's record as a dict, with the columns of :func:`experiments.store.run_schema` (:meth:`RunBatch.rows`)."""
@@ -185,6 +186,17 @@ def _base_scenario(scenario: str, fixed: tuple[tuple[str, Any], ...], sent: Scen
         # validated again here, value by value and as a whole, as a file would be
         base = Scenario(sent.name, "", MappingProxyType(values)).with_overrides(values, origin=f"scenario {scenario}")
     return base.with_overrides(dict(fixed), origin="experiment [fixed]")
+
+
+def warm_up() -> None:
+    """Compile the whole run here, or load it from the cache (about a second), before workers are forked from this process.
+
+    Forked workers then share the compiled code and numba's compiler with
+    this process instead of loading their own copies (some 70 MB each).
+    """
+    if compiled_available():
+        values = dict(load_scenario(DEFAULT_SCENARIO).with_overrides({"max_rounds": 1}).values)
+        run_one(pack(values), values, 0)
 
 
 def run_one(inputs: Inputs, values: Any, seed: int) -> np.ndarray:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import model
 from experiments.backends.base import Backend, Pool, WorkerError
-from experiments.worker import Chunk, RunBatch, run_chunk
+from experiments.worker import Chunk, RunBatch, run_chunk, warm_up
 
 TASKS_PER_CHILD = 200
 """Chunks a spawned worker process runs before it is replaced (a guard against model leaks)."""
@@ -104,6 +104,8 @@ class ProcessBackend(Backend):
         """
         context = process_context(self.source_hash)
         forked = context.get_start_method() == "fork"
+        if forked:
+            warm_up()  # the workers inherit the compiled whole run instead of each loading it
         self._executor = cf.ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
