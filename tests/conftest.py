@@ -18,6 +18,17 @@ settings.register_profile("thorough", parent=settings.get_profile("project"), ma
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "project"))
 
 
+def pytest_sessionstart(session: object) -> None:
+    """Compile the compiled path once, before any test (about 30 s on a fresh machine, a second once cached).
+
+    Tests with a time bound (the fuzzers', the sweeps' in subprocesses) then
+    measure the model, not numba compiling it in whichever test came first.
+    """
+    from experiments.worker import warm_up
+
+    warm_up()
+
+
 UNCALIBRATED = {
     "initial_advantage": 0.58,
     "momentum": -0.001,
