@@ -599,3 +599,19 @@ def test_workers_are_forked_only_while_this_process_runs_the_code_on_disk(tmp_pa
     sweep(exp, tmp_path / "spawned", backend="processes", workers=2)
     pd.testing.assert_frame_equal(read_runs(tmp_path / "spawned"), read_runs(tmp_path / "serial"))
     assert read_manifest(tmp_path / "spawned")["model_source_hash"] == on_disk
+
+
+def test_without_compiled_kernels_a_sweep_says_so_once_and_gives_the_same_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where numba cannot run (here NUMBA_DISABLE_JIT=1) the kernels run interpreted: one line says so, the runs are the same."""
+    exp = tiny(tmp_path, rounds=12, replicates=2)
+    sweep(exp, tmp_path / "compiled")
+    capsys.readouterr()
+    monkeypatch.setenv("NUMBA_DISABLE_JIT", "1")
+    sweep(exp, tmp_path / "interpreted")
+    err = capsys.readouterr().err
+    assert err.count("the runs use the kernels interpreted") == 1, err
+    assert read_manifest(tmp_path / "interpreted")["engine"] == "interpreted"
+    assert read_manifest(tmp_path / "compiled")["engine"] == "compiled"
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "interpreted"), read_runs(tmp_path / "compiled"))
