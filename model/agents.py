@@ -599,6 +599,19 @@ class ThirdPartySettings:
         )
 
 
+def aid_under_way(v: Mapping[str, Value], parties: Sequence[ThirdPartySettings]) -> tuple[float, float]:
+    """Aid shipped before round 0, a round's worth to Ukraine and to Russia ($bn): the scenario's aid, unscaled.
+
+    ``aid_scale`` is a change of policy from round 0; what is already in
+    the pipeline is the aid of the record the scenario's ``aid_*`` give.
+    """
+    to = {Side.RUSSIA: 0.0, Side.UKRAINE: 0.0}
+    for party in parties:
+        if party.patron is not None:
+            to[party.patron] += float(v[f"aid_{party.code}"])
+    return to[Side.UKRAINE], to[Side.RUSSIA]
+
+
 class ThirdParty(mesa.Agent):
     """A state (or the UN) that aids a patron and pushes it toward or away from talks."""
 

@@ -28,6 +28,7 @@ from model.agents import (
     Talks,
     ThirdParty,
     ThirdPartySettings,
+    aid_under_way,
 )
 from model.battlefield import Battlefield
 from model.compat import RoundRecorder, forget_agent_counter
@@ -106,11 +107,7 @@ class WarTerminationModel(mesa.Model):
         self.interim_guarantee = float(v["interim_guarantee"])
         mediated = self.protocol.mediated  # only a mediator tables autonomy or a deferral
         self.proposer = Proposer(
-            forms=(
-                TerritorialForm.SOVEREIGNTY,
-                *((TerritorialForm.AUTONOMY,) if mediated and v["mediator_autonomy"] else ()),
-                *((TerritorialForm.DEFERRED,) if mediated and v["mediator_deferral"] else ()),
-            ),
+            forms=Proposer.forms_of(v, mediated),
             autonomy_term=float(v["autonomy_term"]),
         )
         self.battlefield = Battlefield.from_values(v)
@@ -143,7 +140,7 @@ class WarTerminationModel(mesa.Model):
         active = [code for code in str(v["third_parties"]).split(",") if code]
         self.third_parties = [ThirdParty(self, ThirdPartySettings.from_values(v, code)) for code in active]
         self._support_round()
-        self.battlefield.prime(*self._aid_under_way(v))
+        self.battlefield.prime(*aid_under_way(v, [tp.settings for tp in self.third_parties]))
         self._ship_aid()
         self._last_logit = self._aid_logit()
         members = [tp for tp in self.third_parties if tp.settings.ifg_member]
@@ -291,19 +288,6 @@ class WarTerminationModel(mesa.Model):
     def _ship_aid(self) -> None:
         """This round's aid enters the pipeline to the front; the aid whose lag is over reaches it."""
         self.battlefield.ship(self.ukraine.aid, self.russia.aid)
-
-    def _aid_under_way(self, v: Mapping[str, Value]) -> tuple[float, float]:
-        """Aid shipped before round 0, a round's worth to Ukraine and to Russia ($bn): the scenario's aid, unscaled.
-
-        ``aid_scale`` is a change of policy from round 0; what is already in
-        the pipeline is the aid of the record the scenario's ``aid_*`` give.
-        """
-        to = {Side.RUSSIA: 0.0, Side.UKRAINE: 0.0}
-        for third_party in self.third_parties:
-            patron = third_party.settings.patron
-            if patron is not None:
-                to[patron] += float(v[f"aid_{third_party.code}"])
-        return to[Side.UKRAINE], to[Side.RUSSIA]
 
     def _aid_logit(self) -> float:
         # aid's part of the balance only: the trend's drift is shown to everyone when it happens

@@ -15,7 +15,7 @@ changes any state.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +27,7 @@ from model.engine.codes import FORM_CODES, FORM_NONE, FORMS_BY_CODE
 from model.engine.jit import for_single_runs
 from model.issues import TERRITORY_INDICES, TerritorialForm
 from model.negotiation import Proposal
+from model.parameters import Value
 
 __all__ = ["Proposer"]
 
@@ -49,6 +50,15 @@ class Proposer:
     autonomy_term: float = 0.5
     _codes: Any = field(init=False, repr=False, compare=False)
     _work: Any = field(init=False, repr=False, compare=False)
+
+    @staticmethod
+    def forms_of(v: Mapping[str, Value], mediated: bool) -> tuple[TerritorialForm, ...]:
+        """The forms a proposer may table under a scenario's values: autonomy and deferral only from a mediator."""
+        return (
+            TerritorialForm.SOVEREIGNTY,
+            *((TerritorialForm.AUTONOMY,) if mediated and v["mediator_autonomy"] else ()),
+            *((TerritorialForm.DEFERRED,) if mediated and v["mediator_deferral"] else ()),
+        )
 
     def __post_init__(self) -> None:
         """The forms' codes and the table's scratch space, made once for every proposal."""

@@ -16,13 +16,14 @@ from typing import NamedTuple
 import numpy as np
 
 from model import maths
-from model.agents import BelligerentSettings, IfgStanding, MediatorSettings, ThirdPartySettings, WarFlows
+from model.agents import BelligerentSettings, IfgStanding, MediatorSettings, ThirdPartySettings, WarFlows, aid_under_way
 from model.battlefield import Battlefield
 from model.engine import layout as L
-from model.engine.codes import FORM_AUTONOMY, FORM_DEFERRED, FORM_SOVEREIGNTY, RUSSIA, UKRAINE
+from model.engine.codes import FORM_CODES, RUSSIA, UKRAINE
 from model.issues import ISSUES
 from model.outcome import Side
 from model.parameters import Value
+from model.proposer import Proposer
 from model.protocols import PROTOCOLS
 
 __all__ = ["Inputs", "draw_rearmament", "pack"]
@@ -94,10 +95,7 @@ def pack(v: Mapping[str, Value]) -> Inputs:
         ideal[row] = own.ideal
         weight[row] = own.weights
 
-    under_way = {Side.RUSSIA: 0.0, Side.UKRAINE: 0.0}
-    for tp in parties:
-        if tp.patron is not None:
-            under_way[tp.patron] += float(v[f"aid_{tp.code}"])  # unscaled: the record's aid is already shipped
+    under_way_ukraine, under_way_russia = aid_under_way(v, parties)
 
     scalars = np.zeros(L.N_SCALARS)
     scalars[L.MAX_ROUNDS] = int(v["max_rounds"])
@@ -130,8 +128,8 @@ def pack(v: Mapping[str, Value]) -> Inputs:
     scalars[L.AID_LAG] = battlefield.aid_lag
     scalars[L.LOWER] = battlefield.lower
     scalars[L.UPPER] = battlefield.upper
-    scalars[L.UNDER_WAY_UKRAINE] = under_way[Side.UKRAINE]
-    scalars[L.UNDER_WAY_RUSSIA] = under_way[Side.RUSSIA]
+    scalars[L.UNDER_WAY_UKRAINE] = under_way_ukraine
+    scalars[L.UNDER_WAY_RUSSIA] = under_way_russia
     scalars[L.IFG_LEAN] = standing.lean
     scalars[L.IFG_GUARANTEE] = standing.guarantee_credibility
     scalars[L.IFG_INDUCEMENT] = standing.inducement if mediated else 0.0
@@ -140,11 +138,7 @@ def pack(v: Mapping[str, Value]) -> Inputs:
     scalars[L.IFG_INFORMATION_WEIGHT] = ifg.information_weight
     scalars[L.IFG_GUARANTEES] = float(ifg.guarantees)
 
-    forms = [FORM_SOVEREIGNTY]
-    if mediated and v["mediator_autonomy"]:
-        forms.append(FORM_AUTONOMY)
-    if mediated and v["mediator_deferral"]:
-        forms.append(FORM_DEFERRED)
+    forms = [FORM_CODES[form] for form in Proposer.forms_of(v, mediated)]
 
     third = np.zeros((len(parties), L.N_THIRD))
     for t, tp in enumerate(parties):

@@ -172,23 +172,26 @@ def _rebound(function: types.FunctionType, namespace: dict[str, Any]) -> types.F
 
 def _plain_globals(namespace: dict[str, Any]) -> dict[str, Any]:
     """A module's globals with every kernel in it bound to its plain version (one copy per module)."""
-    key = id(namespace)
-    if key not in _PLAIN_GLOBALS:
-        plain = dict(namespace)
-        _PLAIN_GLOBALS[key] = plain  # before the kernels: kernels of one module call each other
-        for name, value in namespace.items():
-            if id(value) in _KERNELS or id(value) in _STAND_INS:
-                plain[name] = interpreted(value)
-    return _PLAIN_GLOBALS[key]
+    return _bound_globals(namespace, _PLAIN_GLOBALS, lambda key: key in _KERNELS or key in _STAND_INS, interpreted)
 
 
 def _compiled_globals(namespace: dict[str, Any]) -> dict[str, Any]:
     """A module's globals with every kernel in it bound to its compiled version (one copy per module)."""
+    return _bound_globals(namespace, _COMPILED_GLOBALS, lambda key: key in _KERNELS, compiled)
+
+
+def _bound_globals(
+    namespace: dict[str, Any],
+    copies: dict[int, dict[str, Any]],
+    is_kernel: Callable[[int], bool],
+    version: Callable[[Callable[..., Any]], Callable[..., Any]],
+) -> dict[str, Any]:
+    """A copy of a module's globals, kept in ``copies``, with each kernel (by ``is_kernel`` of its id) replaced by ``version`` of it."""
     key = id(namespace)
-    if key not in _COMPILED_GLOBALS:
+    if key not in copies:
         bound = dict(namespace)
-        _COMPILED_GLOBALS[key] = bound  # before the kernels: kernels of one module call each other
+        copies[key] = bound  # before the kernels: kernels of one module call each other
         for name, value in namespace.items():
-            if id(value) in _KERNELS:
-                bound[name] = compiled(value)
-    return _COMPILED_GLOBALS[key]
+            if is_kernel(id(value)):
+                bound[name] = version(value)
+    return copies[key]

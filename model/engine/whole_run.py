@@ -78,7 +78,7 @@ def new_state(n_pipeline: int) -> tuple[np.ndarray, ...]:
     st = np.zeros(N_STATE)
     belief = np.zeros((3, 2))  # Russia's, Ukraine's and the IFG's Beta(a, b)
     money = np.zeros((2, 5))  # per side: cumulative cost, aid, voices, voiced stance, political push
-    values = np.zeros((2, 4))  # per side: war value, reservation, proposal value, answer (-1 none)
+    values = np.zeros((2, 3))  # per side: war value, reservation, proposal value
     agreed = np.zeros(5, dtype=np.bool_)  # steps 1..4 agreed
     terms = np.zeros(_N)  # the agreed terms (where their step is agreed)
     forms = np.full(2, FORM_NONE, dtype=np.int64)
@@ -109,7 +109,6 @@ _PUSH = 4
 _WAR_VALUE = 0
 _RESERVATION = 1
 _PROPOSAL_VALUE = 2
-_ANSWER = 3
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -518,6 +517,29 @@ def _floor(
 
 
 @kernel
+def _floors(
+    sc: np.ndarray,
+    side: np.ndarray,
+    belief: np.ndarray,
+    money: np.ndarray,
+    st: np.ndarray,
+    values: np.ndarray,
+    open_after: int,
+    shift: float,
+    deterrence_now: float,
+    ceasefire_on_table: bool,
+    floors: np.ndarray,
+    futures: np.ndarray,
+) -> None:
+    """Both sides' :func:`_floor` at the round's reservation values, into ``floors`` and ``futures``."""
+    for s in range(2):
+        floors[s], futures[s] = _floor(
+            sc, side, belief, money, st, s, values[s, _WAR_VALUE], values[s, _RESERVATION],
+            open_after, shift, deterrence_now, ceasefire_on_table,
+        )  # fmt: skip
+
+
+@kernel
 def _negotiate(
     sc: np.ndarray,
     side: np.ndarray,
@@ -564,21 +586,7 @@ def _negotiate(
             )
         else:
             values[s, _RESERVATION] = values[s, _WAR_VALUE]
-    for s in range(2):
-        floors[s], futures[s] = _floor(
-            sc,
-            side,
-            belief,
-            money,
-            st,
-            s,
-            values[s, _WAR_VALUE],
-            values[s, _RESERVATION],
-            open_after,
-            shift,
-            deterrence_now,
-            ceasefire_on_table,
-        )
+    _floors(sc, side, belief, money, st, values, open_after, shift, deterrence_now, ceasefire_on_table, floors, futures)
     for s in range(2):
         side_scalars[s, 0] = side[s, L.RISK_AVERSION]
         side_scalars[s, 1] = side[s, L.RED_LINE]
@@ -605,21 +613,7 @@ def _negotiate(
         if proposed_zone != zone:
             # the sides answer knowing the zone the proposal itself would set, and so the shift it leaves
             shift = _anticipated_shift(sc, open_after, proposed_zone)
-            for s in range(2):
-                floors[s], futures[s] = _floor(
-                    sc,
-                    side,
-                    belief,
-                    money,
-                    st,
-                    s,
-                    values[s, _WAR_VALUE],
-                    values[s, _RESERVATION],
-                    open_after,
-                    shift,
-                    deterrence_now,
-                    ceasefire_on_table,
-                )
+            _floors(sc, side, belief, money, st, values, open_after, shift, deterrence_now, ceasefire_on_table, floors, futures)
     st[S_RANGE] = 1.0 if in_range else 0.0
     hazard_after = _hazard(sc, open_after)
     accepted = True
@@ -629,7 +623,6 @@ def _negotiate(
             flow, sc[L.IFG_INDUCEMENT], open_after, hazard_after, _cost_of_round(side, money, s, True), futures[s]
         )
         yes = flow >= floors[s] - TOLERANCE
-        values[s, _ANSWER] = 1.0 if yes else 0.0
         accepted = accepted and yes
     if accepted and (first <= _STEP_STATUS <= last or agreed[_STEP_STATUS]):
         # Russia must keep a ceasefire (or settlement) backed only by the guarantees its own terms set
@@ -669,7 +662,6 @@ def _clear_table(st: np.ndarray, values: np.ndarray) -> None:
     for s in range(2):
         values[s, _RESERVATION] = values[s, _WAR_VALUE]
         values[s, _PROPOSAL_VALUE] = np.nan
-        values[s, _ANSWER] = -1.0
 
 
 @kernel
