@@ -77,7 +77,7 @@ def new_state(n_pipeline: int) -> tuple[np.ndarray, ...]:
     """Fresh arrays for a run's state (see :func:`simulate` for what each holds)."""
     st = np.zeros(N_STATE)
     belief = np.zeros((3, 2))  # Russia's, Ukraine's and the IFG's Beta(a, b)
-    money = np.zeros((2, 5))  # per side: cumulative cost, aid, voices, voiced stance, political push
+    money = np.zeros((2, _MONEY))  # per side: cumulative cost, aid, voices, voiced stance, political push; the round's prices
     values = np.zeros((2, 3))  # per side: war value, reservation, proposal value
     agreed = np.zeros(5, dtype=np.bool_)  # steps 1..4 agreed
     terms = np.zeros(_N)  # the agreed terms (where their step is agreed)
@@ -98,6 +98,8 @@ def new_scratch() -> tuple:
         np.empty(2, dtype=np.int64),  # its territorial forms
         np.empty(_N),  # the terms of a flow's sum
         _allocate(),  # the proposer's workspace (model.engine.bargain.workspace)
+        np.empty(_N),  # the terms as they stand
+        np.empty(_N),  # a guarantor's distances from the terms
     )
 
 
@@ -106,6 +108,13 @@ _AID = 1
 _VOICES = 2
 _STANCE = 3
 _PUSH = 4
+# the round's prices (_price_round): what a side's valuations read many times a round, computed once
+_WAR_COST_NOW = 5
+_CEASEFIRE_COST_NOW = 6
+_RATE_NOW = 7
+_PUSH_NOW = 8
+_LOGIT_NOW = 9
+_MONEY = 10
 _WAR_VALUE = 0
 _RESERVATION = 1
 _PROPOSAL_VALUE = 2
@@ -144,14 +153,30 @@ def _belief_mean(belief: np.ndarray, who: int) -> float:
 
 
 @leaf
+def _price_round(side: np.ndarray, belief: np.ndarray, money: np.ndarray) -> None:
+    """The round's prices: each side's costs of a round, audience rate, political push and the log-odds of its belief.
+
+    Computed once a round, after the last payment, aid and message that move
+    them, and read by every valuation of the round (the same arithmetic as
+    each valuation computing them afresh, so the same floats).
+    """
+    for s in range(2):
+        money[s, _WAR_COST_NOW] = _cost_of_round(side, money, s, False)
+        money[s, _CEASEFIRE_COST_NOW] = _cost_of_round(side, money, s, True)
+        money[s, _RATE_NOW] = _audience_rate(side, money, s)
+        money[s, _PUSH_NOW] = _political_push(side, money, s)
+        money[s, _LOGIT_NOW] = logit(_belief_mean(belief, s))
+
+
+@leaf
 def _side_war_value(
     sc: np.ndarray, side: np.ndarray, belief: np.ndarray, money: np.ndarray, st: np.ndarray, s: int, deterrence: float, shift: float
 ) -> float:
     """A side's value of fighting on (:meth:`model.agents.Belligerent.value_of_war`)."""
     p = _belief_mean(belief, s)
     if shift or deterrence:
-        p = sigmoid(logit(p) + shift - deterrence)
-    unsigned = _audience_rate(side, money, s) * side[s, L.UNSIGNED_SHARE]
+        p = sigmoid(money[s, _LOGIT_NOW] + shift - deterrence)
+    unsigned = money[s, _RATE_NOW] * side[s, L.UNSIGNED_SHARE]
     win = side[s, L.WIN_FLOW] - unsigned * side[s, L.WIN_AUDIENCE]
     loss = side[s, L.LOSS_FLOW] - unsigned * side[s, L.LOSS_AUDIENCE]
     russia = s == RUSSIA
@@ -160,7 +185,7 @@ def _side_war_value(
         int(st[S_POSITION]),
         int(sc[L.CELLS]),
         side[s, L.DISCOUNT],
-        side[s, L.FLOW_BASE] - _cost_of_round(side, money, s, False) - unsigned * side[s, L.WAR_AUDIENCE],
+        side[s, L.FLOW_BASE] - money[s, _WAR_COST_NOW] - unsigned * side[s, L.WAR_AUDIENCE],
         side[s, L.FLOW_SLOPE],
         loss if russia else win,
         win if russia else loss,
@@ -191,7 +216,7 @@ def _flow(
         weight[s],
         side[s, L.RISK_AVERSION],
         side[s, L.RED_LINE],
-        _audience_rate(side, money, s),
+        money[s, _RATE_NOW],
         side[s, L.UNSIGNED_SHARE],
         s == UKRAINE,
         scratch,
@@ -215,8 +240,12 @@ def _hazard(sc: np.ndarray, open_steps: int) -> float:
 # what stands: terms, guarantees, the zone
 # ---------------------------------------------------------------------------------------------------
 @leaf
-def _current_terms(sc: np.ndarray, status_quo: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: np.ndarray) -> np.ndarray:
-    now = status_quo.copy()
+def _current_terms(
+    sc: np.ndarray, status_quo: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: np.ndarray, now: np.ndarray
+) -> np.ndarray:
+    """The terms as they stand, into ``now`` (returned)."""
+    for j in range(_N):
+        now[j] = status_quo[j]
     held = 1.0 - st[S_POSITION] / sc[L.CELLS]
     now[_CEASEFIRE_LINE] = held
     now[_WITHDRAWAL] = held
@@ -227,13 +256,12 @@ def _current_terms(sc: np.ndarray, status_quo: np.ndarray, st: np.ndarray, agree
 
 
 @leaf
-def _credibility_for(sc: np.ndarray, guarantors: np.ndarray, terms: np.ndarray) -> float:
+def _credibility_for(sc: np.ndarray, guarantors: np.ndarray, terms: np.ndarray, distances: np.ndarray) -> float:
     """The readiest guarantor's commitment to ``terms`` (:meth:`model.agents.Mediator.credibility_for`)."""
     sensitivity = sc[L.GUARANTEE_TERMS]
     if not (sc[L.IFG_GUARANTEES] and sensitivity):
         return sc[L.IFG_GUARANTEE]
     best = 0.0
-    distances = np.empty(_N)
     for g in range(guarantors.shape[0]):
         commitment = guarantors[g, L.G_GUARANTEE]
         if commitment <= best:
@@ -247,7 +275,14 @@ def _credibility_for(sc: np.ndarray, guarantors: np.ndarray, terms: np.ndarray) 
 
 @leaf
 def _deterrence(
-    sc: np.ndarray, guarantors: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: np.ndarray, now: np.ndarray, proposal: bool
+    sc: np.ndarray,
+    guarantors: np.ndarray,
+    st: np.ndarray,
+    agreed: np.ndarray,
+    terms: np.ndarray,
+    now: np.ndarray,
+    proposal: bool,
+    distances: np.ndarray,
 ) -> float:
     """The guarantors' deterrence behind the ceasefire in force (``now``), or behind a proposal's terms."""
     if not sc[L.MEDIATED]:
@@ -258,7 +293,7 @@ def _deterrence(
         scale = terms[SECURITY_GUARANTEES] if agreed[_STEP_STATUS] else sc[L.INTERIM_GUARANTEE]
     if not scale:
         return 0.0
-    return sc[L.GUARANTEE_EFFECT] * (_credibility_for(sc, guarantors, now) * scale)
+    return sc[L.GUARANTEE_EFFECT] * (_credibility_for(sc, guarantors, now, distances) * scale)
 
 
 @leaf
@@ -278,7 +313,7 @@ def _anticipated_shift(sc: np.ndarray, open_steps: int, buffer: float) -> float:
 # ---------------------------------------------------------------------------------------------------
 # beliefs, the battlefield, aid
 # ---------------------------------------------------------------------------------------------------
-@kernel
+@leaf
 def _everyone_sees(belief: np.ndarray, shift: float) -> None:
     if shift:
         for who in range(3):
@@ -301,7 +336,7 @@ def _absorbed(sc: np.ndarray, aid: float) -> float:
     return s * -math.expm1(-aid / s)
 
 
-@kernel
+@leaf
 def _ship(sc: np.ndarray, st: np.ndarray, pipeline: np.ndarray, to_ukraine: float, to_russia: float) -> None:
     """Aid pledged enters the pipeline; what was pledged ``aid_lag`` rounds ago reaches the front."""
     lag = int(sc[L.AID_LAG])
@@ -318,7 +353,7 @@ def _ship(sc: np.ndarray, st: np.ndarray, pipeline: np.ndarray, to_ukraine: floa
         st[S_AID_LOGIT] = sc[L.AID_EFFECT] * (_absorbed(sc, delivered_u) - _absorbed(sc, delivered_r))
 
 
-@kernel
+@leaf
 def _support_round(third: np.ndarray, money: np.ndarray) -> None:
     """The third parties deliver aid and voice their stances (:meth:`model.agents.ThirdParty.act`)."""
     for s in range(2):
@@ -342,7 +377,7 @@ def _support_round(third: np.ndarray, money: np.ndarray) -> None:
         money[patron, _PUSH] += voice * stance
 
 
-@kernel
+@leaf
 def _aid_shift(st: np.ndarray) -> float:
     aid_logit = (st[S_TREND] - st[S_AID_LOGIT]) - st[S_TREND]  # as the Mesa model computes it, rounding included
     shift = aid_logit - st[S_LAST_AID_LOGIT]
@@ -370,7 +405,7 @@ def _cells_in(operations: np.ndarray, o: int, round_number: int) -> int:
     return per_week + (1 if week < surplus else 0)
 
 
-@kernel
+@leaf
 def _fight(sc: np.ndarray, side: np.ndarray, operations: np.ndarray, st: np.ndarray, belief: np.ndarray, rng: np.random.Generator) -> None:
     """One engagement of attrition, everyone learning from it; then the round's share of any offensive."""
     russia_won = rng.random() < _balance(st)
@@ -394,7 +429,7 @@ def _fight(sc: np.ndarray, side: np.ndarray, operations: np.ndarray, st: np.ndar
     st[S_WINNER] = _winner_at(sc, st[S_POSITION])
 
 
-@kernel
+@leaf
 def _keep_ceasefire(sc: np.ndarray, side: np.ndarray, st: np.ndarray, terms: np.ndarray, rng: np.random.Generator) -> None:
     """A round of ceasefire: violations, caught or not; confidence built or lost (:meth:`model.WarTerminationModel._keep_ceasefire`)."""
     detection = sc[L.MONITOR_STRENGTH] * terms[MONITORS]
@@ -440,21 +475,21 @@ def _ceasefire_breaks(
     talk: tuple,
 ) -> bool:
     """A side defects when resuming the war is worth more than keeping the ceasefire (Powell 2006)."""
-    now = _current_terms(sc, status_quo, st, agreed, terms)
+    now = _current_terms(sc, status_quo, st, agreed, terms, talk[8])
     open_steps = 4 - int(st[S_STEPS_AGREED])
     hazard = _hazard(sc, open_steps)
-    deterrence = _deterrence(sc, guarantors, st, agreed, terms, now, False)
+    deterrence = _deterrence(sc, guarantors, st, agreed, terms, now, False, talk[9])
     for s in range(2):
         guarded = deterrence if s == RUSSIA else 0.0
         resume = _side_war_value(sc, side, belief, money, st, s, guarded, 0.0) if guarded else values[s, _WAR_VALUE]
         flow = _flow(side, ideal, weight, money, s, now, forms, talk[6])
-        keep = _agreement_value(flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, _cost_of_round(side, money, s, True), values[s, _WAR_VALUE])
-        if resume > keep + _political_push(side, money, s) + TOLERANCE:
+        keep = _agreement_value(flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, money[s, _CEASEFIRE_COST_NOW], values[s, _WAR_VALUE])
+        if resume > keep + money[s, _PUSH_NOW] + TOLERANCE:
             return True
     return False
 
 
-@kernel
+@leaf
 def _agenda(sc: np.ndarray, st: np.ndarray) -> tuple[int, int]:
     """The steps on the table this round, as a range ``first..last`` (``(0, -1)``: none)."""
     protocol = int(sc[L.PROTOCOL])
@@ -468,7 +503,7 @@ def _agenda(sc: np.ndarray, st: np.ndarray) -> tuple[int, int]:
     return 1, 4
 
 
-@kernel
+@leaf
 def _weight_ukraine(sc: np.ndarray, st: np.ndarray) -> float:
     protocol = int(sc[L.PROTOCOL])
     if protocol == L.PROTOCOL_BILATERAL:
@@ -507,12 +542,12 @@ def _floor(
         future = 0.0
     else:
         future = _side_war_value(sc, side, belief, money, st, s, 0.0, shift)
-        cost = _cost_of_round(side, money, s, True)
+        cost = money[s, _CEASEFIRE_COST_NOW]
         floor = (reservation - hazard * future) / (1.0 - hazard) + cost - inducement
         resume = future if not guarded else _side_war_value(sc, side, belief, money, st, s, guarded, shift)
         keeping = resume + cost - inducement
     if ceasefire_on_table:
-        floor -= _political_push(side, money, s)
+        floor -= money[s, _PUSH_NOW]
     return max(floor, keeping), future
 
 
@@ -570,19 +605,19 @@ def _negotiate(
             if _STEP_OF_ISSUE[j] == step and j != _CEASEFIRE_LINE:
                 agenda[n_agenda] = j
                 n_agenda += 1
-    now = _current_terms(sc, status_quo, st, agreed, terms)
+    now = _current_terms(sc, status_quo, st, agreed, terms, talk[8])
     open_steps = 4 - int(st[S_STEPS_AGREED])
     open_after = open_steps - n_steps
     zone = sc[L.BUFFER_EFFECT] * now[DEMILITARISED_ZONE] if ceasefire_on_table else _buffer_in_force(sc, st, agreed, terms)
     shift = _anticipated_shift(sc, open_after, zone)
-    deterrence_now = _deterrence(sc, guarantors, st, agreed, terms, now, False)
+    deterrence_now = _deterrence(sc, guarantors, st, agreed, terms, now, False, talk[9])
     ceasefire = bool(st[S_CEASEFIRE])
     hazard_now = _hazard(sc, open_steps)
     for s in range(2):
         if ceasefire:
             flow = _flow(side, ideal, weight, money, s, now, forms, talk[6])
             values[s, _RESERVATION] = _agreement_value(
-                flow, sc[L.IFG_INDUCEMENT], open_steps, hazard_now, _cost_of_round(side, money, s, True), values[s, _WAR_VALUE]
+                flow, sc[L.IFG_INDUCEMENT], open_steps, hazard_now, money[s, _CEASEFIRE_COST_NOW], values[s, _WAR_VALUE]
             )
         else:
             values[s, _RESERVATION] = values[s, _WAR_VALUE]
@@ -590,7 +625,7 @@ def _negotiate(
     for s in range(2):
         side_scalars[s, 0] = side[s, L.RISK_AVERSION]
         side_scalars[s, 1] = side[s, L.RED_LINE]
-        side_scalars[s, 2] = _audience_rate(side, money, s)
+        side_scalars[s, 2] = money[s, _RATE_NOW]
         side_scalars[s, 3] = side[s, L.UNSIGNED_SHARE]
     in_range = table_with_workspace(
         agenda[:n_agenda],
@@ -620,16 +655,16 @@ def _negotiate(
     for s in range(2):
         flow = _flow(side, ideal, weight, money, s, proposal, new_forms, talk[6])
         values[s, _PROPOSAL_VALUE] = _agreement_value(
-            flow, sc[L.IFG_INDUCEMENT], open_after, hazard_after, _cost_of_round(side, money, s, True), futures[s]
+            flow, sc[L.IFG_INDUCEMENT], open_after, hazard_after, money[s, _CEASEFIRE_COST_NOW], futures[s]
         )
         yes = flow >= floors[s] - TOLERANCE
         accepted = accepted and yes
     if accepted and (first <= _STEP_STATUS <= last or agreed[_STEP_STATUS]):
         # Russia must keep a ceasefire (or settlement) backed only by the guarantees its own terms set
-        deterrence = _deterrence(sc, guarantors, st, agreed, terms, proposal, True)
+        deterrence = _deterrence(sc, guarantors, st, agreed, terms, proposal, True, talk[9])
         flow = _flow(side, ideal, weight, money, RUSSIA, proposal, new_forms, talk[6])
         resume = _side_war_value(sc, side, belief, money, st, RUSSIA, deterrence, shift)
-        armies = _cost_of_round(side, money, RUSSIA, True) if open_after else 0.0
+        armies = money[RUSSIA, _CEASEFIRE_COST_NOW] if open_after else 0.0
         accepted = flow + sc[L.IFG_INDUCEMENT] - armies >= resume - TOLERANCE
     if not accepted:
         return
@@ -656,7 +691,7 @@ def _negotiate(
         st[S_FIRST_CEASEFIRE] = st[S_ROUND]
 
 
-@kernel
+@leaf
 def _clear_table(st: np.ndarray, values: np.ndarray) -> None:
     st[S_RANGE] = 0.0
     for s in range(2):
@@ -664,7 +699,7 @@ def _clear_table(st: np.ndarray, values: np.ndarray) -> None:
         values[s, _PROPOSAL_VALUE] = np.nan
 
 
-@kernel
+@leaf
 def _break_down(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, forms: np.ndarray) -> None:
     st[S_CEASEFIRE] = 0.0
     agreed[:] = False
@@ -681,7 +716,7 @@ def _break_down(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, forms: np.nd
 # ---------------------------------------------------------------------------------------------------
 # the run
 # ---------------------------------------------------------------------------------------------------
-@kernel
+@leaf
 def _record_round(sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.ndarray, values: np.ndarray, trace: np.ndarray) -> None:
     row = int(st[S_ROUND])
     if row >= trace.shape[0]:
@@ -714,20 +749,31 @@ def _record_round(sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.
     out[24] = money[UKRAINE, _COST]
 
 
+@leaf
+def _ending(sc: np.ndarray, st: np.ndarray) -> int:
+    """How the run ends this round (``layout.KIND_*``), or -1 while it goes on (:meth:`model.WarTerminationModel._finish_if_over`)."""
+    if st[S_WINNER] >= 0:
+        return L.KIND_VICTORY
+    if st[S_SETTLED]:
+        return L.KIND_SETTLEMENT
+    if st[S_ROUND] >= sc[L.MAX_ROUNDS]:
+        return L.KIND_CEASEFIRE if st[S_CEASEFIRE] else L.KIND_WAR
+    return -1
+
+
 @kernel
 def _finish(
-    sc: np.ndarray, ideal: np.ndarray, st: np.ndarray, money: np.ndarray, agreed: np.ndarray, terms: np.ndarray, forms: np.ndarray
+    sc: np.ndarray,
+    ideal: np.ndarray,
+    st: np.ndarray,
+    money: np.ndarray,
+    agreed: np.ndarray,
+    terms: np.ndarray,
+    forms: np.ndarray,
+    kind: int,
 ) -> np.ndarray:
-    """The outcome record, or an empty array while the run goes on (:meth:`model.WarTerminationModel._finish_if_over`)."""
+    """The outcome record of a run that ended this round as ``kind`` (:meth:`model.WarTerminationModel._record`)."""
     winner = int(st[S_WINNER])
-    if winner >= 0:
-        kind = L.KIND_VICTORY
-    elif st[S_SETTLED]:
-        kind = L.KIND_SETTLEMENT
-    elif st[S_ROUND] >= sc[L.MAX_ROUNDS]:
-        kind = L.KIND_CEASEFIRE if st[S_CEASEFIRE] else L.KIND_WAR
-    else:
-        return np.empty(0)
     out = np.full(L.N_OUTCOME, np.nan)
     out[L.OUT_KIND] = kind
     out[L.OUT_WINNER] = winner
@@ -809,14 +855,15 @@ def simulate(
     st[S_LAST_AID_LOGIT] = (st[S_TREND] - st[S_AID_LOGIT]) - st[S_TREND]
     truth = _balance(st)
     belief[_MEDIATOR, 0], belief[_MEDIATOR, 1] = truth * sc[L.IFG_INTELLIGENCE], (1.0 - truth) * sc[L.IFG_INTELLIGENCE]
+    _price_round(side, belief, money)
     for s in range(2):
         values[s, _WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
     _clear_table(st, values)
     _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk)
-    outcome = _finish(sc, ideal, st, money, agreed, terms, forms) if st[S_SETTLED] else np.empty(0)
+    ending = L.KIND_SETTLEMENT if st[S_SETTLED] else -1
     _record_round(sc, st, belief, money, values, trace)
     mediated = bool(sc[L.MEDIATED])
-    while outcome.size == 0:
+    while ending < 0:
         st[S_ROUND] += 1
         st[S_VIOLATIONS_ROUND] = 0.0
         st[S_ESCALATED] = 0.0
@@ -857,6 +904,7 @@ def simulate(
                     shifted = mean + hear * (estimate - mean)
                     strength = belief[s, 0] + belief[s, 1]
                     belief[s, 0], belief[s, 1] = shifted * strength, (1.0 - shifted) * strength
+        _price_round(side, belief, money)
         for s in range(2):
             values[s, _WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
         # the ceasefire holds or breaks; talks
@@ -870,6 +918,6 @@ def simulate(
             _negotiate(
                 sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk
             )
-        outcome = _finish(sc, ideal, st, money, agreed, terms, forms)
+        ending = _ending(sc, st)
         _record_round(sc, st, belief, money, values, trace)
-    return outcome
+    return _finish(sc, ideal, st, money, agreed, terms, forms, ending)
