@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from experiments.calibration import calibrate
+from experiments.calibration.calibrate import calibrate
 
 SHIPPED = Path(__file__).resolve().parent.parent / "results" / "calibration" / "italian_plan_2022" / "calibration.json"
 

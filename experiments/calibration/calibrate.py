@@ -42,8 +42,10 @@ from experiments.calibration.smc import BACKENDS, run_smc
 from experiments.calibration.summaries import play
 from experiments.calibration.targets import TargetError, Targets, load_targets
 from experiments.provenance import git_commit, now
+from experiments.worker import say_engine, warm_up
 from model import Scenario, describe_parameters, load_scenario
 from model.commandline import value_text
+from model.engine.jit import compiled_available
 from model.files import atomic_write
 from model.scenario import table_of
 
@@ -124,6 +126,8 @@ def calibrate(
     fingerprint = _fingerprint(loaded, target)
     _check_folder(out, fingerprint, resume)
 
+    say_engine(progress)
+    warm_up()  # compiled (or loaded from the disk cache) here, once, before pyabc forks its workers
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     history = run_smc(loaded, target, out / "abc.db", backend=backend, workers=workers, scheduler=scheduler,
@@ -154,7 +158,7 @@ def calibrate(
         "population": target.population, "generations": int(diagnostics["generation"].max()) + 1,
         "runs": int(diagnostics["runs"].sum()), "smc_seconds": round(smc_seconds, 1),
         "total_seconds": round(time.perf_counter() - started, 1), "predictive_runs": predictive_runs,
-        "git_commit": git_commit(), "finished": now(),
+        "engine": "compiled" if compiled_available() else "interpreted", "git_commit": git_commit(), "finished": now(),
         "reproducible": "bit for bit" if backend == "serial" else "within Monte-Carlo error (parallel sampler)",
     }
     atomic_write(out / "calibration.json", lambda tmp: tmp.write_text(json.dumps(manifest, indent=2) + "\n"))
