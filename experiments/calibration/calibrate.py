@@ -10,7 +10,7 @@ The folder it writes (``results/calibration/SCENARIO`` by default):
   against runs of the point estimate alone (the calibrated scenario);
 - ``SCENARIO_calibrated.toml``: the scenario at the point estimate, every calibrated value's source saying so;
 - figures (PNG and PDF): ``posterior_marginals``, ``predictive_front``, ``predictive_negotiated``;
-- ``calibration.json``: what produced it (the target file, the scenario, the code, the machine, the time taken).
+- ``calibration.json``: what produced it (the target file, the scenario, the code, the engine, the time taken).
 
 Every input is checked before anything is written; every file is written
 through a temporary name (:func:`model.files.atomic_write`).

@@ -3,9 +3,10 @@
 A run is played to its end on the compiled path (:mod:`model.engine`),
 which keeps the front after every round: the same run as the Mesa model's,
 float for float (``tests/test_calibration.py`` compares the two), some
-forty times faster. :func:`summarise_path` turns that path, and the round
-of the first negotiated end, into the target file's statistics
-(:data:`~experiments.calibration.targets.STATISTIC_KINDS`).
+twenty times faster with the scenario validated and packed for each run
+(``benchmarks/bench_calibration.py``). :func:`summarise_path` turns that
+path, and the round of the first negotiated end, into the target file's
+statistics (:data:`~experiments.calibration.targets.STATISTIC_KINDS`).
 """
 
 from __future__ import annotations
