@@ -101,9 +101,7 @@ def test_the_shipped_record_loads_with_a_source_for_every_figure() -> None:
         (lambda t: t.replace("observed = 0\n", "observed = 0.5\n"), "0 or 1"),
     ],
 )
-def test_a_bad_target_file_is_one_line_and_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: object, message: str
-) -> None:
+def test_a_bad_target_file_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], change: object, message: str) -> None:
     path = write(tmp_path, change(SMALL))  # type: ignore[operator]
     out = tmp_path / "out"
     code = main(["calibrate", "italian_plan_2022", "--targets", str(path), "--out", str(out)])
@@ -212,9 +210,19 @@ def test_a_small_serial_calibration_writes_everything_and_reproduces(tmp_path: P
     first = calibrate("italian_plan_2022", path, tmp_path / "a", backend="serial", progress=False, predictive_runs=20)
     second = calibrate("italian_plan_2022", path, tmp_path / "b", backend="serial", progress=False, predictive_runs=20)
     pd.testing.assert_frame_equal(first.posterior, second.posterior)
-    for name in ("posterior.csv", "diagnostics.csv", "estimate.csv", "checks.csv", "checks_estimate.csv",
-                 "calibration.json", "italian_plan_2022_calibrated.toml", "posterior_marginals.png",
-                 "posterior_marginals.pdf", "predictive_front.png", "predictive_negotiated.pdf"):
+    for name in (
+        "posterior.csv",
+        "diagnostics.csv",
+        "estimate.csv",
+        "checks.csv",
+        "checks_estimate.csv",
+        "calibration.json",
+        "italian_plan_2022_calibrated.toml",
+        "posterior_marginals.png",
+        "posterior_marginals.pdf",
+        "predictive_front.png",
+        "predictive_negotiated.pdf",
+    ):
         assert (tmp_path / "a" / name).is_file(), name
     assert len(first.diagnostics) == 2 and np.isclose(first.posterior["weight"].sum(), 1.0)
     assert (first.diagnostics["epsilon"].diff().dropna() <= 0).all()
@@ -328,9 +336,7 @@ def test_a_sweep_with_posterior_draws_each_run_its_particle_and_keeps_its_design
     assert sorted({o["initial_advantage"] for o in overrides}) == [0.5, 0.6]
 
 
-def test_posterior_true_on_a_scenario_without_one_is_one_line_and_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_posterior_true_on_a_scenario_without_one_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     scenario = tmp_path / "plain.toml"
     scenario.write_text('extends = "italian_plan_2022"\n', encoding="utf-8")
     exp = tmp_path / "drawn.toml"
@@ -345,8 +351,12 @@ def test_a_bad_posterior_file_is_refused(tmp_path: Path) -> None:
     from experiments.calibration.draws import load_posterior
 
     path = tmp_path / "p.posterior.csv"
-    for text, message in (("a,weight\n1,1\n", "unknown parameter 'a'"), ("momentum\n0.1\n", "'weight' column"),
-                          ("momentum,weight\nx,1\n", "must be a number"), ("momentum,weight\n0.1,-1\n", "weight of 0")):
+    for text, message in (
+        ("a,weight\n1,1\n", "unknown parameter 'a'"),
+        ("momentum\n0.1\n", "'weight' column"),
+        ("momentum,weight\nx,1\n", "must be a number"),
+        ("momentum,weight\n0.1,-1\n", "weight of 0"),
+    ):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(TargetError.__mro__[1], match=message):
             load_posterior(path)
