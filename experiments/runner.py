@@ -33,7 +33,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,20 +50,13 @@ from experiments.calibration.draws import Posterior, load_posterior, posterior_p
 from experiments.design import Design, build_design
 from experiments.spec import Experiment, ExperimentError, load_experiment, positive_int, size_mismatch
 from experiments.store import fingerprint  # re-exported: experiments.runner.fingerprint is where it used to be
-from experiments.worker import Chunk, RunBatch, ScenarioValues
+from experiments.worker import Chunk, RunBatch, ScenarioValues, say_engine
 from model import list_scenarios, load_scenario
 from model.commandline import replay_command as command_line
-from model.engine.jit import cache_folder, compiled_available
 from model.source import source_hash as model_source_hash  # the code on disk now, as manifests record it
 
 MAX_CHUNK = 4096
 """Largest number of runs sent to a worker at once (about a second of work on the compiled path)."""
-
-INTERPRETED_NOTE = (
-    "war-termination: numba is not available here (or NUMBA_DISABLE_JIT is set): "
-    "the runs use the kernels interpreted, with the same results, many times slower"
-)
-"""Said once per sweep where the kernels cannot run compiled (:func:`model.engine.jit.compiled_available`)."""
 
 MAX_WORKERS = 64
 """Most worker processes a sweep starts unless told to (``allow_large``, ``--allow-large``).
@@ -238,10 +230,7 @@ def run_experiment(
     n_workers = _check_options(backend, workers, scheduler, chunk_size, allow_large)
     out = store.check_out_dir(out_dir if out_dir is not None else default_out_dir(exp))
     sweep = _prepare(exp)
-    if not compiled_available():
-        print(INTERPRETED_NOTE, file=sys.stderr)
-    elif progress and not cache_folder().is_dir():
-        print("war-termination: compiling the model's kernels, once on this machine (about 30 s)", file=sys.stderr)
+    say_engine(progress)
     options = _Options(backend, scheduler, resume, chunk_size, fail_fast, progress)
     with store.locked(out, "sweep"):  # one process at a time in a folder, from before it is read to the last figure
         store.refuse_foreign(out)

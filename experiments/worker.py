@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -27,7 +28,7 @@ from model import Scenario, load_scenario
 from model.engine import layout as L
 from model.engine.codes import FORMS_BY_CODE
 from model.engine.inputs import Inputs, pack
-from model.engine.jit import compiled_available
+from model.engine.jit import cache_folder, compiled_available
 from model.engine.run import outcome_array
 from model.issues import ISSUES, TERRITORY_ISSUES
 from model.outcome import OutcomeKind, Side
@@ -186,6 +187,24 @@ def _base_scenario(scenario: str, fixed: tuple[tuple[str, Any], ...], sent: Scen
         # validated again here, value by value and as a whole, as a file would be
         base = Scenario(sent.name, "", MappingProxyType(values)).with_overrides(values, origin=f"scenario {scenario}")
     return base.with_overrides(dict(fixed), origin="experiment [fixed]")
+
+
+INTERPRETED_NOTE = (
+    "war-termination: numba is not available here (or NUMBA_DISABLE_JIT is set): "
+    "the runs use the kernels interpreted, with the same results, many times slower"
+)
+"""Said once per sweep or calibration where the kernels cannot run compiled (:func:`model.engine.jit.compiled_available`)."""
+
+COMPILING_NOTE = "war-termination: compiling the model's kernels, once on this machine (about 30 s)"
+"""Said before the first compilation on a machine (no cache folder yet), where progress is shown."""
+
+
+def say_engine(progress: bool) -> None:
+    """Say on stderr, once, that the kernels run interpreted, or (with ``progress``) that they compile now."""
+    if not compiled_available():
+        print(INTERPRETED_NOTE, file=sys.stderr)
+    elif progress and not cache_folder().is_dir():
+        print(COMPILING_NOTE, file=sys.stderr)
 
 
 def warm_up() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,12 +12,13 @@ import pytest
 
 from experiments.calibration.calibrate import calibrate
 from experiments.calibration.posterior import checks, predictive, weighted_quantile
-from experiments.calibration.smc import run_seed
+from experiments.calibration.smc import model_values, run_seed, search_name
 from experiments.calibration.summaries import Path as RunPath
 from experiments.calibration.summaries import play, summarise_path
 from experiments.calibration.targets import STATISTIC_KINDS, TargetError, load_targets
-from model import load_scenario
+from model import Scenario, ScenarioError, WarTerminationModel, load_scenario
 from model.cli import main
+from model.outcome import OutcomeKind
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "results" / "calibration" / "italian_plan_2022"
@@ -99,9 +101,7 @@ def test_the_shipped_record_loads_with_a_source_for_every_figure() -> None:
         (lambda t: t.replace("observed = 0\n", "observed = 0.5\n"), "0 or 1"),
     ],
 )
-def test_a_bad_target_file_is_one_line_and_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: object, message: str
-) -> None:
+def test_a_bad_target_file_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], change: object, message: str) -> None:
     path = write(tmp_path, change(SMALL))  # type: ignore[operator]
     out = tmp_path / "out"
     code = main(["calibrate", "italian_plan_2022", "--targets", str(path), "--out", str(out)])
@@ -150,6 +150,51 @@ def test_a_particle_replays_exactly_from_its_seed() -> None:
     assert np.array_equal(a.front, b.front) and a.first_negotiated == b.first_negotiated
 
 
+def _mesa_path(scenario: Scenario, parameters: dict[str, float], seed: int) -> RunPath:
+    """The reference: the Mesa model stepped round by round, its front read after every round."""
+    model = WarTerminationModel(scenario, rng=seed, **parameters)
+    front = [model.battlefield.share]
+    while model.running:
+        model.step()
+        front.append(model.battlefield.share)
+    outcome = model.run()
+    settled_at = outcome.rounds if outcome.kind is OutcomeKind.SETTLEMENT else None
+    starts = [r for r in (outcome.first_ceasefire_round, settled_at) if r is not None]
+    return RunPath(front=np.asarray(front), first_negotiated=min(starts) if starts else None, kind=outcome.kind.value)
+
+
+@pytest.mark.parametrize("scenario_name", ["italian_plan_2022", "stalemate", "counteroffensive"])
+def test_play_on_the_compiled_path_is_the_mesa_models_run_float_for_float(scenario_name: str) -> None:
+    """Prior draws of the shipped target file, several seeds: play's path is the stepped Mesa model's, exactly."""
+    targets = load_targets("record_2022_2024")
+    scenario = load_scenario(scenario_name)
+    rng = np.random.default_rng([2022, len(scenario_name)])
+    kinds, negotiated, lengths, compared = set(), set(), set(), 0
+    while compared < 24:
+        searched = {}
+        for p in targets.priors:  # as pyabc proposes them: a log-uniform prior on its logarithm
+            low, high = (np.log10(p.low), np.log10(p.high)) if p.distribution == "loguniform" else (p.low, p.high)
+            searched[search_name(p.parameter, p.distribution)] = float(rng.uniform(low, high))
+        parameters = model_values(searched)
+        try:
+            scenario.with_overrides(parameters)
+        except ScenarioError:
+            continue  # a cross-parameter rule of this scenario refuses the draw
+        for seed in (0, int(rng.integers(2**31)), run_seed(targets.seed, parameters)):
+            engine, mesa = play(scenario, parameters, seed), _mesa_path(scenario, parameters, seed)
+            label = f"{scenario_name} seed {seed} {parameters}"
+            assert engine.front.dtype == np.float64 and len(engine.front) == len(mesa.front), label
+            assert np.array_equal(engine.front, mesa.front), label
+            assert engine.first_negotiated == mesa.first_negotiated, label
+            assert engine.kind == mesa.kind, label
+            kinds.add(mesa.kind)
+            negotiated.add(mesa.first_negotiated is not None)
+            lengths.add(len(mesa.front))
+        compared += 1
+    # the runs compared end in more than one way, some with a negotiated end and some without, and at different rounds
+    assert len(kinds) > 1 and negotiated == {True, False} and len(lengths) > 1, (kinds, negotiated, lengths)
+
+
 def test_weighted_quantile() -> None:
     x = np.array([3.0, 1.0, 2.0])
     assert weighted_quantile(x, np.array([1.0, 1.0, 1.0]), 0.5) == 2.0
@@ -165,9 +210,19 @@ def test_a_small_serial_calibration_writes_everything_and_reproduces(tmp_path: P
     first = calibrate("italian_plan_2022", path, tmp_path / "a", backend="serial", progress=False, predictive_runs=20)
     second = calibrate("italian_plan_2022", path, tmp_path / "b", backend="serial", progress=False, predictive_runs=20)
     pd.testing.assert_frame_equal(first.posterior, second.posterior)
-    for name in ("posterior.csv", "diagnostics.csv", "estimate.csv", "checks.csv", "checks_estimate.csv",
-                 "calibration.json", "italian_plan_2022_calibrated.toml", "posterior_marginals.png",
-                 "posterior_marginals.pdf", "predictive_front.png", "predictive_negotiated.pdf"):
+    for name in (
+        "posterior.csv",
+        "diagnostics.csv",
+        "estimate.csv",
+        "checks.csv",
+        "checks_estimate.csv",
+        "calibration.json",
+        "italian_plan_2022_calibrated.toml",
+        "posterior_marginals.png",
+        "posterior_marginals.pdf",
+        "predictive_front.png",
+        "predictive_negotiated.pdf",
+    ):
         assert (tmp_path / "a" / name).is_file(), name
     assert len(first.diagnostics) == 2 and np.isclose(first.posterior["weight"].sum(), 1.0)
     assert (first.diagnostics["epsilon"].diff().dropna() <= 0).all()
@@ -179,6 +234,40 @@ def test_a_small_serial_calibration_writes_everything_and_reproduces(tmp_path: P
     assert calibrated.values["aid_lag"] == load_scenario("italian_plan_2022").values["aid_lag"]
     # leftovers: no temporary file
     assert not list((tmp_path / "a").glob(".*.tmp"))
+
+
+def test_the_kernels_are_ready_before_the_search_starts_its_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """calibrate compiles (or loads) the whole run before run_smc, where pyabc's multicore sampler forks."""
+    import experiments.calibration.calibrate as module
+
+    calls: list[str] = []
+    monkeypatch.setattr(module, "warm_up", lambda: calls.append("warm_up"))
+
+    def search(*args: object, **kwargs: object) -> None:
+        calls.append("run_smc")
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(module, "run_smc", search)
+    with pytest.raises(RuntimeError, match="stop here"):
+        calibrate("italian_plan_2022", write(tmp_path, SMALL), tmp_path / "a", progress=False, predictive_runs=10)
+    assert calls == ["warm_up", "run_smc"]
+
+
+def test_without_compiled_kernels_a_calibration_says_so_once_and_gives_the_same_posterior(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where numba cannot run (here NUMBA_DISABLE_JIT=1) the kernels run interpreted: one line says so, the results are the same."""
+    path = write(tmp_path, SMALL.replace("generations = 2", "generations = 1"))
+    compiled = calibrate("italian_plan_2022", path, tmp_path / "c", backend="serial", progress=False, predictive_runs=10)
+    capsys.readouterr()
+    monkeypatch.setenv("NUMBA_DISABLE_JIT", "1")
+    interpreted = calibrate("italian_plan_2022", path, tmp_path / "i", backend="serial", progress=False, predictive_runs=10)
+    err = capsys.readouterr().err
+    assert err.count("the runs use the kernels interpreted") == 1, err
+    pd.testing.assert_frame_equal(interpreted.posterior, compiled.posterior)
+    pd.testing.assert_frame_equal(interpreted.checks, compiled.checks)
+    assert json.loads((tmp_path / "i" / "calibration.json").read_text())["engine"] == "interpreted"
+    assert json.loads((tmp_path / "c" / "calibration.json").read_text())["engine"] == "compiled"
 
 
 def test_a_folder_of_another_calibration_is_not_resumed(tmp_path: Path) -> None:
@@ -230,8 +319,6 @@ def _scenario_with_posterior(tmp_path: Path) -> Path:
 
 
 def test_a_sweep_with_posterior_draws_each_run_its_particle_and_keeps_its_design_values(tmp_path: Path) -> None:
-    import json
-
     from experiments import run_experiment
     from experiments.store import read_runs
 
@@ -249,9 +336,7 @@ def test_a_sweep_with_posterior_draws_each_run_its_particle_and_keeps_its_design
     assert sorted({o["initial_advantage"] for o in overrides}) == [0.5, 0.6]
 
 
-def test_posterior_true_on_a_scenario_without_one_is_one_line_and_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_posterior_true_on_a_scenario_without_one_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     scenario = tmp_path / "plain.toml"
     scenario.write_text('extends = "italian_plan_2022"\n', encoding="utf-8")
     exp = tmp_path / "drawn.toml"
@@ -266,8 +351,12 @@ def test_a_bad_posterior_file_is_refused(tmp_path: Path) -> None:
     from experiments.calibration.draws import load_posterior
 
     path = tmp_path / "p.posterior.csv"
-    for text, message in (("a,weight\n1,1\n", "unknown parameter 'a'"), ("momentum\n0.1\n", "'weight' column"),
-                          ("momentum,weight\nx,1\n", "must be a number"), ("momentum,weight\n0.1,-1\n", "weight of 0")):
+    for text, message in (
+        ("a,weight\n1,1\n", "unknown parameter 'a'"),
+        ("momentum\n0.1\n", "'weight' column"),
+        ("momentum,weight\nx,1\n", "must be a number"),
+        ("momentum,weight\n0.1,-1\n", "weight of 0"),
+    ):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(TargetError.__mro__[1], match=message):
             load_posterior(path)

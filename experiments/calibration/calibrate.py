@@ -10,7 +10,7 @@ The folder it writes (``results/calibration/SCENARIO`` by default):
   against runs of the point estimate alone (the calibrated scenario);
 - ``SCENARIO_calibrated.toml``: the scenario at the point estimate, every calibrated value's source saying so;
 - figures (PNG and PDF): ``posterior_marginals``, ``predictive_front``, ``predictive_negotiated``;
-- ``calibration.json``: what produced it (the target file, the scenario, the code, the machine, the time taken).
+- ``calibration.json``: what produced it (the target file, the scenario, the code, the engine, the time taken).
 
 Every input is checked before anything is written; every file is written
 through a temporary name (:func:`model.files.atomic_write`).
@@ -42,8 +42,10 @@ from experiments.calibration.smc import BACKENDS, run_smc
 from experiments.calibration.summaries import play
 from experiments.calibration.targets import TargetError, Targets, load_targets
 from experiments.provenance import git_commit, now
+from experiments.worker import say_engine, warm_up
 from model import Scenario, describe_parameters, load_scenario
 from model.commandline import value_text
+from model.engine.jit import compiled_available
 from model.files import atomic_write
 from model.scenario import table_of
 
@@ -116,18 +118,20 @@ def calibrate(
     if population is not None or generations is not None:
         from dataclasses import replace
 
-        target = replace(target, population=population or target.population,
-                         generations=generations or target.generations)
+        target = replace(target, population=population or target.population, generations=generations or target.generations)
     if predictive_runs < 10:
         raise TargetError(f"predictive runs: at least 10, got {predictive_runs}")
     out = Path(out_dir) if out_dir is not None else Path("results") / "calibration" / loaded.name
     fingerprint = _fingerprint(loaded, target)
     _check_folder(out, fingerprint, resume)
 
+    say_engine(progress)
+    warm_up()  # compiled (or loaded from the disk cache) here, once, before pyabc forks its workers
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    history = run_smc(loaded, target, out / "abc.db", backend=backend, workers=workers, scheduler=scheduler,
-                      resume=resume, progress=progress)
+    history = run_smc(
+        loaded, target, out / "abc.db", backend=backend, workers=workers, scheduler=scheduler, resume=resume, progress=progress
+    )
     smc_seconds = time.perf_counter() - started
     posterior = posterior_frame(history)
     diagnostics = diagnostics_frame(history)
@@ -149,12 +153,21 @@ def calibrate(
     figures.predictive_front(draws, target, out / "predictive_front")
     figures.predictive_negotiated(draws, out / "predictive_negotiated", int(loaded.values["max_rounds"]))
     manifest = {
-        "scenario": str(scenario), "targets": target.name, "fingerprint": fingerprint,
-        "target_text": target.text, "backend": backend, "workers": workers,
-        "population": target.population, "generations": int(diagnostics["generation"].max()) + 1,
-        "runs": int(diagnostics["runs"].sum()), "smc_seconds": round(smc_seconds, 1),
-        "total_seconds": round(time.perf_counter() - started, 1), "predictive_runs": predictive_runs,
-        "git_commit": git_commit(), "finished": now(),
+        "scenario": str(scenario),
+        "targets": target.name,
+        "fingerprint": fingerprint,
+        "target_text": target.text,
+        "backend": backend,
+        "workers": workers,
+        "population": target.population,
+        "generations": int(diagnostics["generation"].max()) + 1,
+        "runs": int(diagnostics["runs"].sum()),
+        "smc_seconds": round(smc_seconds, 1),
+        "total_seconds": round(time.perf_counter() - started, 1),
+        "predictive_runs": predictive_runs,
+        "engine": "compiled" if compiled_available() else "interpreted",
+        "git_commit": git_commit(),
+        "finished": now(),
         "reproducible": "bit for bit" if backend == "serial" else "within Monte-Carlo error (parallel sampler)",
     }
     atomic_write(out / "calibration.json", lambda tmp: tmp.write_text(json.dumps(manifest, indent=2) + "\n"))
@@ -162,8 +175,13 @@ def calibrate(
 
 
 def _checked_inputs(
-    scenario: str | Path, targets: str | Path, backend: str, workers: int, scheduler: str | None,
-    population: int | None, generations: int | None,
+    scenario: str | Path,
+    targets: str | Path,
+    backend: str,
+    workers: int,
+    scheduler: str | None,
+    population: int | None,
+    generations: int | None,
 ) -> tuple[Scenario, Targets]:
     loaded = load_scenario(scenario)
     target = load_targets(targets)
@@ -180,8 +198,10 @@ def _checked_inputs(
         for end in (prior.low, prior.high):
             loaded.with_overrides({prior.parameter: end}, origin=f"{target.name}: [priors.{prior.parameter}]")
     if target.last_round > int(loaded.values["max_rounds"]):
-        raise TargetError(f"{target.name}: a statistic reads round {target.last_round}, after the scenario's "
-                          f"last ({loaded.values['max_rounds']}); set max_rounds or drop the statistic")
+        raise TargetError(
+            f"{target.name}: a statistic reads round {target.last_round}, after the scenario's "
+            f"last ({loaded.values['max_rounds']}); set max_rounds or drop the statistic"
+        )
     return loaded, target
 
 
@@ -204,8 +224,10 @@ def _check_folder(out: Path, fingerprint: str, resume: bool) -> None:
     if resume and database.exists():
         saved = _saved_fingerprint(out)
         if saved is not None and saved != fingerprint:
-            raise TargetError(f"{out}: holds a calibration of another scenario, target file or population; "
-                              "use --fresh to start over or --out for another folder")
+            raise TargetError(
+                f"{out}: holds a calibration of another scenario, target file or population; "
+                "use --fresh to start over or --out for another folder"
+            )
     if not resume:
         for stale in (database, manifest):
             stale.unlink(missing_ok=True)
@@ -259,16 +281,18 @@ def calibrated_scenario_text(
         f'name = "{scenario.name}_calibrated"',
         f'extends = "{extends}"',
         f'description = """{scenario.name} with its uncertain values estimated from {targets.name} by ABC-SMC \\',
-        f"(war-termination calibrate {origin} --targets {targets.name}): each at its posterior median.\"\"\"",
+        f'(war-termination calibrate {origin} --targets {targets.name}): each at its posterior median."""',
         "",
     ]
     by_table: dict[str, list[str]] = {}
     for name in estimate.index:
         table, key = table_of(params[name])
         row = estimate.loc[name]
-        source = (f"calibrated: posterior median of ABC-SMC against {targets.name} ({int(last['particles'])} particles, "
-                  f"generation {int(last['generation']) + 1}, epsilon {last['epsilon']:.3g}); "
-                  f"{int(CENTRAL * 100)}% credible interval {row['low']:.4g} to {row['high']:.4g}")
+        source = (
+            f"calibrated: posterior median of ABC-SMC against {targets.name} ({int(last['particles'])} particles, "
+            f"generation {int(last['generation']) + 1}, epsilon {last['epsilon']:.3g}); "
+            f"{int(CENTRAL * 100)}% credible interval {row['low']:.4g} to {row['high']:.4g}"
+        )
         by_table.setdefault(table, []).append(f'{key} = {{ value = {float(row["median"]):.6g}, source = "{source}" }}')
     for table, entries in by_table.items():
         lines += [f"[{table}]", *entries, ""]
@@ -279,7 +303,9 @@ def summary_line(result: Calibration) -> str:
     """One line for the command line: generations, final epsilon, checks passed, where the folder is."""
     last = result.diagnostics.iloc[-1]
     passed = int(result.checks["inside"].sum())
-    return (f"{int(last['generation']) + 1} generations, final epsilon {last['epsilon']:.3g}, effective sample size "
-            f"{last['effective_sample_size']:.0f}; the record inside the central 90% of the posterior predictive for "
-            f"{passed} of {len(result.checks)} statistics; posterior, checks, figures and "
-            f"{result.scenario_file.name} written in {result.out_dir}")
+    return (
+        f"{int(last['generation']) + 1} generations, final epsilon {last['epsilon']:.3g}, effective sample size "
+        f"{last['effective_sample_size']:.0f}; the record inside the central 90% of the posterior predictive for "
+        f"{passed} of {len(result.checks)} statistics; posterior, checks, figures and "
+        f"{result.scenario_file.name} written in {result.out_dir}"
+    )

@@ -1,9 +1,12 @@
 """One run's summary statistics, the quantities a calibration compares with the record.
 
-A run is played to its end while the front is read after every round;
-:func:`summarise_path` turns that path, and the round of the first
-negotiated end, into the target file's statistics
-(:data:`~experiments.calibration.targets.STATISTIC_KINDS`).
+A run is played to its end on the compiled path (:mod:`model.engine`),
+which keeps the front after every round: the same run as the Mesa model's,
+float for float (``tests/test_calibration.py`` compares the two), some
+twenty times faster with the scenario validated and packed for each run
+(``benchmarks/bench_calibration.py``). :func:`summarise_path` turns that
+path, and the round of the first negotiated end, into the target file's
+statistics (:data:`~experiments.calibration.targets.STATISTIC_KINDS`).
 """
 
 from __future__ import annotations
@@ -15,8 +18,12 @@ from typing import Any
 import numpy as np
 
 from experiments.calibration.targets import Statistic
-from model import Scenario, WarTerminationModel
+from model import Scenario
+from model.engine import layout as L
+from model.engine.run import run_values
 from model.outcome import OutcomeKind
+
+_FRONT = L.TRACE_COLUMNS.index("front")
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,12 @@ class Path:
 
 
 def play(scenario: Scenario, parameters: Mapping[str, Any], seed: int) -> Path:
-    """Play one run and keep its front after every round.
+    """Play one run on the compiled path and keep its front after every round.
+
+    The run is the one ``WarTerminationModel(scenario, rng=seed, **parameters)``
+    plays, and its front the model's ``battlefield.share`` at the start and
+    after each round. Where numba is missing the same kernels run interpreted
+    (:func:`model.engine.jit.compiled`), with the same floats.
 
     Args:
         scenario: The scenario.
@@ -45,15 +57,13 @@ def play(scenario: Scenario, parameters: Mapping[str, Any], seed: int) -> Path:
     Returns:
         The run's path.
     """
-    model = WarTerminationModel(scenario, rng=seed, **parameters)
-    front = [model.battlefield.share]
-    while model.running:
-        model.step()
-        front.append(model.battlefield.share)
-    outcome = model.run()
+    run = run_values(scenario.with_overrides(dict(parameters)).values, seed, record=True)
+    outcome = run.outcome
+    assert run.trace is not None  # record=True
+    front = run.trace[: outcome.rounds + 1, _FRONT].copy()  # rows after the run's end are NaN
     settled_at = outcome.rounds if outcome.kind is OutcomeKind.SETTLEMENT else None
     starts = [r for r in (outcome.first_ceasefire_round, settled_at) if r is not None]
-    return Path(front=np.asarray(front), first_negotiated=min(starts) if starts else None, kind=outcome.kind.value)
+    return Path(front=front, first_negotiated=min(starts) if starts else None, kind=outcome.kind.value)
 
 
 def front_at(path: Path, round_: int) -> float:
