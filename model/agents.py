@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 import mesa
@@ -21,7 +21,7 @@ import numpy as np
 
 from model import maths
 from model.battlefield import Battlefield
-from model.engine import bargain
+from model.engine import bargain, mechanics
 from model.engine.codes import FORM_CODES, FORM_NONE
 from model.engine.jit import for_single_runs
 from model.issues import ISSUES, TERRITORY_INDICES, TerritorialForm, de_facto_terms
@@ -30,11 +30,23 @@ from model.parameters import THIRD_PARTY_CATALOGUE, Value
 
 _TERMS_FLOW = for_single_runs(bargain.terms_flow)
 _AUDIENCE_SHARE = for_single_runs(bargain.audience_share)
+_COST_OF_ROUND = for_single_runs(mechanics.cost_of_round)
+_AUDIENCE_RATE = for_single_runs(mechanics.audience_rate)
+_POLITICAL_PUSH = for_single_runs(mechanics.political_push)
+_PRESSED_FLOOR = for_single_runs(mechanics.pressed_floor)
+_SIDE_WAR_VALUE = for_single_runs(mechanics.side_war_value)
+_HEARD_MEAN = for_single_runs(mechanics.heard_mean)
+_CREDIBILITY_TOWARD = for_single_runs(mechanics.credibility_toward)
+_READINESS = for_single_runs(mechanics.readiness)
+_LEAN_UTILITY = for_single_runs(mechanics.lean_utility)
 _COMPILED = hasattr(_TERMS_FLOW, "py_func")
 """Whether the kernels run compiled, and so take NumPy arrays rather than Python sequences."""
 _CRIMEA, _DONBAS = TERRITORY_INDICES
-TOLERANCE = 1e-9
+TOLERANCE = mechanics.TOLERANCE
 """Slack in every comparison of values (accept, keep, defect), so rounding never decides."""
+_ACCEPTS = for_single_runs(mechanics.accepts)
+_KEEPS = for_single_runs(mechanics.keeps)
+_DEFECTS = for_single_runs(mechanics.defects)
 
 
 @dataclass(frozen=True)
@@ -222,10 +234,7 @@ class Belligerent(mesa.Agent):
         self._voices = 0.0
         self._voiced_stance = 0.0
         self._political_push = 0.0
-        flows = WarFlows.of(settings, status_quo, opponent_ideal)
-        self._war_flow_base, self._war_flow_slope, self._war_flow_curvature = flows.base, flows.slope, flows.curvature
-        self._win_value, self._loss_value = flows.win, flows.loss
-        self._war_audience, self._win_audience, self._loss_audience = flows.war_audience, flows.win_audience, flows.loss_audience
+        self._flows = astuple(WarFlows.of(settings, status_quo, opponent_ideal))  # in field order, as the kernels read them
 
     # ---- beliefs -------------------------------------------------------
     @property
@@ -252,8 +261,7 @@ class Belligerent(mesa.Agent):
         """Move the belief's mean toward a mediator's estimate, keeping its confidence."""
         if weight <= 0.0:
             return
-        mean = self.believed_balance
-        shifted = mean + weight * (estimate - mean)
+        shifted = _HEARD_MEAN(self.believed_balance, estimate, weight)
         self.belief_a, self.belief_b = maths.beta_from_mean(shifted, self.belief_a + self.belief_b)
 
     # ---- third parties ---------------------------------------------------
@@ -304,10 +312,7 @@ class Belligerent(mesa.Agent):
         acceptance floor (:meth:`pressed_floor`) and is what the side would
         forfeit with them by breaking a ceasefire (:meth:`defects`).
         """
-        pressure = self.political_pressure
-        if not (pressure and self.settings.pressure_floor):
-            return 0.0
-        return self.settings.pressure_floor * pressure * self.cost_of_round(False)
+        return _POLITICAL_PUSH(self.political_pressure, self.settings.pressure_floor, self.cost_of_round(False))
 
     def pressed_floor(self, acceptance: float, keeping: float, talks: Talks) -> float:
         """The floor under political pressure: the acceptance floor moved, the self-enforcing floor kept.
@@ -345,16 +350,13 @@ class Belligerent(mesa.Agent):
         Returns:
             The floor this side answers with.
         """
-        if talks.ceasefire_on_table:
-            acceptance -= self.political_push
-        return max(acceptance, keeping)
+        return _PRESSED_FLOOR(acceptance, keeping, self.political_push, talks.ceasefire_on_table)
 
     # ---- costs ---------------------------------------------------------
     def cost_of_round(self, ceasefire: bool) -> float:
         """This round's cost: war cost relieved by aid, a share of it in a ceasefire."""
         s = self.settings
-        cost = s.war_cost / (1.0 + s.aid_relief * self.aid)
-        return cost * s.ceasefire_cost_share if ceasefire else cost
+        return _COST_OF_ROUND(s.war_cost, s.aid_relief, self.aid, s.ceasefire_cost_share, ceasefire)
 
     def pay(self, ceasefire: bool) -> None:
         """Bear this round's cost."""
@@ -369,7 +371,7 @@ class Belligerent(mesa.Agent):
     def audience_rate(self) -> float:
         """Audience cost per unit of salience beyond the red line, eroded by war weariness."""
         s = self.settings
-        return s.audience_cost * math.exp(-s.war_weariness * self.cumulative_cost)
+        return _AUDIENCE_RATE(s.audience_cost, s.war_weariness, self.cumulative_cost)
 
     def audience_share(self, form: TerritorialForm | None) -> float:
         """The share of the audience cost a leader bears for a territorial issue settled in ``form``.
@@ -440,27 +442,28 @@ class Belligerent(mesa.Agent):
         Returns:
             The value, in per-round utility, including patrons' pressure.
         """
+        s = self.settings
         p = self.believed_balance
-        if shift or deterrence:
-            p = maths.sigmoid(maths.logit(p) + shift - deterrence)
-        russia = self.side is Side.RUSSIA
+        moved = bool(shift or deterrence)
         # nobody signs a war's territory: its leaders bear the unsigned share of the audience cost
-        unsigned = self.audience_rate * self.audience_share(None)
-        win = self._win_value - unsigned * self._win_audience
-        loss = self._loss_value - unsigned * self._loss_audience
-        value = maths.value_of_war(
-            p=p,
-            position=battlefield.position,
-            cells=battlefield.cells,
-            discount=self.settings.discount,
-            flow_base=self._war_flow_base - self.cost_of_round(False) - unsigned * self._war_audience,
-            flow_slope=self._war_flow_slope,
-            value_if_ukraine_wins=loss if russia else win,
-            value_if_russia_wins=win if russia else loss,
-            flow_curvature=self._war_flow_curvature,
-            ends=battlefield.ends,
+        return _SIDE_WAR_VALUE(
+            p,
+            maths.logit(p) if moved else 0.0,
+            shift,
+            deterrence,
+            self.audience_rate,
+            s.unsigned_audience_share,
+            self._flows,
+            self.cost_of_round(False),
+            s.discount,
+            battlefield.position,
+            battlefield.cells,
+            battlefield.lower,
+            battlefield.upper,
+            self.side is Side.RUSSIA,
+            s.pressure_effect,
+            self.pressure,
         )
-        return value - self.settings.pressure_effect * self.pressure
 
     def update_war_value(self, battlefield: Battlefield) -> None:
         """Value fighting on at this round's belief, front and costs (kept as :attr:`war_value`)."""
@@ -511,7 +514,7 @@ class Belligerent(mesa.Agent):
             battlefield: The front.
             deterrence: The guarantors' deterrence behind the ceasefire.
         """
-        return self.resume_value(battlefield, deterrence) > self.held_value(terms, standing) + TOLERANCE
+        return _DEFECTS(self.resume_value(battlefield, deterrence), self.keep_value(terms, standing), self.political_push)
 
     def floor(self, reservation: float, talks: Talks, battlefield: Battlefield) -> tuple[float, float]:
         """The least flow of terms this side accepts, and the value of the war a collapse would bring.
@@ -556,7 +559,7 @@ class Belligerent(mesa.Agent):
             ``(value of the agreements the proposal would make, accepted)``.
         """
         flow = self.terms_flow(terms, talks.after.forms)
-        return self.agreement_value(flow, talks.after, future_war), flow >= floor - TOLERANCE
+        return self.agreement_value(flow, talks.after, future_war), _ACCEPTS(flow, floor)
 
     def keeps_under(self, terms: Sequence[float], talks: Talks, battlefield: Battlefield, deterrence: float) -> bool:
         """Whether this side would keep a ceasefire on ``terms`` backed by ``deterrence`` once the shift has happened."""
@@ -564,7 +567,7 @@ class Belligerent(mesa.Agent):
         flow = self.terms_flow(terms, after.forms)
         resume = self.value_of_war(battlefield, deterrence, talks.anticipated_shift)
         armies = self.cost_of_round(True) if after.open_steps else 0.0  # a settlement keeps no armies at the line
-        return flow + after.inducement - armies >= resume - TOLERANCE
+        return _KEEPS(flow, after.inducement, armies, resume)
 
 
 @dataclass(frozen=True)
@@ -637,7 +640,7 @@ class ThirdParty(mesa.Agent):
 
     def utility(self, terms: Sequence[float]) -> float:
         """The third party's utility of a set of terms: equal salience, its lean as ideal point."""
-        return 1.0 - math.fsum(abs(x - self.settings.lean) for x in terms) / len(terms)
+        return _LEAN_UTILITY(terms, self.settings.lean, [0.0] * len(terms))
 
     def readiness(self, terms: Sequence[float], sensitivity: float) -> float:
         """Its commitment to guarantee ``terms``: ``guarantee * (1 - sensitivity * (1 - utility(terms)))``.
@@ -653,7 +656,7 @@ class ThirdParty(mesa.Agent):
         """
         if not sensitivity:
             return self.settings.guarantee
-        return self.settings.guarantee * max(0.0, 1.0 - sensitivity * (1.0 - self.utility(terms)))
+        return _READINESS(self.settings.guarantee, sensitivity, self.utility(terms))
 
 
 @dataclass(frozen=True)
@@ -789,9 +792,7 @@ class Mediator(mesa.Agent):
         hearer; encouragement from one biased against it.
         """
         lean_toward = self.lean if hearer.side is Side.UKRAINE else 1.0 - self.lean
-        hearer_mean = hearer.believed_balance
-        concede = self.estimate < hearer_mean if hearer.side is Side.RUSSIA else self.estimate > hearer_mean
-        return lean_toward if concede else 1.0 - lean_toward
+        return _CREDIBILITY_TOWARD(lean_toward, self.estimate, hearer.believed_balance, hearer.side is Side.RUSSIA)
 
     def share_information(self, belligerents: Sequence[Belligerent]) -> None:
         """Tell each belligerent the IFG's estimate; each weighs it by the IFG's credibility."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -10,8 +9,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from model import maths
+from model.engine import mechanics
+from model.engine.jit import for_single_runs
 from model.outcome import Side
 from model.parameters import OPERATION_SLOTS, Value
+
+_CELLS_IN = for_single_runs(mechanics.cells_in)
+_CELLS_WON = for_single_runs(mechanics.cells_won)
+_ABSORBED = for_single_runs(mechanics.absorbed)
+_AID_LOGIT = for_single_runs(mechanics.aid_logit)
+_TREND_SHIFT = for_single_runs(mechanics.trend_shift)
+_NUDGED = for_single_runs(mechanics.nudged)
 
 
 @dataclass(frozen=True)
@@ -32,11 +40,7 @@ class Operation:
 
     def cells_in(self, round_number: int) -> int:
         """Cells attacked in ``round_number`` (never negative; 0 outside the operation)."""
-        week = round_number - self.start
-        if not self.cells or not 0 <= week < self.weeks:
-            return 0
-        per_week, surplus = divmod(abs(self.cells), self.weeks)
-        return per_week + (1 if week < surplus else 0)
+        return _CELLS_IN(self.start, self.cells, self.weeks, round_number)
 
     @property
     def attacker(self) -> Side:
@@ -172,16 +176,11 @@ class Battlefield:
         is the simplest concave form with a ceiling and a slope of one at
         zero; no estimate of the absorption curve is public).
         """
-        s = self.aid_saturation
-        if not s:
-            return aid
-        return s * -math.expm1(-aid / s)
+        return _ABSORBED(aid, self.aid_saturation)
 
     def _aid_logit(self, to_ukraine: float, to_russia: float) -> float:
         """Log-odds the aid that reached the front takes from Russia's chances."""
-        if not self.aid_saturation:
-            return self.aid_effect * (to_ukraine - to_russia)
-        return self.aid_effect * (self.absorbed(to_ukraine) - self.absorbed(to_russia))
+        return _AID_LOGIT(self.aid_effect, self.aid_saturation, to_ukraine, to_russia)
 
     def logit(self) -> float:
         """Log-odds of the true balance, aid at the front included."""
@@ -202,11 +201,7 @@ class Battlefield:
             ceasefire: True in a round of ceasefire, when rearmament shifts the balance.
             buffer: The share of rearmament's effect a demilitarised zone cancels, in [0, 1].
         """
-        shift = self.momentum
-        if round_number == self.shock_round:
-            shift += self.shock_size
-        if ceasefire:
-            shift += self.rearmament * (1.0 - buffer)
+        shift: float = _TREND_SHIFT(self.momentum, round_number, self.shock_round, self.shock_size, ceasefire, self.rearmament, buffer)
         self.trend_logit += shift
         return shift
 
@@ -233,7 +228,7 @@ class Battlefield:
         for operation in self._operations_in(round_number):
             n = operation.cells_in(round_number)
             toward_attacker = self.logit() if operation.attacker is Side.RUSSIA else -self.logit()
-            won = int(rng.binomial(n, maths.sigmoid(toward_attacker + operation.edge)))
+            won: int = _CELLS_WON(rng, n, toward_attacker, operation.edge)
             step = won if operation.attacker is Side.RUSSIA else -won
             before = self.position
             self.position = min(max(self.position + step, self.lower), self.upper)
@@ -245,10 +240,7 @@ class Battlefield:
 
     def nudge(self, toward: Side) -> None:
         """An undetected violation gains its author one cell, short of its war aim."""
-        if toward is Side.RUSSIA:
-            self.position = min(self.position + 1, self.upper - 1)
-        else:
-            self.position = max(self.position - 1, self.lower + 1)
+        self.position = _NUDGED(self.position, toward is Side.RUSSIA, self.lower, self.upper)
 
     @property
     def winner(self) -> Side | None:

@@ -16,13 +16,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from model.engine import valuation
+from model.engine import mechanics, valuation
 from model.engine.jit import for_single_runs
 
 _logit = for_single_runs(valuation.logit)
 _sigmoid = for_single_runs(valuation.sigmoid)
 _shifted_mean = for_single_runs(valuation.shifted_mean)
 _value_of_war = for_single_runs(valuation.value_of_war)
+_beta_update = for_single_runs(mechanics.beta_update)
+_unresolved_hazard = for_single_runs(mechanics.unresolved_hazard)
+_agreement_value = for_single_runs(mechanics.agreement_value)
+_acceptance_floor = for_single_runs(mechanics.acceptance_floor)
+_self_enforcing_floor = for_single_runs(mechanics.self_enforcing_floor)
 
 __all__ = [
     "beta_from_mean",
@@ -43,7 +48,6 @@ __all__ = [
     "utility",
     "value_of_war",
 ]
-
 
 
 def logit(p: float) -> float:
@@ -102,9 +106,9 @@ def beta_update(a: float, b: float, wins: int, losses: int, memory: float = 1.0)
         memory: Weight in (0, 1] kept on the old pseudo-counts.
 
     Returns:
-        The posterior ``(a, b)``.
+        The posterior ``(a, b)`` (the kernel :func:`model.engine.mechanics.beta_update`).
     """
-    return memory * a + wins, memory * b + losses
+    return _beta_update(a, b, wins, losses, memory)
 
 
 def shift_beta(a: float, b: float, delta_logit: float) -> tuple[float, float]:
@@ -333,9 +337,9 @@ def unresolved_hazard(unresolved_risk: float, open_steps: int, later_steps: int 
         later_steps: Steps after the ceasefire (the plan has three).
 
     Returns:
-        The weight ``h_n`` in [0, unresolved_risk].
+        The weight ``h_n`` in [0, unresolved_risk] (the kernel :func:`model.engine.mechanics.unresolved_hazard`).
     """
-    return unresolved_risk * open_steps / later_steps
+    return _unresolved_hazard(unresolved_risk, open_steps, later_steps)
 
 
 def agreement_value(flow: float, inducement: float, open_steps: int, hazard: float, ceasefire_cost: float, war_value: float) -> float:
@@ -358,12 +362,9 @@ def agreement_value(flow: float, inducement: float, open_steps: int, hazard: flo
         war_value: The value of the war a collapse would bring back.
 
     Returns:
-        The agreements' value to the side.
+        The agreements' value to the side (the kernel :func:`model.engine.mechanics.agreement_value`).
     """
-    value = flow + inducement
-    if open_steps == 0:
-        return value
-    return (1.0 - hazard) * (value - ceasefire_cost) + hazard * war_value
+    return _agreement_value(flow, inducement, open_steps, hazard, ceasefire_cost, war_value)
 
 
 def acceptance_floor(reservation: float, hazard: float, war_value: float, ceasefire_cost: float, inducement: float) -> float:
@@ -382,9 +383,9 @@ def acceptance_floor(reservation: float, hazard: float, war_value: float, ceasef
         inducement: The mediator's inducement flow ``I``.
 
     Returns:
-        The floor ``u_min``.
+        The floor ``u_min`` (the kernel :func:`model.engine.mechanics.acceptance_floor`).
     """
-    return (reservation - hazard * war_value) / (1.0 - hazard) + ceasefire_cost - inducement
+    return _acceptance_floor(reservation, hazard, war_value, ceasefire_cost, inducement)
 
 
 def self_enforcing_floor(resume_value: float, ceasefire_cost: float, inducement: float) -> float:
@@ -402,6 +403,6 @@ def self_enforcing_floor(resume_value: float, ceasefire_cost: float, inducement:
         inducement: The mediator's inducement flow, lost with the ceasefire.
 
     Returns:
-        The floor.
+        The floor (the kernel :func:`model.engine.mechanics.self_enforcing_floor`).
     """
-    return resume_value + ceasefire_cost - inducement
+    return _self_enforcing_floor(resume_value, ceasefire_cost, inducement)

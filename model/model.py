@@ -32,7 +32,9 @@ from model.agents import (
 )
 from model.battlefield import Battlefield
 from model.compat import RoundRecorder, forget_agent_counter
+from model.engine import mechanics
 from model.engine.inputs import draw_rearmament
+from model.engine.jit import for_single_runs
 from model.issues import (
     CEASEFIRE_LINE,
     DEMILITARISED_ZONE,
@@ -56,6 +58,9 @@ from model.record import AGENT_REPORTERS, REPORTERS, agent_row, outcome_columns
 from model.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 
 _LATER_STEPS = len(Step) - 1  # the steps an agreed ceasefire leaves open
+_VIOLATION = for_single_runs(mechanics.violation)
+_CONFIDENCE_AFTER = for_single_runs(mechanics.confidence_after)
+_ANTICIPATED_SHIFT = for_single_runs(mechanics.anticipated_shift)
 
 
 class WarTerminationModel(mesa.Model):
@@ -385,19 +390,16 @@ class WarTerminationModel(mesa.Model):
         zone = agreed.get(DEMILITARISED_ZONE, 0.0)
         detected = 0
         for belligerent in self.belligerents:
-            if rng.random() < belligerent.settings.violation_rate:
-                if rng.random() < detection:
-                    detected += 1
-                elif self.escalation_risk and rng.random() < self.escalation_risk * (1.0 - zone):
-                    self._escalated = True
-                elif rng.random() >= zone:
-                    self.battlefield.nudge(belligerent.side)
+            what = _VIOLATION(rng, belligerent.settings.violation_rate, detection, self.escalation_risk, zone)
+            if what == mechanics.VIOLATION_DETECTED:
+                detected += 1
+            elif what == mechanics.VIOLATION_ESCALATED:
+                self._escalated = True
+            elif what == mechanics.VIOLATION_GAINED:
+                self.battlefield.nudge(belligerent.side)
         self.violations_this_round = detected
         self.violations_detected += detected
-        if detected:
-            self.confidence = max(0.0, self.confidence - detected * self.confidence_loss)
-        else:
-            self.confidence = min(1.0, self.confidence + self.confidence_gain)
+        self.confidence = _CONFIDENCE_AFTER(self.confidence, detected, self.confidence_gain, self.confidence_loss)
 
     def buffer(self, terms: list[float] | None = None) -> float:
         """The share of rearmament's effect the demilitarised zone cancels (``buffer_effect`` times its term).
@@ -534,8 +536,9 @@ class WarTerminationModel(mesa.Model):
         look-ahead is at most the run's horizon. A demilitarised zone cancels the ``buffer``
         share of it (:meth:`buffer`).
         """
-        window = self.confidence_threshold / self.confidence_gain if self.confidence_gain > 0 else float(self.max_rounds)
-        return self.battlefield.rearmament * (1.0 - buffer) * min(max(open_steps, 1) * window, float(self.max_rounds))
+        return _ANTICIPATED_SHIFT(
+            self.battlefield.rearmament, buffer, open_steps, self.confidence_threshold, self.confidence_gain, self.max_rounds
+        )
 
     def _agree(self, steps: tuple[Step, ...], proposal: list[float], forms: Mapping[int, TerritorialForm]) -> None:
         """Lock the steps' terms: four steps agreed settle the war, fewer begin (or continue) a ceasefire."""

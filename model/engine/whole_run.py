@@ -24,14 +24,42 @@ import numpy as np
 from model.engine import layout as L
 from model.engine.bargain import _allocate, _terms_flow, table_with_workspace
 from model.engine.codes import FORM_DEFERRED, FORM_NONE, RUSSIA, UKRAINE
-from model.engine.exact import exact_sum
 from model.engine.jit import kernel, leaf
-from model.engine.valuation import logit, shifted_mean, sigmoid, value_of_war
+from model.engine.mechanics import (
+    VIOLATION_DETECTED,
+    VIOLATION_ESCALATED,
+    VIOLATION_GAINED,
+    acceptance_floor,
+    accepts,
+    agreement_value,
+    aid_logit,
+    anticipated_shift,
+    audience_rate,
+    beta_update,
+    cells_in,
+    cells_won,
+    confidence_after,
+    cost_of_round,
+    credibility_toward,
+    defects,
+    heard_mean,
+    keeps,
+    lean_utility,
+    nudged,
+    political_push,
+    pressed_floor,
+    readiness,
+    self_enforcing_floor,
+    side_war_value,
+    trend_shift,
+    unresolved_hazard,
+    violation,
+)
+from model.engine.valuation import logit, shifted_mean, sigmoid
 from model.issues import DEMILITARISED_ZONE, ISSUE_INDEX, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step
 
 __all__ = ["new_scratch", "new_state", "simulate"]
 
-TOLERANCE = 1e-9  # model.agents.TOLERANCE
 _N = L.N_ISSUES
 _MEDIATOR = 2  # the third belief: the IFG's estimate
 
@@ -125,13 +153,12 @@ _PROPOSAL_VALUE = 2
 # ---------------------------------------------------------------------------------------------------
 @leaf
 def _cost_of_round(side: np.ndarray, money: np.ndarray, s: int, ceasefire: bool) -> float:
-    cost = side[s, L.WAR_COST] / (1.0 + side[s, L.AID_RELIEF] * money[s, _AID])
-    return cost * side[s, L.CEASEFIRE_COST_SHARE] if ceasefire else cost
+    return cost_of_round(side[s, L.WAR_COST], side[s, L.AID_RELIEF], money[s, _AID], side[s, L.CEASEFIRE_COST_SHARE], ceasefire)
 
 
 @leaf
 def _audience_rate(side: np.ndarray, money: np.ndarray, s: int) -> float:
-    return side[s, L.AUDIENCE_COST] * math.exp(-side[s, L.WAR_WEARINESS] * money[s, _COST])
+    return audience_rate(side[s, L.AUDIENCE_COST], side[s, L.WAR_WEARINESS], money[s, _COST])
 
 
 @leaf
@@ -141,10 +168,7 @@ def _pressure(money: np.ndarray, s: int) -> float:
 
 @leaf
 def _political_push(side: np.ndarray, money: np.ndarray, s: int) -> float:
-    pressure = math.tanh(money[s, _PUSH])
-    if not (pressure and side[s, L.PRESSURE_FLOOR]):
-        return 0.0
-    return side[s, L.PRESSURE_FLOOR] * pressure * _cost_of_round(side, money, s, False)
+    return political_push(math.tanh(money[s, _PUSH]), side[s, L.PRESSURE_FLOOR], _cost_of_round(side, money, s, False))
 
 
 @leaf
@@ -172,28 +196,25 @@ def _price_round(side: np.ndarray, belief: np.ndarray, money: np.ndarray) -> Non
 def _side_war_value(
     sc: np.ndarray, side: np.ndarray, belief: np.ndarray, money: np.ndarray, st: np.ndarray, s: int, deterrence: float, shift: float
 ) -> float:
-    """A side's value of fighting on (:meth:`model.agents.Belligerent.value_of_war`)."""
-    p = _belief_mean(belief, s)
-    if shift or deterrence:
-        p = sigmoid(money[s, _LOGIT_NOW] + shift - deterrence)
-    unsigned = money[s, _RATE_NOW] * side[s, L.UNSIGNED_SHARE]
-    win = side[s, L.WIN_FLOW] - unsigned * side[s, L.WIN_AUDIENCE]
-    loss = side[s, L.LOSS_FLOW] - unsigned * side[s, L.LOSS_AUDIENCE]
-    russia = s == RUSSIA
-    value = value_of_war(
-        p,
+    """A side's value of fighting on (:func:`model.engine.mechanics.side_war_value`), at this round's prices."""
+    return side_war_value(
+        _belief_mean(belief, s),
+        money[s, _LOGIT_NOW],
+        shift,
+        deterrence,
+        money[s, _RATE_NOW],
+        side[s, L.UNSIGNED_SHARE],
+        side[s, L.FLOW_BASE : L.LOSS_AUDIENCE + 1],
+        money[s, _WAR_COST_NOW],
+        side[s, L.DISCOUNT],
         int(st[S_POSITION]),
         int(sc[L.CELLS]),
-        side[s, L.DISCOUNT],
-        side[s, L.FLOW_BASE] - money[s, _WAR_COST_NOW] - unsigned * side[s, L.WAR_AUDIENCE],
-        side[s, L.FLOW_SLOPE],
-        loss if russia else win,
-        win if russia else loss,
-        side[s, L.FLOW_CURVATURE],
         int(sc[L.LOWER]),
         int(sc[L.UPPER]),
+        s == RUSSIA,
+        side[s, L.PRESSURE_EFFECT],
+        _pressure(money, s),
     )
-    return value - side[s, L.PRESSURE_EFFECT] * _pressure(money, s)
 
 
 @leaf
@@ -224,16 +245,8 @@ def _flow(
 
 
 @leaf
-def _agreement_value(flow: float, inducement: float, open_steps: int, hazard: float, ceasefire_cost: float, war: float) -> float:
-    value = flow + inducement
-    if open_steps == 0:
-        return value
-    return (1.0 - hazard) * (value - ceasefire_cost) + hazard * war
-
-
-@leaf
 def _hazard(sc: np.ndarray, open_steps: int) -> float:
-    return sc[L.UNRESOLVED_RISK] * open_steps / 3
+    return unresolved_hazard(sc[L.UNRESOLVED_RISK], open_steps, 3)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -266,10 +279,7 @@ def _credibility_for(sc: np.ndarray, guarantors: np.ndarray, terms: np.ndarray, 
         commitment = guarantors[g, L.G_GUARANTEE]
         if commitment <= best:
             break
-        for j in range(_N):
-            distances[j] = abs(terms[j] - guarantors[g, L.G_LEAN])
-        utility = 1.0 - exact_sum(distances, _N) / _N
-        best = max(best, commitment * max(0.0, 1.0 - sensitivity * (1.0 - utility)))
+        best = max(best, readiness(commitment, sensitivity, lean_utility(terms, guarantors[g, L.G_LEAN], distances)))
     return best
 
 
@@ -305,9 +315,7 @@ def _buffer_in_force(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: 
 
 @leaf
 def _anticipated_shift(sc: np.ndarray, open_steps: int, buffer: float) -> float:
-    gain = sc[L.CONFIDENCE_GAIN]
-    window = sc[L.CONFIDENCE_THRESHOLD] / gain if gain > 0 else float(sc[L.MAX_ROUNDS])
-    return sc[L.REARMAMENT] * (1.0 - buffer) * min(max(open_steps, 1) * window, float(sc[L.MAX_ROUNDS]))
+    return anticipated_shift(sc[L.REARMAMENT], buffer, open_steps, sc[L.CONFIDENCE_THRESHOLD], sc[L.CONFIDENCE_GAIN], int(sc[L.MAX_ROUNDS]))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -329,14 +337,6 @@ def _balance(st: np.ndarray) -> float:
 
 
 @leaf
-def _absorbed(sc: np.ndarray, aid: float) -> float:
-    s = sc[L.AID_SATURATION]
-    if not s:
-        return aid
-    return s * -math.expm1(-aid / s)
-
-
-@leaf
 def _ship(sc: np.ndarray, st: np.ndarray, pipeline: np.ndarray, to_ukraine: float, to_russia: float) -> None:
     """Aid pledged enters the pipeline; what was pledged ``aid_lag`` rounds ago reaches the front."""
     lag = int(sc[L.AID_LAG])
@@ -347,10 +347,7 @@ def _ship(sc: np.ndarray, st: np.ndarray, pipeline: np.ndarray, to_ukraine: floa
         st[S_PIPE_HEAD] = (head + 1) % lag
     else:
         delivered_u, delivered_r = to_ukraine, to_russia
-    if not sc[L.AID_SATURATION]:
-        st[S_AID_LOGIT] = sc[L.AID_EFFECT] * (delivered_u - delivered_r)
-    else:
-        st[S_AID_LOGIT] = sc[L.AID_EFFECT] * (_absorbed(sc, delivered_u) - _absorbed(sc, delivered_r))
+    st[S_AID_LOGIT] = aid_logit(sc[L.AID_EFFECT], sc[L.AID_SATURATION], delivered_u, delivered_r)
 
 
 @leaf
@@ -396,13 +393,7 @@ def _winner_at(sc: np.ndarray, position: float) -> int:
 
 @leaf
 def _cells_in(operations: np.ndarray, o: int, round_number: int) -> int:
-    cells = int(operations[o, L.OP_CELLS])
-    weeks = int(operations[o, L.OP_WEEKS])
-    week = round_number - int(operations[o, L.OP_START])
-    if not cells or not 0 <= week < weeks:
-        return 0
-    per_week, surplus = divmod(abs(cells), weeks)
-    return per_week + (1 if week < surplus else 0)
+    return cells_in(int(operations[o, L.OP_START]), int(operations[o, L.OP_CELLS]), int(operations[o, L.OP_WEEKS]), round_number)
 
 
 @leaf
@@ -413,7 +404,7 @@ def _fight(sc: np.ndarray, side: np.ndarray, operations: np.ndarray, st: np.ndar
     wins, losses = (1, 0) if russia_won else (0, 1)
     memory = side[RUSSIA, L.BELIEF_MEMORY]  # one belief_memory for every observer
     for who in range(3):
-        belief[who, 0], belief[who, 1] = memory * belief[who, 0] + wins, memory * belief[who, 1] + losses
+        belief[who, 0], belief[who, 1] = beta_update(belief[who, 0], belief[who, 1], wins, losses, memory)
     round_number = int(st[S_ROUND])
     for o in range(operations.shape[0]):
         n = _cells_in(operations, o, round_number)
@@ -423,7 +414,7 @@ def _fight(sc: np.ndarray, side: np.ndarray, operations: np.ndarray, st: np.ndar
         russian = operations[o, L.OP_CELLS] > 0
         if not russian:
             toward = -toward
-        won = rng.binomial(n, sigmoid(toward + operations[o, L.OP_EDGE]))
+        won = cells_won(rng, n, toward, operations[o, L.OP_EDGE])
         step = won if russian else -won
         st[S_POSITION] = min(max(st[S_POSITION] + step, sc[L.LOWER]), sc[L.UPPER])
     st[S_WINNER] = _winner_at(sc, st[S_POSITION])
@@ -436,22 +427,16 @@ def _keep_ceasefire(sc: np.ndarray, side: np.ndarray, st: np.ndarray, terms: np.
     zone = terms[DEMILITARISED_ZONE]
     detected = 0
     for s in range(2):
-        if rng.random() < side[s, L.VIOLATION_RATE]:
-            if rng.random() < detection:
-                detected += 1
-            elif sc[L.ESCALATION_RISK] and rng.random() < sc[L.ESCALATION_RISK] * (1.0 - zone):
-                st[S_ESCALATED] = 1.0
-            elif rng.random() >= zone:
-                if s == RUSSIA:
-                    st[S_POSITION] = min(st[S_POSITION] + 1, sc[L.UPPER] - 1)
-                else:
-                    st[S_POSITION] = max(st[S_POSITION] - 1, sc[L.LOWER] + 1)
+        what = violation(rng, side[s, L.VIOLATION_RATE], detection, sc[L.ESCALATION_RISK], zone)
+        if what == VIOLATION_DETECTED:
+            detected += 1
+        elif what == VIOLATION_ESCALATED:
+            st[S_ESCALATED] = 1.0
+        elif what == VIOLATION_GAINED:
+            st[S_POSITION] = nudged(int(st[S_POSITION]), s == RUSSIA, int(sc[L.LOWER]), int(sc[L.UPPER]))
     st[S_VIOLATIONS_ROUND] = detected
     st[S_VIOLATIONS] += detected
-    if detected:
-        st[S_CONFIDENCE] = max(0.0, st[S_CONFIDENCE] - detected * sc[L.CONFIDENCE_LOSS])
-    else:
-        st[S_CONFIDENCE] = min(1.0, st[S_CONFIDENCE] + sc[L.CONFIDENCE_GAIN])
+    st[S_CONFIDENCE] = confidence_after(st[S_CONFIDENCE], detected, sc[L.CONFIDENCE_GAIN], sc[L.CONFIDENCE_LOSS])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -483,8 +468,8 @@ def _ceasefire_breaks(
         guarded = deterrence if s == RUSSIA else 0.0
         resume = _side_war_value(sc, side, belief, money, st, s, guarded, 0.0) if guarded else values[s, _WAR_VALUE]
         flow = _flow(side, ideal, weight, money, s, now, forms, talk[6])
-        keep = _agreement_value(flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, money[s, _CEASEFIRE_COST_NOW], values[s, _WAR_VALUE])
-        if resume > keep + money[s, _PUSH_NOW] + TOLERANCE:
+        keep = agreement_value(flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, money[s, _CEASEFIRE_COST_NOW], values[s, _WAR_VALUE])
+        if defects(resume, keep, money[s, _PUSH_NOW]):
             return True
     return False
 
@@ -533,22 +518,19 @@ def _floor(
     hazard = _hazard(sc, open_after)
     guarded = deterrence_now if s == RUSSIA else 0.0
     if open_after == 0:
-        floor = (reservation - hazard * 0.0) / (1.0 - hazard) + 0.0 - inducement
+        # a settlement keeps no armies at the line and leaves no war to collapse into
+        future, cost = 0.0, 0.0
         if not guarded and not shift:
             resume = war_value
         else:
             resume = _side_war_value(sc, side, belief, money, st, s, guarded, shift)
-        keeping = resume + 0.0 - inducement
-        future = 0.0
     else:
         future = _side_war_value(sc, side, belief, money, st, s, 0.0, shift)
         cost = money[s, _CEASEFIRE_COST_NOW]
-        floor = (reservation - hazard * future) / (1.0 - hazard) + cost - inducement
         resume = future if not guarded else _side_war_value(sc, side, belief, money, st, s, guarded, shift)
-        keeping = resume + cost - inducement
-    if ceasefire_on_table:
-        floor -= money[s, _PUSH_NOW]
-    return max(floor, keeping), future
+    floor = acceptance_floor(reservation, hazard, future, cost, inducement)
+    keeping = self_enforcing_floor(resume, cost, inducement)
+    return pressed_floor(floor, keeping, money[s, _PUSH_NOW], ceasefire_on_table), future
 
 
 @kernel
@@ -616,7 +598,7 @@ def _negotiate(
     for s in range(2):
         if ceasefire:
             flow = _flow(side, ideal, weight, money, s, now, forms, talk[6])
-            values[s, _RESERVATION] = _agreement_value(
+            values[s, _RESERVATION] = agreement_value(
                 flow, sc[L.IFG_INDUCEMENT], open_steps, hazard_now, money[s, _CEASEFIRE_COST_NOW], values[s, _WAR_VALUE]
             )
         else:
@@ -654,10 +636,10 @@ def _negotiate(
     accepted = True
     for s in range(2):
         flow = _flow(side, ideal, weight, money, s, proposal, new_forms, talk[6])
-        values[s, _PROPOSAL_VALUE] = _agreement_value(
+        values[s, _PROPOSAL_VALUE] = agreement_value(
             flow, sc[L.IFG_INDUCEMENT], open_after, hazard_after, money[s, _CEASEFIRE_COST_NOW], futures[s]
         )
-        yes = flow >= floors[s] - TOLERANCE
+        yes = accepts(flow, floors[s])
         accepted = accepted and yes
     if accepted and (first <= _STEP_STATUS <= last or agreed[_STEP_STATUS]):
         # Russia must keep a ceasefire (or settlement) backed only by the guarantees its own terms set
@@ -665,7 +647,7 @@ def _negotiate(
         flow = _flow(side, ideal, weight, money, RUSSIA, proposal, new_forms, talk[6])
         resume = _side_war_value(sc, side, belief, money, st, RUSSIA, deterrence, shift)
         armies = money[RUSSIA, _CEASEFIRE_COST_NOW] if open_after else 0.0
-        accepted = flow + sc[L.IFG_INDUCEMENT] - armies >= resume - TOLERANCE
+        accepted = keeps(flow, sc[L.IFG_INDUCEMENT], armies, resume)
     if not accepted:
         return
     for step in range(first, last + 1):
@@ -869,11 +851,15 @@ def simulate(
         st[S_ESCALATED] = 0.0
         # the trend
         ceasefire = bool(st[S_CEASEFIRE])
-        shift = sc[L.MOMENTUM]
-        if st[S_ROUND] == sc[L.SHOCK_ROUND]:
-            shift += sc[L.SHOCK_SIZE]
-        if ceasefire:
-            shift += sc[L.REARMAMENT] * (1.0 - _buffer_in_force(sc, st, agreed, terms))
+        shift = trend_shift(
+            sc[L.MOMENTUM],
+            int(st[S_ROUND]),
+            int(sc[L.SHOCK_ROUND]),
+            sc[L.SHOCK_SIZE],
+            ceasefire,
+            sc[L.REARMAMENT],
+            _buffer_in_force(sc, st, agreed, terms),
+        )
         st[S_TREND] += shift
         _everyone_sees(belief, shift)
         # fighting or keeping the ceasefire, and paying for it
@@ -897,11 +883,9 @@ def simulate(
             for s in range(2):
                 lean_toward = sc[L.IFG_LEAN] if s == UKRAINE else 1.0 - sc[L.IFG_LEAN]
                 mean = _belief_mean(belief, s)
-                concede = estimate < mean if s == RUSSIA else estimate > mean
-                credibility = lean_toward if concede else 1.0 - lean_toward
-                hear = sc[L.IFG_INFORMATION_WEIGHT] * credibility
+                hear = sc[L.IFG_INFORMATION_WEIGHT] * credibility_toward(lean_toward, estimate, mean, s == RUSSIA)
                 if hear > 0.0:
-                    shifted = mean + hear * (estimate - mean)
+                    shifted = heard_mean(mean, estimate, hear)
                     strength = belief[s, 0] + belief[s, 1]
                     belief[s, 0], belief[s, 1] = shifted * strength, (1.0 - shifted) * strength
         _price_round(side, belief, money)
