@@ -39,6 +39,7 @@ _HEARD_MEAN = for_single_runs(mechanics.heard_mean)
 _CREDIBILITY_TOWARD = for_single_runs(mechanics.credibility_toward)
 _READINESS = for_single_runs(mechanics.readiness)
 _LEAN_UTILITY = for_single_runs(mechanics.lean_utility)
+_READIEST = for_single_runs(mechanics.readiest)
 _COMPILED = hasattr(_TERMS_FLOW, "py_func")
 """Whether the kernels run compiled, and so take NumPy arrays rather than Python sequences."""
 _CRIMEA, _DONBAS = TERRITORY_INDICES
@@ -731,6 +732,15 @@ class IfgStanding:
         )
 
 
+def guarantor_rows(members: Sequence[ThirdPartySettings]) -> tuple[tuple[float, float], ...]:
+    """The members that would guarantee at all, the most committed first: each one's commitment and lean (``layout.G_*``).
+
+    A stable sort: of members equally committed, the first listed comes first.
+    """
+    committed = sorted((m for m in members if m.guarantee > 0.0), key=lambda m: -m.guarantee)
+    return tuple((m.guarantee, m.lean) for m in committed)
+
+
 class Mediator(mesa.Agent):
     """The International Facilitation Group.
 
@@ -749,7 +759,7 @@ class Mediator(mesa.Agent):
         self.lean, self.guarantee_credibility, self.inducement = standing.lean, standing.guarantee_credibility, standing.inducement
         self.belief_a, self.belief_b = maths.beta_from_mean(true_balance, settings.intelligence)
         # the members that would guarantee at all, the most committed first
-        self._guarantors = sorted((m for m in members if m.settings.guarantee > 0.0), key=lambda m: -m.settings.guarantee)
+        self._guarantor_rows = guarantor_rows([m.settings for m in members])
         self._credibility_terms: tuple[float, ...] | None = None
         self._credibility = 0.0
 
@@ -764,12 +774,8 @@ class Mediator(mesa.Agent):
             return self.guarantee_credibility
         key = tuple(terms)
         if key != self._credibility_terms:  # the same terms are weighed several times a round
-            best = 0.0
-            for member in self._guarantors:
-                if member.settings.guarantee <= best:
-                    break  # readiness never exceeds the commitment, and the rest commit less
-                best = max(best, member.readiness(terms, sensitivity))
-            self._credibility_terms, self._credibility = key, best
+            self._credibility_terms = key
+            self._credibility = _READIEST(self._guarantor_rows, sensitivity, key, [0.0] * len(key))
         return self._credibility
 
     @property

@@ -16,7 +16,15 @@ from typing import NamedTuple
 import numpy as np
 
 from model import maths
-from model.agents import BelligerentSettings, IfgStanding, MediatorSettings, ThirdPartySettings, WarFlows, aid_under_way
+from model.agents import (
+    BelligerentSettings,
+    IfgStanding,
+    MediatorSettings,
+    ThirdPartySettings,
+    WarFlows,
+    aid_under_way,
+    guarantor_rows,
+)
 from model.battlefield import Battlefield
 from model.engine import layout as L
 from model.engine.codes import FORM_CODES, RUSSIA, UKRAINE
@@ -99,6 +107,8 @@ def pack(v: Mapping[str, Value]) -> Inputs:
 
     scalars = np.zeros(L.N_SCALARS)
     scalars[L.MAX_ROUNDS] = int(v["max_rounds"])
+    if protocol.name not in L.PROTOCOL_CODES:  # a protocol registered without its compiled agenda (docs/development.md)
+        raise NotImplementedError(f"protocol {protocol.name!r} has no compiled form: add it to layout.PROTOCOL_CODES and whole_run._agenda")
     scalars[L.PROTOCOL] = L.PROTOCOL_CODES[protocol.name]
     scalars[L.MEDIATED] = float(mediated)
     for slot, name in (
@@ -143,9 +153,8 @@ def pack(v: Mapping[str, Value]) -> Inputs:
     third = np.zeros((len(parties), L.N_THIRD))
     for t, tp in enumerate(parties):
         third[t] = (-1.0 if tp.patron is None else _ROW[tp.patron], tp.aid, tp.stance, tp.voice)
-    # the members that would guarantee at all, the most committed first (a stable sort, as the Mediator's)
-    committed = sorted((m for m in members if m.guarantee > 0.0), key=lambda m: -m.guarantee)
-    guarantors = np.array([(m.guarantee, m.lean) for m in committed], dtype=float).reshape(len(committed), L.N_GUARANTOR)
+    rows = guarantor_rows(members)
+    guarantors = np.array(rows, dtype=float).reshape(len(rows), L.N_GUARANTOR)
     operations = np.array([(op.start, op.cells, op.weeks, op.edge) for op in battlefield.operations], dtype=float).reshape(
         len(battlefield.operations), L.N_OPERATION
     )

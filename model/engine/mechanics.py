@@ -27,6 +27,7 @@ import numpy as np
 
 from model.engine.exact import exact_sum
 from model.engine.jit import leaf
+from model.engine.layout import G_GUARANTEE, G_LEAN
 from model.engine.valuation import sigmoid, value_of_war
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "nudged",
     "political_push",
     "pressed_floor",
+    "readiest",
     "readiness",
     "self_enforcing_floor",
     "side_war_value",
@@ -431,3 +433,21 @@ def defects(resume: float, keep: float, push: float) -> bool:
     spoiler's effect).
     """
     return resume > keep + push + TOLERANCE
+
+
+@leaf
+def readiest(guarantors: np.ndarray, sensitivity: float, terms: np.ndarray, distances: np.ndarray) -> float:
+    """The readiest guarantor's commitment to ``terms``: the most :func:`readiness` among ``guarantors``.
+
+    ``guarantors`` are rows of commitment and lean (``layout.G_*``), the
+    most committed first, so the search stops at the first whose
+    commitment cannot beat the best so far (readiness never exceeds it).
+    ``distances``: scratch, one slot an issue.
+    """
+    best = 0.0
+    for g in range(len(guarantors)):
+        commitment = guarantors[g][G_GUARANTEE]
+        if commitment <= best:
+            break
+        best = max(best, readiness(commitment, sensitivity, lean_utility(terms, guarantors[g][G_LEAN], distances)))
+    return best

@@ -44,11 +44,10 @@ from model.engine.mechanics import (
     defects,
     heard_mean,
     keeps,
-    lean_utility,
     nudged,
     political_push,
     pressed_floor,
-    readiness,
+    readiest,
     self_enforcing_floor,
     side_war_value,
     trend_shift,
@@ -274,13 +273,7 @@ def _credibility_for(sc: np.ndarray, guarantors: np.ndarray, terms: np.ndarray, 
     sensitivity = sc[L.GUARANTEE_TERMS]
     if not (sc[L.IFG_GUARANTEES] and sensitivity):
         return sc[L.IFG_GUARANTEE]
-    best = 0.0
-    for g in range(guarantors.shape[0]):
-        commitment = guarantors[g, L.G_GUARANTEE]
-        if commitment <= best:
-            break
-        best = max(best, readiness(commitment, sensitivity, lean_utility(terms, guarantors[g, L.G_LEAN], distances)))
-    return best
+    return readiest(guarantors, sensitivity, terms, distances)
 
 
 @leaf
