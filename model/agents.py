@@ -455,6 +455,7 @@ class Belligerent(mesa.Agent):
             self.audience_rate,
             s.unsigned_audience_share,
             self._flows,
+            0,
             self.cost_of_round(False),
             s.discount,
             battlefield.position,

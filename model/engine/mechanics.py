@@ -263,6 +263,7 @@ def side_war_value(
     rate: float,
     unsigned_share: float,
     flows: np.ndarray,
+    at: int,
     cost_now: float,
     discount: float,
     position: int,
@@ -288,8 +289,9 @@ def side_war_value(
         deterrence: Log-odds the guarantors take from Russia's chances.
         rate: The side's audience rate now (:func:`audience_rate`).
         unsigned_share: The share of the audience cost of territory not signed away.
-        flows: The side's war flows (:class:`model.agents.WarFlows`): base, slope, curvature,
-            win, loss, war audience, win audience, loss audience.
+        flows: The side's war flows (:class:`model.agents.WarFlows`) from ``flows[at]`` on: base, slope,
+            curvature, win, loss, war audience, win audience, loss audience.
+        at: Where they start in ``flows``.
         cost_now: This round's cost of war.
         discount: The side's discount factor.
         position: Cells Russia holds.
@@ -303,18 +305,18 @@ def side_war_value(
     if shift or deterrence:
         p = sigmoid(logit_p + shift - deterrence)
     unsigned = rate * unsigned_share
-    win = flows[3] - unsigned * flows[6]
-    loss = flows[4] - unsigned * flows[7]
+    win = flows[at + 3] - unsigned * flows[at + 6]
+    loss = flows[at + 4] - unsigned * flows[at + 7]
     value = value_of_war(
         p,
         position,
         cells,
         discount,
-        flows[0] - cost_now - unsigned * flows[5],
-        flows[1],
+        flows[at] - cost_now - unsigned * flows[at + 5],
+        flows[at + 1],
         loss if russia else win,
         win if russia else loss,
-        flows[2],
+        flows[at + 2],
         lower,
         upper,
     )

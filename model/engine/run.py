@@ -96,8 +96,11 @@ def outcome_array(
         compiled: Run the compiled kernels (``False``: the same kernels interpreted).
     """
     inputs, battle, ceasefire = seeded_inputs(inputs, values, seed)
-    engine = jit.compiled(simulate) if compiled else jit.interpreted(simulate)
-    return engine(*inputs, battle, ceasefire, _NO_TRACE if trace is None else trace)
+    if compiled and jit.compiled_available():
+        return jit.compiled(simulate)(*inputs, battle, ceasefire, _NO_TRACE if trace is None else trace)
+    # interpreted, the kernels read lists of Python numbers, faster than NumPy's (the same floats)
+    plain = tuple(array.tolist() for array in inputs)
+    return jit.interpreted(simulate)(*plain, battle, ceasefire, _NO_TRACE if trace is None else trace)
 
 
 def run_values(values: Mapping[str, Value], seed: int, *, record: bool = False, compiled: bool = True) -> EngineRun:

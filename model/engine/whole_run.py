@@ -24,7 +24,7 @@ import numpy as np
 from model.engine import layout as L
 from model.engine.bargain import _allocate, _terms_flow, table_with_workspace
 from model.engine.codes import FORM_DEFERRED, FORM_NONE, RUSSIA, UKRAINE
-from model.engine.jit import kernel, leaf
+from model.engine.jit import kernel, leaf, stand_in
 from model.engine.mechanics import (
     VIOLATION_DETECTED,
     VIOLATION_ESCALATED,
@@ -55,7 +55,7 @@ from model.engine.mechanics import (
     violation,
 )
 from model.engine.valuation import logit, shifted_mean, sigmoid
-from model.issues import DEMILITARISED_ZONE, ISSUE_INDEX, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step
+from model.issues import DEMILITARISED_ZONE, ISSUE_INDEX, ISSUES, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step
 
 __all__ = ["new_scratch", "new_state", "simulate"]
 
@@ -63,10 +63,7 @@ _N = L.N_ISSUES
 _MEDIATOR = 2  # the third belief: the IFG's estimate
 
 # the issues of each step (1..4), the ceasefire line included; and those bargained (it excluded)
-_STEP_OF_ISSUE = np.zeros(_N, dtype=np.int64)
-for _step in Step:
-    for _issue in STEP_ISSUES[_step]:
-        _STEP_OF_ISSUE[ISSUE_INDEX[_issue]] = int(_step)
+_STEP_OF_ISSUE = tuple(next(int(step) for step in Step if issue in STEP_ISSUES[step]) for issue in ISSUES)
 _CEASEFIRE_LINE = ISSUE_INDEX["ceasefire_line"]
 _WITHDRAWAL = ISSUE_INDEX["withdrawal"]
 _CRIMEA = ISSUE_INDEX["crimea"]
@@ -130,6 +127,15 @@ def new_scratch() -> tuple:
     )
 
 
+def _as_lists(arrays: tuple) -> tuple:
+    """``arrays`` (and tuples of them) as nested lists of Python numbers, which plain Python reads faster than NumPy arrays."""
+    return tuple(a.tolist() if isinstance(a, np.ndarray) else _as_lists(a) for a in arrays)
+
+
+# the interpreted path keeps a run's state in lists (the same numbers; see run.py for the inputs)
+stand_in(new_state, lambda n_pipeline: _as_lists(new_state(n_pipeline)))
+stand_in(new_scratch, lambda: _as_lists(new_scratch()))
+
 _COST = 0
 _AID = 1
 _VOICES = 2
@@ -152,27 +158,27 @@ _PROPOSAL_VALUE = 2
 # ---------------------------------------------------------------------------------------------------
 @leaf
 def _cost_of_round(side: np.ndarray, money: np.ndarray, s: int, ceasefire: bool) -> float:
-    return cost_of_round(side[s, L.WAR_COST], side[s, L.AID_RELIEF], money[s, _AID], side[s, L.CEASEFIRE_COST_SHARE], ceasefire)
+    return cost_of_round(side[s][L.WAR_COST], side[s][L.AID_RELIEF], money[s][_AID], side[s][L.CEASEFIRE_COST_SHARE], ceasefire)
 
 
 @leaf
 def _audience_rate(side: np.ndarray, money: np.ndarray, s: int) -> float:
-    return audience_rate(side[s, L.AUDIENCE_COST], side[s, L.WAR_WEARINESS], money[s, _COST])
+    return audience_rate(side[s][L.AUDIENCE_COST], side[s][L.WAR_WEARINESS], money[s][_COST])
 
 
 @leaf
 def _pressure(money: np.ndarray, s: int) -> float:
-    return money[s, _STANCE] / money[s, _VOICES] if money[s, _VOICES] else 0.0
+    return money[s][_STANCE] / money[s][_VOICES] if money[s][_VOICES] else 0.0
 
 
 @leaf
 def _political_push(side: np.ndarray, money: np.ndarray, s: int) -> float:
-    return political_push(math.tanh(money[s, _PUSH]), side[s, L.PRESSURE_FLOOR], _cost_of_round(side, money, s, False))
+    return political_push(math.tanh(money[s][_PUSH]), side[s][L.PRESSURE_FLOOR], _cost_of_round(side, money, s, False))
 
 
 @leaf
 def _belief_mean(belief: np.ndarray, who: int) -> float:
-    return belief[who, 0] / (belief[who, 0] + belief[who, 1])
+    return belief[who][0] / (belief[who][0] + belief[who][1])
 
 
 @leaf
@@ -184,11 +190,11 @@ def _price_round(side: np.ndarray, belief: np.ndarray, money: np.ndarray) -> Non
     each valuation computing them afresh, so the same floats).
     """
     for s in range(2):
-        money[s, _WAR_COST_NOW] = _cost_of_round(side, money, s, False)
-        money[s, _CEASEFIRE_COST_NOW] = _cost_of_round(side, money, s, True)
-        money[s, _RATE_NOW] = _audience_rate(side, money, s)
-        money[s, _PUSH_NOW] = _political_push(side, money, s)
-        money[s, _LOGIT_NOW] = logit(_belief_mean(belief, s))
+        money[s][_WAR_COST_NOW] = _cost_of_round(side, money, s, False)
+        money[s][_CEASEFIRE_COST_NOW] = _cost_of_round(side, money, s, True)
+        money[s][_RATE_NOW] = _audience_rate(side, money, s)
+        money[s][_PUSH_NOW] = _political_push(side, money, s)
+        money[s][_LOGIT_NOW] = logit(_belief_mean(belief, s))
 
 
 @leaf
@@ -198,20 +204,21 @@ def _side_war_value(
     """A side's value of fighting on (:func:`model.engine.mechanics.side_war_value`), at this round's prices."""
     return side_war_value(
         _belief_mean(belief, s),
-        money[s, _LOGIT_NOW],
+        money[s][_LOGIT_NOW],
         shift,
         deterrence,
-        money[s, _RATE_NOW],
-        side[s, L.UNSIGNED_SHARE],
-        side[s, L.FLOW_BASE : L.LOSS_AUDIENCE + 1],
-        money[s, _WAR_COST_NOW],
-        side[s, L.DISCOUNT],
+        money[s][_RATE_NOW],
+        side[s][L.UNSIGNED_SHARE],
+        side[s],
+        L.FLOW_BASE,
+        money[s][_WAR_COST_NOW],
+        side[s][L.DISCOUNT],
         int(st[S_POSITION]),
         int(sc[L.CELLS]),
         int(sc[L.LOWER]),
         int(sc[L.UPPER]),
         s == RUSSIA,
-        side[s, L.PRESSURE_EFFECT],
+        side[s][L.PRESSURE_EFFECT],
         _pressure(money, s),
     )
 
@@ -234,10 +241,10 @@ def _flow(
         forms[1],
         ideal[s],
         weight[s],
-        side[s, L.RISK_AVERSION],
-        side[s, L.RED_LINE],
-        money[s, _RATE_NOW],
-        side[s, L.UNSIGNED_SHARE],
+        side[s][L.RISK_AVERSION],
+        side[s][L.RED_LINE],
+        money[s][_RATE_NOW],
+        side[s][L.UNSIGNED_SHARE],
         s == UKRAINE,
         scratch,
     )
@@ -318,10 +325,10 @@ def _anticipated_shift(sc: np.ndarray, open_steps: int, buffer: float) -> float:
 def _everyone_sees(belief: np.ndarray, shift: float) -> None:
     if shift:
         for who in range(3):
-            a, b = belief[who, 0], belief[who, 1]
+            a, b = belief[who][0], belief[who][1]
             strength = a + b
             mean = shifted_mean(a, b, shift)
-            belief[who, 0], belief[who, 1] = mean * strength, (1.0 - mean) * strength
+            belief[who][0], belief[who][1] = mean * strength, (1.0 - mean) * strength
 
 
 @leaf
@@ -335,8 +342,8 @@ def _ship(sc: np.ndarray, st: np.ndarray, pipeline: np.ndarray, to_ukraine: floa
     lag = int(sc[L.AID_LAG])
     if lag:
         head = int(st[S_PIPE_HEAD])
-        delivered_u, delivered_r = pipeline[head, 0], pipeline[head, 1]
-        pipeline[head, 0], pipeline[head, 1] = to_ukraine, to_russia
+        delivered_u, delivered_r = pipeline[head][0], pipeline[head][1]
+        pipeline[head][0], pipeline[head][1] = to_ukraine, to_russia
         st[S_PIPE_HEAD] = (head + 1) % lag
     else:
         delivered_u, delivered_r = to_ukraine, to_russia
@@ -347,24 +354,24 @@ def _ship(sc: np.ndarray, st: np.ndarray, pipeline: np.ndarray, to_ukraine: floa
 def _support_round(third: np.ndarray, money: np.ndarray) -> None:
     """The third parties deliver aid and voice their stances (:meth:`model.agents.ThirdParty.act`)."""
     for s in range(2):
-        money[s, _AID] = 0.0
-        money[s, _VOICES] = 0.0
-        money[s, _STANCE] = 0.0
-        money[s, _PUSH] = 0.0
-    for t in range(third.shape[0]):
-        patron = int(third[t, L.TP_PATRON])
-        stance, voice = third[t, L.TP_STANCE], third[t, L.TP_VOICE]
+        money[s][_AID] = 0.0
+        money[s][_VOICES] = 0.0
+        money[s][_STANCE] = 0.0
+        money[s][_PUSH] = 0.0
+    for t in range(len(third)):
+        patron = int(third[t][L.TP_PATRON])
+        stance, voice = third[t][L.TP_STANCE], third[t][L.TP_VOICE]
         if patron < 0:
             if voice:
                 for s in range(2):
-                    money[s, _PUSH] += voice * stance
+                    money[s][_PUSH] += voice * stance
             continue
-        aid = third[t, L.TP_AID]
-        money[patron, _AID] += aid
+        aid = third[t][L.TP_AID]
+        money[patron][_AID] += aid
         if aid > 0.0:
-            money[patron, _VOICES] += aid
-            money[patron, _STANCE] += aid * stance
-        money[patron, _PUSH] += voice * stance
+            money[patron][_VOICES] += aid
+            money[patron][_STANCE] += aid * stance
+        money[patron][_PUSH] += voice * stance
 
 
 @leaf
@@ -386,7 +393,7 @@ def _winner_at(sc: np.ndarray, position: float) -> int:
 
 @leaf
 def _cells_in(operations: np.ndarray, o: int, round_number: int) -> int:
-    return cells_in(int(operations[o, L.OP_START]), int(operations[o, L.OP_CELLS]), int(operations[o, L.OP_WEEKS]), round_number)
+    return cells_in(int(operations[o][L.OP_START]), int(operations[o][L.OP_CELLS]), int(operations[o][L.OP_WEEKS]), round_number)
 
 
 @leaf
@@ -395,19 +402,19 @@ def _fight(sc: np.ndarray, side: np.ndarray, operations: np.ndarray, st: np.ndar
     russia_won = rng.random() < _balance(st)
     st[S_POSITION] += 1.0 if russia_won else -1.0
     wins, losses = (1, 0) if russia_won else (0, 1)
-    memory = side[RUSSIA, L.BELIEF_MEMORY]  # one belief_memory for every observer
+    memory = side[RUSSIA][L.BELIEF_MEMORY]  # one belief_memory for every observer
     for who in range(3):
-        belief[who, 0], belief[who, 1] = beta_update(belief[who, 0], belief[who, 1], wins, losses, memory)
+        belief[who][0], belief[who][1] = beta_update(belief[who][0], belief[who][1], wins, losses, memory)
     round_number = int(st[S_ROUND])
-    for o in range(operations.shape[0]):
+    for o in range(len(operations)):
         n = _cells_in(operations, o, round_number)
         if not n or _winner_at(sc, st[S_POSITION]) >= 0:
             continue
         toward = st[S_TREND] - st[S_AID_LOGIT]
-        russian = operations[o, L.OP_CELLS] > 0
+        russian = operations[o][L.OP_CELLS] > 0
         if not russian:
             toward = -toward
-        won = cells_won(rng, n, toward, operations[o, L.OP_EDGE])
+        won = cells_won(rng, n, toward, operations[o][L.OP_EDGE])
         step = won if russian else -won
         st[S_POSITION] = min(max(st[S_POSITION] + step, sc[L.LOWER]), sc[L.UPPER])
     st[S_WINNER] = _winner_at(sc, st[S_POSITION])
@@ -420,7 +427,7 @@ def _keep_ceasefire(sc: np.ndarray, side: np.ndarray, st: np.ndarray, terms: np.
     zone = terms[DEMILITARISED_ZONE]
     detected = 0
     for s in range(2):
-        what = violation(rng, side[s, L.VIOLATION_RATE], detection, sc[L.ESCALATION_RISK], zone)
+        what = violation(rng, side[s][L.VIOLATION_RATE], detection, sc[L.ESCALATION_RISK], zone)
         if what == VIOLATION_DETECTED:
             detected += 1
         elif what == VIOLATION_ESCALATED:
@@ -459,10 +466,10 @@ def _ceasefire_breaks(
     deterrence = _deterrence(sc, guarantors, st, agreed, terms, now, False, talk[9])
     for s in range(2):
         guarded = deterrence if s == RUSSIA else 0.0
-        resume = _side_war_value(sc, side, belief, money, st, s, guarded, 0.0) if guarded else values[s, _WAR_VALUE]
+        resume = _side_war_value(sc, side, belief, money, st, s, guarded, 0.0) if guarded else values[s][_WAR_VALUE]
         flow = _flow(side, ideal, weight, money, s, now, forms, talk[6])
-        keep = agreement_value(flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, money[s, _CEASEFIRE_COST_NOW], values[s, _WAR_VALUE])
-        if defects(resume, keep, money[s, _PUSH_NOW]):
+        keep = agreement_value(flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, money[s][_CEASEFIRE_COST_NOW], values[s][_WAR_VALUE])
+        if defects(resume, keep, money[s][_PUSH_NOW]):
             return True
     return False
 
@@ -519,11 +526,11 @@ def _floor(
             resume = _side_war_value(sc, side, belief, money, st, s, guarded, shift)
     else:
         future = _side_war_value(sc, side, belief, money, st, s, 0.0, shift)
-        cost = money[s, _CEASEFIRE_COST_NOW]
+        cost = money[s][_CEASEFIRE_COST_NOW]
         resume = future if not guarded else _side_war_value(sc, side, belief, money, st, s, guarded, shift)
     floor = acceptance_floor(reservation, hazard, future, cost, inducement)
     keeping = self_enforcing_floor(resume, cost, inducement)
-    return pressed_floor(floor, keeping, money[s, _PUSH_NOW], ceasefire_on_table), future
+    return pressed_floor(floor, keeping, money[s][_PUSH_NOW], ceasefire_on_table), future
 
 
 @kernel
@@ -544,7 +551,7 @@ def _floors(
     """Both sides' :func:`_floor` at the round's reservation values, into ``floors`` and ``futures``."""
     for s in range(2):
         floors[s], futures[s] = _floor(
-            sc, side, belief, money, st, s, values[s, _WAR_VALUE], values[s, _RESERVATION],
+            sc, side, belief, money, st, s, values[s][_WAR_VALUE], values[s][_RESERVATION],
             open_after, shift, deterrence_now, ceasefire_on_table,
         )  # fmt: skip
 
@@ -591,17 +598,17 @@ def _negotiate(
     for s in range(2):
         if ceasefire:
             flow = _flow(side, ideal, weight, money, s, now, forms, talk[6])
-            values[s, _RESERVATION] = agreement_value(
-                flow, sc[L.IFG_INDUCEMENT], open_steps, hazard_now, money[s, _CEASEFIRE_COST_NOW], values[s, _WAR_VALUE]
+            values[s][_RESERVATION] = agreement_value(
+                flow, sc[L.IFG_INDUCEMENT], open_steps, hazard_now, money[s][_CEASEFIRE_COST_NOW], values[s][_WAR_VALUE]
             )
         else:
-            values[s, _RESERVATION] = values[s, _WAR_VALUE]
+            values[s][_RESERVATION] = values[s][_WAR_VALUE]
     _floors(sc, side, belief, money, st, values, open_after, shift, deterrence_now, ceasefire_on_table, floors, futures)
     for s in range(2):
-        side_scalars[s, 0] = side[s, L.RISK_AVERSION]
-        side_scalars[s, 1] = side[s, L.RED_LINE]
-        side_scalars[s, 2] = money[s, _RATE_NOW]
-        side_scalars[s, 3] = side[s, L.UNSIGNED_SHARE]
+        side_scalars[s][0] = side[s][L.RISK_AVERSION]
+        side_scalars[s][1] = side[s][L.RED_LINE]
+        side_scalars[s][2] = money[s][_RATE_NOW]
+        side_scalars[s][3] = side[s][L.UNSIGNED_SHARE]
     in_range = table_with_workspace(
         agenda[:n_agenda],
         now,
@@ -629,8 +636,8 @@ def _negotiate(
     accepted = True
     for s in range(2):
         flow = _flow(side, ideal, weight, money, s, proposal, new_forms, talk[6])
-        values[s, _PROPOSAL_VALUE] = agreement_value(
-            flow, sc[L.IFG_INDUCEMENT], open_after, hazard_after, money[s, _CEASEFIRE_COST_NOW], futures[s]
+        values[s][_PROPOSAL_VALUE] = agreement_value(
+            flow, sc[L.IFG_INDUCEMENT], open_after, hazard_after, money[s][_CEASEFIRE_COST_NOW], futures[s]
         )
         yes = accepts(flow, floors[s])
         accepted = accepted and yes
@@ -639,7 +646,7 @@ def _negotiate(
         deterrence = _deterrence(sc, guarantors, st, agreed, terms, proposal, True, talk[9])
         flow = _flow(side, ideal, weight, money, RUSSIA, proposal, new_forms, talk[6])
         resume = _side_war_value(sc, side, belief, money, st, RUSSIA, deterrence, shift)
-        armies = money[RUSSIA, _CEASEFIRE_COST_NOW] if open_after else 0.0
+        armies = money[RUSSIA][_CEASEFIRE_COST_NOW] if open_after else 0.0
         accepted = keeps(flow, sc[L.IFG_INDUCEMENT], armies, resume)
     if not accepted:
         return
@@ -670,14 +677,15 @@ def _negotiate(
 def _clear_table(st: np.ndarray, values: np.ndarray) -> None:
     st[S_RANGE] = 0.0
     for s in range(2):
-        values[s, _RESERVATION] = values[s, _WAR_VALUE]
-        values[s, _PROPOSAL_VALUE] = np.nan
+        values[s][_RESERVATION] = values[s][_WAR_VALUE]
+        values[s][_PROPOSAL_VALUE] = np.nan
 
 
 @leaf
 def _break_down(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, forms: np.ndarray) -> None:
     st[S_CEASEFIRE] = 0.0
-    agreed[:] = False
+    for step in range(len(agreed)):
+        agreed[step] = False
     st[S_STEPS_AGREED] = 0.0
     forms[0] = forms[1] = FORM_NONE
     st[S_OPEN_STEP] = _STEP_CEASEFIRE
@@ -702,12 +710,12 @@ def _record_round(sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.
     out[2] = _belief_mean(belief, RUSSIA)
     out[3] = _belief_mean(belief, UKRAINE)
     out[4] = _belief_mean(belief, _MEDIATOR)
-    out[5] = values[RUSSIA, _WAR_VALUE]
-    out[6] = values[UKRAINE, _WAR_VALUE]
-    out[7] = values[RUSSIA, _RESERVATION]
-    out[8] = values[UKRAINE, _RESERVATION]
-    out[9] = values[RUSSIA, _PROPOSAL_VALUE]
-    out[10] = values[UKRAINE, _PROPOSAL_VALUE]
+    out[5] = values[RUSSIA][_WAR_VALUE]
+    out[6] = values[UKRAINE][_WAR_VALUE]
+    out[7] = values[RUSSIA][_RESERVATION]
+    out[8] = values[UKRAINE][_RESERVATION]
+    out[9] = values[RUSSIA][_PROPOSAL_VALUE]
+    out[10] = values[UKRAINE][_PROPOSAL_VALUE]
     out[11] = st[S_RANGE]
     out[12] = st[S_OPEN_STEP]
     out[13] = st[S_STEPS_AGREED]
@@ -716,12 +724,12 @@ def _record_round(sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.
     out[16] = st[S_VIOLATIONS_ROUND]
     out[17] = st[S_VIOLATIONS]
     out[18] = st[S_BREAKDOWNS]
-    out[19] = money[UKRAINE, _AID]
-    out[20] = money[RUSSIA, _AID]
-    out[21] = math.tanh(money[RUSSIA, _PUSH])
-    out[22] = math.tanh(money[UKRAINE, _PUSH])
-    out[23] = money[RUSSIA, _COST]
-    out[24] = money[UKRAINE, _COST]
+    out[19] = money[UKRAINE][_AID]
+    out[20] = money[RUSSIA][_AID]
+    out[21] = math.tanh(money[RUSSIA][_PUSH])
+    out[22] = math.tanh(money[UKRAINE][_PUSH])
+    out[23] = money[RUSSIA][_COST]
+    out[24] = money[UKRAINE][_COST]
 
 
 @leaf
@@ -759,14 +767,14 @@ def _finish(
     out[L.OUT_VIOLATIONS] = st[S_VIOLATIONS]
     out[L.OUT_FINAL_FRONT] = st[S_POSITION] / sc[L.CELLS]
     out[L.OUT_FINAL_BALANCE] = _balance(st)
-    out[L.OUT_COST_RUSSIA] = money[RUSSIA, _COST]
-    out[L.OUT_COST_UKRAINE] = money[UKRAINE, _COST]
+    out[L.OUT_COST_RUSSIA] = money[RUSSIA][_COST]
+    out[L.OUT_COST_UKRAINE] = money[UKRAINE][_COST]
     out[L.OUT_FIRST_BREAKDOWN] = st[S_FIRST_BREAKDOWN]
     out[L.OUT_FORM_CRIMEA] = FORM_NONE
     out[L.OUT_FORM_DONBAS] = FORM_NONE
     if kind == L.KIND_VICTORY:
         for j in range(_N):
-            out[L.OUT_TERMS + j] = ideal[winner, j]
+            out[L.OUT_TERMS + j] = ideal[winner][j]
         return out
     for j in range(_N):
         if agreed[_STEP_OF_ISSUE[j]]:
@@ -821,18 +829,18 @@ def simulate(
     st[S_FIRST_BREAKDOWN] = -1.0
     st[S_WINNER] = -1.0
     for s in range(2):
-        belief[s, 0], belief[s, 1] = side[s, L.PRIOR_A], side[s, L.PRIOR_B]
+        belief[s][0], belief[s][1] = side[s][L.PRIOR_A], side[s][L.PRIOR_B]
     # round 0: the first aid, the pipeline primed with the record's aid, the IFG's estimate at the true balance
     _support_round(third, money)
     for slot in range(int(sc[L.AID_LAG])):
-        pipeline[slot, 0], pipeline[slot, 1] = sc[L.UNDER_WAY_UKRAINE], sc[L.UNDER_WAY_RUSSIA]
-    _ship(sc, st, pipeline, money[UKRAINE, _AID], money[RUSSIA, _AID])
+        pipeline[slot][0], pipeline[slot][1] = sc[L.UNDER_WAY_UKRAINE], sc[L.UNDER_WAY_RUSSIA]
+    _ship(sc, st, pipeline, money[UKRAINE][_AID], money[RUSSIA][_AID])
     st[S_LAST_AID_LOGIT] = (st[S_TREND] - st[S_AID_LOGIT]) - st[S_TREND]
     truth = _balance(st)
-    belief[_MEDIATOR, 0], belief[_MEDIATOR, 1] = truth * sc[L.IFG_INTELLIGENCE], (1.0 - truth) * sc[L.IFG_INTELLIGENCE]
+    belief[_MEDIATOR][0], belief[_MEDIATOR][1] = truth * sc[L.IFG_INTELLIGENCE], (1.0 - truth) * sc[L.IFG_INTELLIGENCE]
     _price_round(side, belief, money)
     for s in range(2):
-        values[s, _WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
+        values[s][_WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
     _clear_table(st, values)
     _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk)
     ending = L.KIND_SETTLEMENT if st[S_SETTLED] else -1
@@ -861,15 +869,15 @@ def simulate(
         else:
             _fight(sc, side, operations, st, belief, battle_rng)
         for s in range(2):
-            money[s, _COST] += _cost_of_round(side, money, s, ceasefire)
+            money[s][_COST] += _cost_of_round(side, money, s, ceasefire)
         if not ceasefire and st[S_WINNER] < 0:
             for s in range(2):
-                if money[s, _COST] > side[s, L.CAPACITY]:
+                if money[s][_COST] > side[s][L.CAPACITY]:
                     st[S_WINNER] = 1 - s
                     break
         # third parties, the IFG's message, the values of war
         _support_round(third, money)
-        _ship(sc, st, pipeline, money[UKRAINE, _AID], money[RUSSIA, _AID])
+        _ship(sc, st, pipeline, money[UKRAINE][_AID], money[RUSSIA][_AID])
         _everyone_sees(belief, _aid_shift(st))
         if mediated and sc[L.IFG_INFORMATION]:
             estimate = _belief_mean(belief, _MEDIATOR)
@@ -879,11 +887,11 @@ def simulate(
                 hear = sc[L.IFG_INFORMATION_WEIGHT] * credibility_toward(lean_toward, estimate, mean, s == RUSSIA)
                 if hear > 0.0:
                     shifted = heard_mean(mean, estimate, hear)
-                    strength = belief[s, 0] + belief[s, 1]
-                    belief[s, 0], belief[s, 1] = shifted * strength, (1.0 - shifted) * strength
+                    strength = belief[s][0] + belief[s][1]
+                    belief[s][0], belief[s][1] = shifted * strength, (1.0 - shifted) * strength
         _price_round(side, belief, money)
         for s in range(2):
-            values[s, _WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
+            values[s][_WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
         # the ceasefire holds or breaks; talks
         if st[S_CEASEFIRE] and (
             st[S_ESCALATED]
