@@ -235,6 +235,9 @@ class Belligerent(mesa.Agent):
         self._voices = 0.0
         self._voiced_stance = 0.0
         self._political_push = 0.0
+        # this round's costs and audience rate, kept while the aid, the costs borne and the settings stay as they were
+        self._cost_aid, self._priced_settings, self._costs = math.nan, settings, (0.0, 0.0)
+        self._rate_cost, self._rated_settings, self._rate = math.nan, settings, 0.0
         self._flows = astuple(WarFlows.of(settings, status_quo, opponent_ideal))  # in field order, as the kernels read them
 
     # ---- beliefs -------------------------------------------------------
@@ -357,7 +360,13 @@ class Belligerent(mesa.Agent):
     def cost_of_round(self, ceasefire: bool) -> float:
         """This round's cost: war cost relieved by aid, a share of it in a ceasefire."""
         s = self.settings
-        return _COST_OF_ROUND(s.war_cost, s.aid_relief, self.aid, s.ceasefire_cost_share, ceasefire)
+        if self.aid != self._cost_aid or s is not self._priced_settings:  # valued many times a round, at one aid
+            self._cost_aid, self._priced_settings = self.aid, s
+            self._costs = (
+                _COST_OF_ROUND(s.war_cost, s.aid_relief, self.aid, s.ceasefire_cost_share, False),
+                _COST_OF_ROUND(s.war_cost, s.aid_relief, self.aid, s.ceasefire_cost_share, True),
+            )
+        return self._costs[ceasefire]
 
     def pay(self, ceasefire: bool) -> None:
         """Bear this round's cost."""
@@ -372,7 +381,10 @@ class Belligerent(mesa.Agent):
     def audience_rate(self) -> float:
         """Audience cost per unit of salience beyond the red line, eroded by war weariness."""
         s = self.settings
-        return _AUDIENCE_RATE(s.audience_cost, s.war_weariness, self.cumulative_cost)
+        if self.cumulative_cost != self._rate_cost or s is not self._rated_settings:  # valued many times a round, at one cost borne
+            self._rate_cost, self._rated_settings = self.cumulative_cost, s
+            self._rate = _AUDIENCE_RATE(s.audience_cost, s.war_weariness, self.cumulative_cost)
+        return self._rate
 
     def audience_share(self, form: TerritorialForm | None) -> float:
         """The share of the audience cost a leader bears for a territorial issue settled in ``form``.
