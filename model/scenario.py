@@ -30,6 +30,7 @@ from typing import Any
 
 from model.bundled import bundled_names, is_bundled, resolve_toml
 from model.errors import InputError
+from model.issues import ISSUES
 from model.maths import front_cells
 from model.parameters import PARAMETERS, Parameter, ParameterError, Value, defaults
 from model.tomlfile import MAX_EXTENDS, read_toml
@@ -140,6 +141,9 @@ def checked_together(name: str) -> bool:
     return name in together or name.startswith(("salience_russia_", "salience_ukraine_"))
 
 
+_SALIENCES = {side: tuple(f"salience_{side}_{issue}" for issue in ISSUES) for side in ("russia", "ukraine")}
+
+
 def _check_consistency(values: dict[str, Value], origin: str) -> dict[str, Value]:
     """Rules that involve more than one parameter (its parameters: :func:`checked_together`)."""
     cells = front_cells(float(values["volatility"]))
@@ -156,8 +160,8 @@ def _check_consistency(values: dict[str, Value], origin: str) -> dict[str, Value
             f"front's {cells} cells (Ukraine's below it, Russia's above it), got {values['aim_ukraine']!r} and "
             f"{values['aim_russia']!r} with initial_front {values['initial_front']!r}"
         )
-    for side in ("russia", "ukraine"):
-        total = sum(float(v) for k, v in values.items() if k.startswith(f"salience_{side}_"))
+    for side, names in _SALIENCES.items():
+        total = sum(float(values[name]) for name in names)
         if total <= 0:
             raise ScenarioError(f"{origin}: salience_{side}_*: expected at least one positive salience, got all zero")
     return values
