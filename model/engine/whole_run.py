@@ -162,18 +162,8 @@ def _cost_of_round(side: np.ndarray, money: np.ndarray, s: int, ceasefire: bool)
 
 
 @leaf
-def _audience_rate(side: np.ndarray, money: np.ndarray, s: int) -> float:
-    return audience_rate(side[s][L.AUDIENCE_COST], side[s][L.WAR_WEARINESS], money[s][_COST])
-
-
-@leaf
 def _pressure(money: np.ndarray, s: int) -> float:
     return money[s][_STANCE] / money[s][_VOICES] if money[s][_VOICES] else 0.0
-
-
-@leaf
-def _political_push(side: np.ndarray, money: np.ndarray, s: int) -> float:
-    return political_push(math.tanh(money[s][_PUSH]), side[s][L.PRESSURE_FLOOR], _cost_of_round(side, money, s, False))
 
 
 @leaf
@@ -192,8 +182,8 @@ def _price_round(side: np.ndarray, belief: np.ndarray, money: np.ndarray) -> Non
     for s in range(2):
         money[s][_WAR_COST_NOW] = _cost_of_round(side, money, s, False)
         money[s][_CEASEFIRE_COST_NOW] = _cost_of_round(side, money, s, True)
-        money[s][_RATE_NOW] = _audience_rate(side, money, s)
-        money[s][_PUSH_NOW] = _political_push(side, money, s)
+        money[s][_RATE_NOW] = audience_rate(side[s][L.AUDIENCE_COST], side[s][L.WAR_WEARINESS], money[s][_COST])
+        money[s][_PUSH_NOW] = political_push(math.tanh(money[s][_PUSH]), side[s][L.PRESSURE_FLOOR], money[s][_WAR_COST_NOW])
         money[s][_LOGIT_NOW] = logit(_belief_mean(belief, s))
 
 
@@ -376,9 +366,9 @@ def _support_round(third: np.ndarray, money: np.ndarray) -> None:
 
 @leaf
 def _aid_shift(st: np.ndarray) -> float:
-    aid_logit = (st[S_TREND] - st[S_AID_LOGIT]) - st[S_TREND]  # as the Mesa model computes it, rounding included
-    shift = aid_logit - st[S_LAST_AID_LOGIT]
-    st[S_LAST_AID_LOGIT] = aid_logit
+    aid_part = (st[S_TREND] - st[S_AID_LOGIT]) - st[S_TREND]  # as the Mesa model computes it, rounding included
+    shift = aid_part - st[S_LAST_AID_LOGIT]
+    st[S_LAST_AID_LOGIT] = aid_part
     return shift
 
 
