@@ -22,6 +22,7 @@ import numpy as np
 from model import maths
 from model.battlefield import Battlefield
 from model.engine import bargain, mechanics
+from model.engine import whole_run as W
 from model.engine.codes import FORM_CODES, FORM_NONE
 from model.engine.jit import for_single_runs
 from model.issues import ISSUES, TERRITORY_INDICES, TerritorialForm, de_facto_terms
@@ -202,6 +203,21 @@ class WarFlows:
         )
 
 
+class _Row:
+    """One number of an agent's row of the run's state, as an attribute (the row held in the agent's ``row`` attribute)."""
+
+    def __init__(self, row: str, index: int, doc: str) -> None:
+        self.row, self.index, self.__doc__ = row, index, doc
+
+    def __get__(self, agent: Any, owner: type) -> Any:
+        if agent is None:
+            return self
+        return getattr(agent, self.row)[self.index]
+
+    def __set__(self, agent: Any, value: float) -> None:
+        getattr(agent, self.row)[self.index] = value
+
+
 class Belligerent(mesa.Agent):
     """Russia or Ukraine: fights, learns the balance of power, and answers proposals.
 
@@ -215,30 +231,43 @@ class Belligerent(mesa.Agent):
     """
 
     def __init__(
-        self, model: mesa.Model, settings: BelligerentSettings, status_quo: Sequence[float], opponent_ideal: Sequence[float]
+        self,
+        model: mesa.Model,
+        settings: BelligerentSettings,
+        status_quo: Sequence[float],
+        opponent_ideal: Sequence[float],
+        *,
+        rows: tuple[list[float], list[float], list[float]] | None = None,
     ) -> None:
-        """Create a belligerent with its prior belief.
+        """Create a belligerent with its prior belief, or over its rows of a run's state.
 
         Args:
             model: The model it belongs to.
             settings: Its fixed characteristics.
             status_quo: Every issue's value before any agreement.
             opponent_ideal: The other side's ideal point (what its victory would impose).
+            rows: Its rows of the run's state (belief, money, values: ``whole_run.new_state``),
+                which the model's rounds write; ``None`` for a belligerent of its own, at its prior.
         """
         super().__init__(model)
         self.settings = settings
         self.side = settings.side
-        self.belief_a, self.belief_b = maths.beta_from_mean(settings.prior_mean, settings.prior_strength)
-        self.cumulative_cost = 0.0
-        self.aid = 0.0
-        self.war_value = 0.0
-        self._voices = 0.0
-        self._voiced_stance = 0.0
-        self._political_push = 0.0
+        if rows is None:
+            rows = ([*maths.beta_from_mean(settings.prior_mean, settings.prior_strength)], [0.0] * W.N_MONEY, [0.0] * 3)
+        self._belief, self._money, self._values = rows
         # this round's costs and audience rate, kept while the aid, the costs borne and the settings stay as they were
         self._cost_aid, self._priced_settings, self._costs = math.nan, settings, (0.0, 0.0)
         self._rate_cost, self._rated_settings, self._rate = math.nan, settings, 0.0
         self._flows = astuple(WarFlows.of(settings, status_quo, opponent_ideal))  # in field order, as the kernels read them
+
+    belief_a = _Row("_belief", 0, "Beta pseudo-count of Russian engagement wins.")
+    belief_b = _Row("_belief", 1, "Beta pseudo-count of Russian engagement losses.")
+    cumulative_cost = _Row("_money", W.M_COST, "Costs borne so far (never falls).")
+    aid = _Row("_money", W.M_AID, "Aid received this round ($bn).")
+    _voices = _Row("_money", W.M_VOICES, "The aid of this round's patrons that voice a stance.")
+    _voiced_stance = _Row("_money", W.M_STANCE, "Their stances, weighted by their aid.")
+    _political_push = _Row("_money", W.M_PUSH, "This round's ``voice * stance``, summed over the third parties.")
+    war_value = _Row("_values", W.V_WAR, "This round's value of fighting on.")
 
     # ---- beliefs -------------------------------------------------------
     @property
@@ -763,18 +792,38 @@ class Mediator(mesa.Agent):
     believed in proportion to the mediator's credibility toward its hearer).
     """
 
-    def __init__(self, model: mesa.Model, settings: MediatorSettings, members: list[ThirdParty], true_balance: float) -> None:
-        """Create the IFG from its members."""
+    def __init__(
+        self,
+        model: mesa.Model,
+        settings: MediatorSettings,
+        members: list[ThirdParty],
+        true_balance: float = 0.5,
+        *,
+        belief: list[float] | None = None,
+    ) -> None:
+        """Create the IFG from its members, its estimate at ``true_balance`` (or over its row of a run's state).
+
+        Args:
+            model: The model it belongs to.
+            settings: Its switches and strengths.
+            members: The third parties that sit in it.
+            true_balance: The balance its first estimate is centred on (its intelligence gives the estimate's strength).
+            belief: Its row of the run's state (``whole_run.MEDIATOR``), which the model's rounds write; ``None``
+                for an IFG of its own.
+        """
         super().__init__(model)
         self.settings = settings
         self.members = members
         standing = IfgStanding.of(settings, [m.settings for m in members])
         self.lean, self.guarantee_credibility, self.inducement = standing.lean, standing.guarantee_credibility, standing.inducement
-        self.belief_a, self.belief_b = maths.beta_from_mean(true_balance, settings.intelligence)
+        self._belief = [*maths.beta_from_mean(true_balance, settings.intelligence)] if belief is None else belief
         # the members that would guarantee at all, the most committed first
         self._guarantor_rows = guarantor_rows([m.settings for m in members])
         self._credibility_terms: tuple[float, ...] | None = None
         self._credibility = 0.0
+
+    belief_a = _Row("_belief", 0, "Beta pseudo-count of Russian engagement wins, in the IFG's estimate.")
+    belief_b = _Row("_belief", 1, "Beta pseudo-count of Russian engagement losses, in the IFG's estimate.")
 
     def credibility_for(self, terms: Sequence[float]) -> float:
         """The guarantee's credibility for ``terms``: the readiest member's (:meth:`ThirdParty.readiness`).

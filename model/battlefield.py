@@ -10,6 +10,7 @@ import numpy as np
 
 from model import maths
 from model.engine import mechanics
+from model.engine import whole_run as W
 from model.engine.jit import for_single_runs
 from model.outcome import Side
 from model.parameters import OPERATION_SLOTS, Value
@@ -88,8 +89,15 @@ class Battlefield:
         aim_russia: float = 1.0,
         aim_ukraine: float = 0.0,
         operations: tuple[Operation, ...] = (),
+        state: list[float] | None = None,
     ) -> None:
-        """Set up the front and the trend from the scenario's battlefield parameters."""
+        """Set up the front and the trend from the scenario's battlefield parameters.
+
+        ``state`` is a run's state (``whole_run.new_state``), whose front, trend
+        and aid's log-odds the battlefield then reads and writes (the model's
+        rounds move them); ``None`` keeps them in a state of its own.
+        """
+        self._state = [0.0] * W.N_STATE if state is None else state
         self.cells = maths.front_cells(volatility)
         self.position = round(initial_front * self.cells)
         self.trend_logit = maths.logit(initial_advantage)
@@ -108,8 +116,8 @@ class Battlefield:
         self._pipeline: deque[tuple[float, float]] = deque()
 
     @classmethod
-    def from_values(cls, v: Mapping[str, Value]) -> Battlefield:
-        """The battlefield of a validated scenario's flat values."""
+    def from_values(cls, v: Mapping[str, Value], state: list[float] | None = None) -> Battlefield:
+        """The battlefield of a validated scenario's flat values (over a run's ``state``, if given)."""
         return cls(
             initial_advantage=float(v["initial_advantage"]),
             volatility=float(v["volatility"]),
@@ -124,7 +132,35 @@ class Battlefield:
             aim_russia=float(v["aim_russia"]),
             aim_ukraine=float(v["aim_ukraine"]),
             operations=tuple(_operations(v)),
+            state=state,
         )
+
+    @property
+    def position(self) -> int:
+        """Cells Russia holds."""
+        return int(self._state[W.S_POSITION])
+
+    @position.setter
+    def position(self, cells: int) -> None:
+        self._state[W.S_POSITION] = float(cells)
+
+    @property
+    def trend_logit(self) -> float:
+        """Log-odds of the balance before third parties' aid."""
+        return self._state[W.S_TREND]
+
+    @trend_logit.setter
+    def trend_logit(self, logit: float) -> None:
+        self._state[W.S_TREND] = logit
+
+    @property
+    def aid_logit(self) -> float:
+        """Log-odds that the aid at the front takes from Russia's chances (negative when Russia's is larger)."""
+        return self._state[W.S_AID_LOGIT]
+
+    @aid_logit.setter
+    def aid_logit(self, logit: float) -> None:
+        self._state[W.S_AID_LOGIT] = logit
 
     @property
     def share(self) -> float:

@@ -7,17 +7,49 @@ number. Every expected proposal below is solved by hand from those numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
 
 from model import WarTerminationModel
-from model.agents import Belligerent
+from model.engine import jit, whole_run
 from model.issues import ISSUES
 from model.outcome import Side
 
 ONLY_DONBAS = {f"salience_{side}_{issue}": (1.0 if issue == "donbas" else 0.0) for side in ("russia", "ukraine") for issue in ISSUES}
+
+
+_SCRIPTS: dict[int, tuple[float, float]] = {}
+"""Each scripted model's values of war (Russia's, Ukraine's), by the id of its state's first list."""
+_PENDING: list[tuple[float, float]] = []
+"""The values of war of a model being built (its round 0 is played before its state is known here)."""
+
+
+@pytest.fixture(autouse=True)
+def _scripted_values_of_war() -> Iterator[None]:
+    """Let a scripted model's values of war be fixed: the engine's every valuation of war goes through ``_side_war_value``.
+
+    The Mesa model plays the engine's rounds interpreted, so the stand-in
+    goes into the namespace its interpreted kernels run in; models not
+    scripted are valued as ever.
+    """
+    namespace = jit.interpreted(whole_run.play_round).__globals__
+    original = namespace["_side_war_value"]
+
+    def fixed(sc: Any, side: Any, belief: Any, money: Any, st: Any, s: int, deterrence: float, shift: float) -> float:
+        values = _SCRIPTS.get(id(st)) or (_PENDING[-1] if _PENDING else None)
+        if values is None:
+            return float(original(sc, side, belief, money, st, s, deterrence, shift))
+        return values[s]
+
+    namespace["_side_war_value"] = fixed
+    try:
+        yield
+    finally:
+        namespace["_side_war_value"] = original
+        _SCRIPTS.clear()
+        _PENDING.clear()
 
 
 def scripted(
@@ -33,11 +65,8 @@ def scripted(
     **overrides: Any,
 ) -> WarTerminationModel:
     """A model whose belligerents value war at fixed numbers, mediated by the UN alone (from the talks before round 1 on)."""
-
-    def fixed(self: Belligerent, *args: Any, **kwargs: Any) -> float:
-        return war_russia if self.side is Side.RUSSIA else war_ukraine
-
-    with mock.patch.object(Belligerent, "value_of_war", fixed):
+    _PENDING.append((war_russia, war_ukraine))
+    try:
         model = WarTerminationModel(
             scenario="theory_null_mediator",
             rng=seed,
@@ -50,14 +79,15 @@ def scripted(
             leverage_size=leverage_size,
             **{**ONLY_DONBAS, **overrides},
         )
+    finally:
+        _PENDING.pop()
     script(model, war_russia, war_ukraine)
     return model
 
 
 def script(model: WarTerminationModel, war_russia: float, war_ukraine: float) -> None:
-    """Fix each side's value of war (whatever its belief, the front or any deterrence)."""
-    model.russia.value_of_war = lambda *args, **kwargs: war_russia  # type: ignore[method-assign]
-    model.ukraine.value_of_war = lambda *args, **kwargs: war_ukraine  # type: ignore[method-assign]
+    """Fix each side's value of war from now on (whatever its belief, the front or any deterrence)."""
+    _SCRIPTS[id(model._state[0])] = (war_russia, war_ukraine)
 
 
 def test_scripted_values_reach_the_record() -> None:

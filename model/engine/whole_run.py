@@ -57,10 +57,10 @@ from model.engine.mechanics import (
 from model.engine.valuation import logit, shifted_mean, sigmoid
 from model.issues import DEMILITARISED_ZONE, ISSUE_INDEX, ISSUES, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step
 
-__all__ = ["new_scratch", "new_state", "simulate"]
+__all__ = ["begin", "finish", "new_scratch", "new_state", "play_round", "simulate"]
 
 _N = L.N_ISSUES
-_MEDIATOR = 2  # the third belief: the IFG's estimate
+MEDIATOR = 2  # the third belief: the IFG's estimate
 
 # the issues of each step (1..4), the ceasefire line included; and those bargained (it excluded)
 _STEP_OF_ISSUE = tuple(next(int(step) for step in Step if issue in STEP_ISSUES[step]) for issue in ISSUES)
@@ -93,15 +93,36 @@ S_FIRST_BREAKDOWN = 17
 S_PIPE_HEAD = 18
 S_RANGE = 19
 S_STEPS_AGREED = 20
-N_STATE = 21
+S_TABLE_FIRST = 21  # the steps on the table this round, first..last (0, -1: none)
+S_TABLE_LAST = 22
+S_ANSWER = 23  # each side's answer this round (S_ANSWER + side): 1 yes, 0 no, -1 nothing tabled
+N_STATE = 25
+
+# --- a side's money and pressure: `money[side]` ----------------------------------------------------
+M_COST = 0
+M_AID = 1
+M_VOICES = 2
+M_STANCE = 3
+M_PUSH = 4
+# the round's prices (_price_round): what a side's valuations read many times a round, computed once
+M_WAR_COST_NOW = 5
+M_CEASEFIRE_COST_NOW = 6
+M_RATE_NOW = 7
+M_PUSH_NOW = 8
+M_LOGIT_NOW = 9
+N_MONEY = 10
+# --- a side's values this round: `values[side]` -----------------------------------------------------
+V_WAR = 0
+V_RESERVATION = 1
+V_PROPOSAL = 2
 
 
 @kernel
 def new_state(n_pipeline: int) -> tuple[np.ndarray, ...]:
-    """Fresh arrays for a run's state (see :func:`simulate` for what each holds)."""
+    """Fresh arrays for a run's state, ``(st, belief, money, values, agreed, terms, forms, pipeline)``: the slots above name their numbers."""
     st = np.zeros(N_STATE)
     belief = np.zeros((3, 2))  # Russia's, Ukraine's and the IFG's Beta(a, b)
-    money = np.zeros((2, _MONEY))  # per side: cumulative cost, aid, voices, voiced stance, political push; the round's prices
+    money = np.zeros((2, N_MONEY))  # per side: cumulative cost, aid, voices, voiced stance, political push; the round's prices
     values = np.zeros((2, 3))  # per side: war value, reservation, proposal value
     agreed = np.zeros(5, dtype=np.bool_)  # steps 1..4 agreed
     terms = np.zeros(_N)  # the agreed terms (where their step is agreed)
@@ -136,34 +157,18 @@ def _as_lists(arrays: tuple) -> tuple:
 stand_in(new_state, lambda n_pipeline: _as_lists(new_state(n_pipeline)))
 stand_in(new_scratch, lambda: _as_lists(new_scratch()))
 
-_COST = 0
-_AID = 1
-_VOICES = 2
-_STANCE = 3
-_PUSH = 4
-# the round's prices (_price_round): what a side's valuations read many times a round, computed once
-_WAR_COST_NOW = 5
-_CEASEFIRE_COST_NOW = 6
-_RATE_NOW = 7
-_PUSH_NOW = 8
-_LOGIT_NOW = 9
-_MONEY = 10
-_WAR_VALUE = 0
-_RESERVATION = 1
-_PROPOSAL_VALUE = 2
-
 
 # ---------------------------------------------------------------------------------------------------
 # small pieces of a side
 # ---------------------------------------------------------------------------------------------------
 @leaf
 def _cost_of_round(side: np.ndarray, money: np.ndarray, s: int, ceasefire: bool) -> float:
-    return cost_of_round(side[s][L.WAR_COST], side[s][L.AID_RELIEF], money[s][_AID], side[s][L.CEASEFIRE_COST_SHARE], ceasefire)
+    return cost_of_round(side[s][L.WAR_COST], side[s][L.AID_RELIEF], money[s][M_AID], side[s][L.CEASEFIRE_COST_SHARE], ceasefire)
 
 
 @leaf
 def _pressure(money: np.ndarray, s: int) -> float:
-    return money[s][_STANCE] / money[s][_VOICES] if money[s][_VOICES] else 0.0
+    return money[s][M_STANCE] / money[s][M_VOICES] if money[s][M_VOICES] else 0.0
 
 
 @leaf
@@ -180,11 +185,11 @@ def _price_round(side: np.ndarray, belief: np.ndarray, money: np.ndarray) -> Non
     each valuation computing them afresh, so the same floats).
     """
     for s in range(2):
-        money[s][_WAR_COST_NOW] = _cost_of_round(side, money, s, False)
-        money[s][_CEASEFIRE_COST_NOW] = _cost_of_round(side, money, s, True)
-        money[s][_RATE_NOW] = audience_rate(side[s][L.AUDIENCE_COST], side[s][L.WAR_WEARINESS], money[s][_COST])
-        money[s][_PUSH_NOW] = political_push(math.tanh(money[s][_PUSH]), side[s][L.PRESSURE_FLOOR], money[s][_WAR_COST_NOW])
-        money[s][_LOGIT_NOW] = logit(_belief_mean(belief, s))
+        money[s][M_WAR_COST_NOW] = _cost_of_round(side, money, s, False)
+        money[s][M_CEASEFIRE_COST_NOW] = _cost_of_round(side, money, s, True)
+        money[s][M_RATE_NOW] = audience_rate(side[s][L.AUDIENCE_COST], side[s][L.WAR_WEARINESS], money[s][M_COST])
+        money[s][M_PUSH_NOW] = political_push(math.tanh(money[s][M_PUSH]), side[s][L.PRESSURE_FLOOR], money[s][M_WAR_COST_NOW])
+        money[s][M_LOGIT_NOW] = logit(_belief_mean(belief, s))
 
 
 @leaf
@@ -194,14 +199,14 @@ def _side_war_value(
     """A side's value of fighting on (:func:`model.engine.mechanics.side_war_value`), at this round's prices."""
     return side_war_value(
         _belief_mean(belief, s),
-        money[s][_LOGIT_NOW],
+        money[s][M_LOGIT_NOW],
         shift,
         deterrence,
-        money[s][_RATE_NOW],
+        money[s][M_RATE_NOW],
         side[s][L.UNSIGNED_SHARE],
         side[s],
         L.FLOW_BASE,
-        money[s][_WAR_COST_NOW],
+        money[s][M_WAR_COST_NOW],
         side[s][L.DISCOUNT],
         int(st[S_POSITION]),
         int(sc[L.CELLS]),
@@ -233,7 +238,7 @@ def _flow(
         weight[s],
         side[s][L.RISK_AVERSION],
         side[s][L.RED_LINE],
-        money[s][_RATE_NOW],
+        money[s][M_RATE_NOW],
         side[s][L.UNSIGNED_SHARE],
         s == UKRAINE,
         scratch,
@@ -344,24 +349,24 @@ def _ship(sc: np.ndarray, st: np.ndarray, pipeline: np.ndarray, to_ukraine: floa
 def _support_round(third: np.ndarray, money: np.ndarray) -> None:
     """The third parties deliver aid and voice their stances (:meth:`model.agents.ThirdParty.act`)."""
     for s in range(2):
-        money[s][_AID] = 0.0
-        money[s][_VOICES] = 0.0
-        money[s][_STANCE] = 0.0
-        money[s][_PUSH] = 0.0
+        money[s][M_AID] = 0.0
+        money[s][M_VOICES] = 0.0
+        money[s][M_STANCE] = 0.0
+        money[s][M_PUSH] = 0.0
     for t in range(len(third)):
         patron = int(third[t][L.TP_PATRON])
         stance, voice = third[t][L.TP_STANCE], third[t][L.TP_VOICE]
         if patron < 0:
             if voice:
                 for s in range(2):
-                    money[s][_PUSH] += voice * stance
+                    money[s][M_PUSH] += voice * stance
             continue
         aid = third[t][L.TP_AID]
-        money[patron][_AID] += aid
+        money[patron][M_AID] += aid
         if aid > 0.0:
-            money[patron][_VOICES] += aid
-            money[patron][_STANCE] += aid * stance
-        money[patron][_PUSH] += voice * stance
+            money[patron][M_VOICES] += aid
+            money[patron][M_STANCE] += aid * stance
+        money[patron][M_PUSH] += voice * stance
 
 
 @leaf
@@ -456,10 +461,10 @@ def _ceasefire_breaks(
     deterrence = _deterrence(sc, guarantors, st, agreed, terms, now, False, talk[9])
     for s in range(2):
         guarded = deterrence if s == RUSSIA else 0.0
-        resume = _side_war_value(sc, side, belief, money, st, s, guarded, 0.0) if guarded else values[s][_WAR_VALUE]
+        resume = _side_war_value(sc, side, belief, money, st, s, guarded, 0.0) if guarded else values[s][V_WAR]
         flow = _flow(side, ideal, weight, money, s, now, forms, talk[6])
-        keep = agreement_value(flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, money[s][_CEASEFIRE_COST_NOW], values[s][_WAR_VALUE])
-        if defects(resume, keep, money[s][_PUSH_NOW]):
+        keep = agreement_value(flow, sc[L.IFG_INDUCEMENT], open_steps, hazard, money[s][M_CEASEFIRE_COST_NOW], values[s][V_WAR])
+        if defects(resume, keep, money[s][M_PUSH_NOW]):
             return True
     return False
 
@@ -516,11 +521,11 @@ def _floor(
             resume = _side_war_value(sc, side, belief, money, st, s, guarded, shift)
     else:
         future = _side_war_value(sc, side, belief, money, st, s, 0.0, shift)
-        cost = money[s][_CEASEFIRE_COST_NOW]
+        cost = money[s][M_CEASEFIRE_COST_NOW]
         resume = future if not guarded else _side_war_value(sc, side, belief, money, st, s, guarded, shift)
     floor = acceptance_floor(reservation, hazard, future, cost, inducement)
     keeping = self_enforcing_floor(resume, cost, inducement)
-    return pressed_floor(floor, keeping, money[s][_PUSH_NOW], ceasefire_on_table), future
+    return pressed_floor(floor, keeping, money[s][M_PUSH_NOW], ceasefire_on_table), future
 
 
 @kernel
@@ -541,7 +546,7 @@ def _floors(
     """Both sides' :func:`_floor` at the round's reservation values, into ``floors`` and ``futures``."""
     for s in range(2):
         floors[s], futures[s] = _floor(
-            sc, side, belief, money, st, s, values[s][_WAR_VALUE], values[s][_RESERVATION],
+            sc, side, belief, money, st, s, values[s][V_WAR], values[s][V_RESERVATION],
             open_after, shift, deterrence_now, ceasefire_on_table,
         )  # fmt: skip
 
@@ -566,6 +571,7 @@ def _negotiate(
 ) -> None:
     """The protocol sets the agenda, a proposal is tabled, both sides answer (:meth:`model.WarTerminationModel._negotiate`)."""
     first, last = _agenda(sc, st)
+    st[S_TABLE_FIRST], st[S_TABLE_LAST] = first, last
     if last < first:
         return
     n_steps = last - first + 1
@@ -588,16 +594,16 @@ def _negotiate(
     for s in range(2):
         if ceasefire:
             flow = _flow(side, ideal, weight, money, s, now, forms, talk[6])
-            values[s][_RESERVATION] = agreement_value(
-                flow, sc[L.IFG_INDUCEMENT], open_steps, hazard_now, money[s][_CEASEFIRE_COST_NOW], values[s][_WAR_VALUE]
+            values[s][V_RESERVATION] = agreement_value(
+                flow, sc[L.IFG_INDUCEMENT], open_steps, hazard_now, money[s][M_CEASEFIRE_COST_NOW], values[s][V_WAR]
             )
         else:
-            values[s][_RESERVATION] = values[s][_WAR_VALUE]
+            values[s][V_RESERVATION] = values[s][V_WAR]
     _floors(sc, side, belief, money, st, values, open_after, shift, deterrence_now, ceasefire_on_table, floors, futures)
     for s in range(2):
         side_scalars[s][0] = side[s][L.RISK_AVERSION]
         side_scalars[s][1] = side[s][L.RED_LINE]
-        side_scalars[s][2] = money[s][_RATE_NOW]
+        side_scalars[s][2] = money[s][M_RATE_NOW]
         side_scalars[s][3] = side[s][L.UNSIGNED_SHARE]
     in_range = table_with_workspace(
         agenda[:n_agenda],
@@ -626,17 +632,18 @@ def _negotiate(
     accepted = True
     for s in range(2):
         flow = _flow(side, ideal, weight, money, s, proposal, new_forms, talk[6])
-        values[s][_PROPOSAL_VALUE] = agreement_value(
-            flow, sc[L.IFG_INDUCEMENT], open_after, hazard_after, money[s][_CEASEFIRE_COST_NOW], futures[s]
+        values[s][V_PROPOSAL] = agreement_value(
+            flow, sc[L.IFG_INDUCEMENT], open_after, hazard_after, money[s][M_CEASEFIRE_COST_NOW], futures[s]
         )
         yes = accepts(flow, floors[s])
+        st[S_ANSWER + s] = 1.0 if yes else 0.0
         accepted = accepted and yes
     if accepted and (first <= _STEP_STATUS <= last or agreed[_STEP_STATUS]):
         # Russia must keep a ceasefire (or settlement) backed only by the guarantees its own terms set
         deterrence = _deterrence(sc, guarantors, st, agreed, terms, proposal, True, talk[9])
         flow = _flow(side, ideal, weight, money, RUSSIA, proposal, new_forms, talk[6])
         resume = _side_war_value(sc, side, belief, money, st, RUSSIA, deterrence, shift)
-        armies = money[RUSSIA][_CEASEFIRE_COST_NOW] if open_after else 0.0
+        armies = money[RUSSIA][M_CEASEFIRE_COST_NOW] if open_after else 0.0
         accepted = keeps(flow, sc[L.IFG_INDUCEMENT], armies, resume)
     if not accepted:
         return
@@ -666,9 +673,11 @@ def _negotiate(
 @leaf
 def _clear_table(st: np.ndarray, values: np.ndarray) -> None:
     st[S_RANGE] = 0.0
+    st[S_TABLE_FIRST], st[S_TABLE_LAST] = 0.0, -1.0
     for s in range(2):
-        values[s][_RESERVATION] = values[s][_WAR_VALUE]
-        values[s][_PROPOSAL_VALUE] = np.nan
+        st[S_ANSWER + s] = -1.0
+        values[s][V_RESERVATION] = values[s][V_WAR]
+        values[s][V_PROPOSAL] = np.nan
 
 
 @leaf
@@ -699,13 +708,13 @@ def _record_round(sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.
     out[1] = _balance(st)
     out[2] = _belief_mean(belief, RUSSIA)
     out[3] = _belief_mean(belief, UKRAINE)
-    out[4] = _belief_mean(belief, _MEDIATOR)
-    out[5] = values[RUSSIA][_WAR_VALUE]
-    out[6] = values[UKRAINE][_WAR_VALUE]
-    out[7] = values[RUSSIA][_RESERVATION]
-    out[8] = values[UKRAINE][_RESERVATION]
-    out[9] = values[RUSSIA][_PROPOSAL_VALUE]
-    out[10] = values[UKRAINE][_PROPOSAL_VALUE]
+    out[4] = _belief_mean(belief, MEDIATOR)
+    out[5] = values[RUSSIA][V_WAR]
+    out[6] = values[UKRAINE][V_WAR]
+    out[7] = values[RUSSIA][V_RESERVATION]
+    out[8] = values[UKRAINE][V_RESERVATION]
+    out[9] = values[RUSSIA][V_PROPOSAL]
+    out[10] = values[UKRAINE][V_PROPOSAL]
     out[11] = st[S_RANGE]
     out[12] = st[S_OPEN_STEP]
     out[13] = st[S_STEPS_AGREED]
@@ -714,12 +723,12 @@ def _record_round(sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.
     out[16] = st[S_VIOLATIONS_ROUND]
     out[17] = st[S_VIOLATIONS]
     out[18] = st[S_BREAKDOWNS]
-    out[19] = money[UKRAINE][_AID]
-    out[20] = money[RUSSIA][_AID]
-    out[21] = math.tanh(money[RUSSIA][_PUSH])
-    out[22] = math.tanh(money[UKRAINE][_PUSH])
-    out[23] = money[RUSSIA][_COST]
-    out[24] = money[UKRAINE][_COST]
+    out[19] = money[UKRAINE][M_AID]
+    out[20] = money[RUSSIA][M_AID]
+    out[21] = math.tanh(money[RUSSIA][M_PUSH])
+    out[22] = math.tanh(money[UKRAINE][M_PUSH])
+    out[23] = money[RUSSIA][M_COST]
+    out[24] = money[UKRAINE][M_COST]
 
 
 @leaf
@@ -757,8 +766,8 @@ def _finish(
     out[L.OUT_VIOLATIONS] = st[S_VIOLATIONS]
     out[L.OUT_FINAL_FRONT] = st[S_POSITION] / sc[L.CELLS]
     out[L.OUT_FINAL_BALANCE] = _balance(st)
-    out[L.OUT_COST_RUSSIA] = money[RUSSIA][_COST]
-    out[L.OUT_COST_UKRAINE] = money[UKRAINE][_COST]
+    out[L.OUT_COST_RUSSIA] = money[RUSSIA][M_COST]
+    out[L.OUT_COST_UKRAINE] = money[UKRAINE][M_COST]
     out[L.OUT_FIRST_BREAKDOWN] = st[S_FIRST_BREAKDOWN]
     out[L.OUT_FORM_CRIMEA] = FORM_NONE
     out[L.OUT_FORM_DONBAS] = FORM_NONE
@@ -774,6 +783,152 @@ def _finish(
         if forms[t] == FORM_DEFERRED:
             out[L.OUT_TERMS + j] = np.nan  # left to later talks: unresolved
     return out
+
+
+@kernel
+def begin(
+    sc: np.ndarray,
+    side: np.ndarray,
+    ideal: np.ndarray,
+    weight: np.ndarray,
+    status_quo: np.ndarray,
+    forms_allowed: np.ndarray,
+    third: np.ndarray,
+    guarantors: np.ndarray,
+    state: tuple,
+    talk: tuple,
+    trace: np.ndarray,
+) -> int:
+    """Set a fresh ``state`` (:func:`new_state`) to round 0 and hold its talks; return how the run ends there, or -1.
+
+    Round 0 is the state as the scenario starts: the first aid, the
+    pipeline primed with the record's aid, the IFG's estimate at the true
+    balance, the values of war; talks may open before the first engagement
+    (Fearon 1995: bargaining before war), so an agreement here holds from
+    round 1.
+    """
+    st, belief, money, values, agreed, terms, forms, pipeline = state
+    st[S_POSITION] = sc[L.INITIAL_POSITION]
+    st[S_TREND] = sc[L.INITIAL_TREND]
+    st[S_OPEN_STEP] = _STEP_CEASEFIRE
+    st[S_FIRST_CEASEFIRE] = -1.0
+    st[S_FIRST_BREAKDOWN] = -1.0
+    st[S_WINNER] = -1.0
+    for s in range(2):
+        belief[s][0], belief[s][1] = side[s][L.PRIOR_A], side[s][L.PRIOR_B]
+    _support_round(third, money)
+    for slot in range(int(sc[L.AID_LAG])):
+        pipeline[slot][0], pipeline[slot][1] = sc[L.UNDER_WAY_UKRAINE], sc[L.UNDER_WAY_RUSSIA]
+    _ship(sc, st, pipeline, money[UKRAINE][M_AID], money[RUSSIA][M_AID])
+    st[S_LAST_AID_LOGIT] = (st[S_TREND] - st[S_AID_LOGIT]) - st[S_TREND]
+    truth = _balance(st)
+    belief[MEDIATOR][0], belief[MEDIATOR][1] = truth * sc[L.IFG_INTELLIGENCE], (1.0 - truth) * sc[L.IFG_INTELLIGENCE]
+    _price_round(side, belief, money)
+    for s in range(2):
+        values[s][V_WAR] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
+    _clear_table(st, values)
+    _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk)
+    _record_round(sc, st, belief, money, values, trace)
+    return L.KIND_SETTLEMENT if st[S_SETTLED] else -1
+
+
+@kernel
+def play_round(
+    sc: np.ndarray,
+    side: np.ndarray,
+    ideal: np.ndarray,
+    weight: np.ndarray,
+    status_quo: np.ndarray,
+    forms_allowed: np.ndarray,
+    third: np.ndarray,
+    guarantors: np.ndarray,
+    operations: np.ndarray,
+    state: tuple,
+    talk: tuple,
+    battle_rng: np.random.Generator,
+    ceasefire_rng: np.random.Generator,
+    trace: np.ndarray,
+) -> int:
+    """Play one round (one week) of a run in ``state``; return how the run ends this round (``layout.KIND_*``), or -1.
+
+    The schedule of a round (docs/ODD.md, section 3): the trend moves the
+    balance; the sides fight, or keep the ceasefire, and pay; the third
+    parties aid and press; the IFG shares its estimate; the sides value the
+    war; a ceasefire holds or breaks; a proposal is tabled and answered;
+    the round is recorded once its end is known.
+    """
+    st, belief, money, values, agreed, terms, forms, pipeline = state
+    st[S_ROUND] += 1
+    st[S_VIOLATIONS_ROUND] = 0.0
+    st[S_ESCALATED] = 0.0
+    # the trend
+    ceasefire = bool(st[S_CEASEFIRE])
+    shift = trend_shift(
+        sc[L.MOMENTUM],
+        int(st[S_ROUND]),
+        int(sc[L.SHOCK_ROUND]),
+        sc[L.SHOCK_SIZE],
+        ceasefire,
+        sc[L.REARMAMENT],
+        _buffer_in_force(sc, st, agreed, terms),
+    )
+    st[S_TREND] += shift
+    _everyone_sees(belief, shift)
+    # fighting or keeping the ceasefire, and paying for it
+    if ceasefire:
+        _keep_ceasefire(sc, side, st, terms, ceasefire_rng)
+    else:
+        _fight(sc, side, operations, st, belief, battle_rng)
+    for s in range(2):
+        money[s][M_COST] += _cost_of_round(side, money, s, ceasefire)
+    if not ceasefire and st[S_WINNER] < 0:
+        # a side whose costs passed its capacity collapses at war (Russia checked first): its opponent wins
+        for s in range(2):
+            if money[s][M_COST] > side[s][L.CAPACITY]:
+                st[S_WINNER] = 1 - s
+                break
+    # third parties, the IFG's message, the values of war
+    _support_round(third, money)
+    _ship(sc, st, pipeline, money[UKRAINE][M_AID], money[RUSSIA][M_AID])
+    _everyone_sees(belief, _aid_shift(st))
+    if sc[L.MEDIATED] and sc[L.IFG_INFORMATION]:  # with no mediator at the table, nobody carries its estimate
+        _share_information(sc, belief)
+    _price_round(side, belief, money)
+    for s in range(2):
+        values[s][V_WAR] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
+    # the ceasefire holds or breaks; talks
+    if st[S_CEASEFIRE] and (
+        st[S_ESCALATED]
+        or _ceasefire_breaks(sc, side, ideal, weight, status_quo, guarantors, st, belief, money, values, agreed, terms, forms, talk)
+    ):
+        _break_down(sc, st, agreed, forms)
+    _clear_table(st, values)
+    if st[S_WINNER] < 0 and st[S_ROUND] >= st[S_TALKS_RESUME]:
+        _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk)
+    ending = _ending(sc, st)
+    _record_round(sc, st, belief, money, values, trace)
+    return ending
+
+
+@leaf
+def _share_information(sc: np.ndarray, belief: np.ndarray) -> None:
+    """The IFG tells each side its estimate; each weighs it by the IFG's credibility toward it (Kydd 2003)."""
+    estimate = _belief_mean(belief, MEDIATOR)
+    for s in range(2):
+        lean_toward = sc[L.IFG_LEAN] if s == UKRAINE else 1.0 - sc[L.IFG_LEAN]
+        mean = _belief_mean(belief, s)
+        hear = sc[L.IFG_INFORMATION_WEIGHT] * credibility_toward(lean_toward, estimate, mean, s == RUSSIA)
+        if hear > 0.0:
+            shifted = heard_mean(mean, estimate, hear)
+            strength = belief[s][0] + belief[s][1]
+            belief[s][0], belief[s][1] = shifted * strength, (1.0 - shifted) * strength
+
+
+@kernel
+def finish(sc: np.ndarray, ideal: np.ndarray, state: tuple, kind: int) -> np.ndarray:
+    """The outcome record (``layout.OUT_*``) of the run in ``state``, which ended this round as ``kind``."""
+    st, _belief, money, _values, agreed, terms, forms, _pipeline = state
+    return _finish(sc, ideal, st, money, agreed, terms, forms, kind)
 
 
 @kernel
@@ -810,89 +965,11 @@ def simulate(
     Returns:
         The outcome record.
     """
-    st, belief, money, values, agreed, terms, forms, pipeline = new_state(int(sc[L.AID_LAG]))
+    state = new_state(int(sc[L.AID_LAG]))
     talk = new_scratch()
-    st[S_POSITION] = sc[L.INITIAL_POSITION]
-    st[S_TREND] = sc[L.INITIAL_TREND]
-    st[S_OPEN_STEP] = _STEP_CEASEFIRE
-    st[S_FIRST_CEASEFIRE] = -1.0
-    st[S_FIRST_BREAKDOWN] = -1.0
-    st[S_WINNER] = -1.0
-    for s in range(2):
-        belief[s][0], belief[s][1] = side[s][L.PRIOR_A], side[s][L.PRIOR_B]
-    # round 0: the first aid, the pipeline primed with the record's aid, the IFG's estimate at the true balance
-    _support_round(third, money)
-    for slot in range(int(sc[L.AID_LAG])):
-        pipeline[slot][0], pipeline[slot][1] = sc[L.UNDER_WAY_UKRAINE], sc[L.UNDER_WAY_RUSSIA]
-    _ship(sc, st, pipeline, money[UKRAINE][_AID], money[RUSSIA][_AID])
-    st[S_LAST_AID_LOGIT] = (st[S_TREND] - st[S_AID_LOGIT]) - st[S_TREND]
-    truth = _balance(st)
-    belief[_MEDIATOR][0], belief[_MEDIATOR][1] = truth * sc[L.IFG_INTELLIGENCE], (1.0 - truth) * sc[L.IFG_INTELLIGENCE]
-    _price_round(side, belief, money)
-    for s in range(2):
-        values[s][_WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
-    _clear_table(st, values)
-    _negotiate(sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk)
-    ending = L.KIND_SETTLEMENT if st[S_SETTLED] else -1
-    _record_round(sc, st, belief, money, values, trace)
-    mediated = bool(sc[L.MEDIATED])
+    ending = begin(sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors, state, talk, trace)
     while ending < 0:
-        st[S_ROUND] += 1
-        st[S_VIOLATIONS_ROUND] = 0.0
-        st[S_ESCALATED] = 0.0
-        # the trend
-        ceasefire = bool(st[S_CEASEFIRE])
-        shift = trend_shift(
-            sc[L.MOMENTUM],
-            int(st[S_ROUND]),
-            int(sc[L.SHOCK_ROUND]),
-            sc[L.SHOCK_SIZE],
-            ceasefire,
-            sc[L.REARMAMENT],
-            _buffer_in_force(sc, st, agreed, terms),
+        ending = play_round(
+            sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors, operations, state, talk, battle_rng, ceasefire_rng, trace
         )
-        st[S_TREND] += shift
-        _everyone_sees(belief, shift)
-        # fighting or keeping the ceasefire, and paying for it
-        if ceasefire:
-            _keep_ceasefire(sc, side, st, terms, ceasefire_rng)
-        else:
-            _fight(sc, side, operations, st, belief, battle_rng)
-        for s in range(2):
-            money[s][_COST] += _cost_of_round(side, money, s, ceasefire)
-        if not ceasefire and st[S_WINNER] < 0:
-            for s in range(2):
-                if money[s][_COST] > side[s][L.CAPACITY]:
-                    st[S_WINNER] = 1 - s
-                    break
-        # third parties, the IFG's message, the values of war
-        _support_round(third, money)
-        _ship(sc, st, pipeline, money[UKRAINE][_AID], money[RUSSIA][_AID])
-        _everyone_sees(belief, _aid_shift(st))
-        if mediated and sc[L.IFG_INFORMATION]:
-            estimate = _belief_mean(belief, _MEDIATOR)
-            for s in range(2):
-                lean_toward = sc[L.IFG_LEAN] if s == UKRAINE else 1.0 - sc[L.IFG_LEAN]
-                mean = _belief_mean(belief, s)
-                hear = sc[L.IFG_INFORMATION_WEIGHT] * credibility_toward(lean_toward, estimate, mean, s == RUSSIA)
-                if hear > 0.0:
-                    shifted = heard_mean(mean, estimate, hear)
-                    strength = belief[s][0] + belief[s][1]
-                    belief[s][0], belief[s][1] = shifted * strength, (1.0 - shifted) * strength
-        _price_round(side, belief, money)
-        for s in range(2):
-            values[s][_WAR_VALUE] = _side_war_value(sc, side, belief, money, st, s, 0.0, 0.0)
-        # the ceasefire holds or breaks; talks
-        if st[S_CEASEFIRE] and (
-            st[S_ESCALATED]
-            or _ceasefire_breaks(sc, side, ideal, weight, status_quo, guarantors, st, belief, money, values, agreed, terms, forms, talk)
-        ):
-            _break_down(sc, st, agreed, forms)
-        _clear_table(st, values)
-        if st[S_WINNER] < 0 and st[S_ROUND] >= st[S_TALKS_RESUME]:
-            _negotiate(
-                sc, side, ideal, weight, status_quo, forms_allowed, guarantors, st, belief, money, values, agreed, terms, forms, talk
-            )
-        ending = _ending(sc, st)
-        _record_round(sc, st, belief, money, values, trace)
-    return _finish(sc, ideal, st, money, agreed, terms, forms, ending)
+    return finish(sc, ideal, state, ending)
