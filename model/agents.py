@@ -22,8 +22,8 @@ import numpy as np
 from model import maths
 from model.battlefield import Battlefield
 from model.engine import bargain, mechanics
-from model.engine import whole_run as W
-from model.engine.codes import FORM_CODES, FORM_NONE
+from model.engine import state as run_state
+from model.engine.codes import FORM_CODES, FORM_NONE, RUSSIA, UKRAINE
 from model.engine.jit import for_single_runs
 from model.issues import ISSUES, TERRITORY_INDICES, TerritorialForm, de_facto_terms
 from model.outcome import Side
@@ -36,7 +36,6 @@ _AUDIENCE_RATE = for_single_runs(mechanics.audience_rate)
 _POLITICAL_PUSH = for_single_runs(mechanics.political_push)
 _PRESSED_FLOOR = for_single_runs(mechanics.pressed_floor)
 _SIDE_WAR_VALUE = for_single_runs(mechanics.side_war_value)
-_HEARD_MEAN = for_single_runs(mechanics.heard_mean)
 _CREDIBILITY_TOWARD = for_single_runs(mechanics.credibility_toward)
 _READINESS = for_single_runs(mechanics.readiness)
 _LEAN_UTILITY = for_single_runs(mechanics.lean_utility)
@@ -49,6 +48,14 @@ TOLERANCE = mechanics.TOLERANCE
 _ACCEPTS = for_single_runs(mechanics.accepts)
 _KEEPS = for_single_runs(mechanics.keeps)
 _DEFECTS = for_single_runs(mechanics.defects)
+_OBSERVE = for_single_runs(run_state.observe)
+_SEE_SHIFT = for_single_runs(run_state.see_shift)
+_HEAR = for_single_runs(run_state.hear)
+_TELL = for_single_runs(run_state.tell)
+_CLEAR_SUPPORT = for_single_runs(run_state.clear_support)
+_RECEIVE = for_single_runs(run_state.receive)
+_PUSH = for_single_runs(run_state.push)
+_DELIVER = for_single_runs(run_state.deliver)
 
 
 @dataclass(frozen=True)
@@ -253,7 +260,7 @@ class Belligerent(mesa.Agent):
         self.settings = settings
         self.side = settings.side
         if rows is None:
-            rows = ([*maths.beta_from_mean(settings.prior_mean, settings.prior_strength)], [0.0] * W.N_MONEY, [0.0] * 3)
+            rows = ([*maths.beta_from_mean(settings.prior_mean, settings.prior_strength)], [0.0] * run_state.N_MONEY, [0.0] * 3)
         self._belief, self._money, self._values = rows
         # this round's costs and audience rate, kept while the aid, the costs borne and the settings stay as they were
         self._cost_aid, self._priced_settings, self._costs = math.nan, settings, (0.0, 0.0)
@@ -262,12 +269,12 @@ class Belligerent(mesa.Agent):
 
     belief_a = _Row("_belief", 0, "Beta pseudo-count of Russian engagement wins.")
     belief_b = _Row("_belief", 1, "Beta pseudo-count of Russian engagement losses.")
-    cumulative_cost = _Row("_money", W.M_COST, "Costs borne so far (never falls).")
-    aid = _Row("_money", W.M_AID, "Aid received this round ($bn).")
-    _voices = _Row("_money", W.M_VOICES, "The aid of this round's patrons that voice a stance.")
-    _voiced_stance = _Row("_money", W.M_STANCE, "Their stances, weighted by their aid.")
-    _political_push = _Row("_money", W.M_PUSH, "This round's ``voice * stance``, summed over the third parties.")
-    war_value = _Row("_values", W.V_WAR, "This round's value of fighting on.")
+    cumulative_cost = _Row("_money", run_state.M_COST, "Costs borne so far (never falls).")
+    aid = _Row("_money", run_state.M_AID, "Aid received this round ($bn).")
+    _voices = _Row("_money", run_state.M_VOICES, "The aid of this round's patrons that voice a stance.")
+    _voiced_stance = _Row("_money", run_state.M_STANCE, "Their stances, weighted by their aid.")
+    _political_push = _Row("_money", run_state.M_PUSH, "This round's ``voice * stance``, summed over the third parties.")
+    war_value = _Row("_values", run_state.V_WAR, "This round's value of fighting on.")
 
     # ---- beliefs -------------------------------------------------------
     @property
@@ -281,26 +288,21 @@ class Belligerent(mesa.Agent):
         return maths.beta_sd(self.belief_a, self.belief_b)
 
     def observe(self, russian_wins: int, russian_losses: int) -> None:
-        """Update the belief from the engagements of this round."""
-        self.belief_a, self.belief_b = maths.beta_update(
-            self.belief_a, self.belief_b, russian_wins, russian_losses, self.settings.belief_memory
-        )
+        """Update the belief from the engagements of this round (:func:`model.engine.state.observe`)."""
+        _OBSERVE(self._belief, russian_wins, russian_losses, self.settings.belief_memory)
 
     def see_shift(self, delta_logit: float) -> None:
-        """Move the belief by a shift of the balance that everyone sees (aid, rearmament, a shock)."""
-        self.belief_a, self.belief_b = maths.shift_beta(self.belief_a, self.belief_b, delta_logit)
+        """Move the belief by a shift of the balance that everyone sees: aid, rearmament, a shock (:func:`model.engine.state.see_shift`)."""
+        _SEE_SHIFT(self._belief, delta_logit)
 
     def hear(self, estimate: float, weight: float) -> None:
-        """Move the belief's mean toward a mediator's estimate, keeping its confidence."""
-        if weight <= 0.0:
-            return
-        shifted = _HEARD_MEAN(self.believed_balance, estimate, weight)
-        self.belief_a, self.belief_b = maths.beta_from_mean(shifted, self.belief_a + self.belief_b)
+        """Move the belief's mean toward a mediator's estimate, keeping its confidence (:func:`model.engine.state.hear`)."""
+        _HEAR(self._belief, estimate, weight)
 
     # ---- third parties ---------------------------------------------------
     def clear_support(self) -> None:
         """Forget last round's aid and pressure before the third parties act again."""
-        self.aid = self._voices = self._voiced_stance = self._political_push = 0.0
+        _CLEAR_SUPPORT(self._money)
 
     def receive(self, aid: float, stance: float, voice: float = 0.0) -> None:
         """Take a patron's aid and hear its stance on talks, through its aid and its political voice.
@@ -310,16 +312,11 @@ class Belligerent(mesa.Agent):
             stance: The patron's stance on talks (-1 opposes, +1 pushes).
             voice: The political weight of its stance (``voice_*``), apart from its aid.
         """
-        self.aid += aid
-        # in the aid channel a patron's stance weighs with its aid; one that gives none speaks only with its voice
-        if aid > 0.0:
-            self._voices += aid
-            self._voiced_stance += aid * stance
-        self.hear_push(voice, stance)
+        _RECEIVE(self._money, aid, stance, voice)  # model.engine.state.receive
 
     def hear_push(self, voice: float, stance: float) -> None:
         """Add a third party's political push (``voice * stance``) to this round's pressure on acceptance."""
-        self._political_push += voice * stance
+        _PUSH(self._money, voice, stance)
 
     @property
     def pressure(self) -> float:
@@ -645,6 +642,12 @@ class ThirdPartySettings:
         )
 
 
+def third_party_row(settings: ThirdPartySettings) -> list[float]:
+    """A third party's row of the kernels' ``third`` (``layout.TP_*``): its patron's code (-1 for none), aid, stance and voice."""
+    patron = -1.0 if settings.patron is None else float(RUSSIA if settings.patron is Side.RUSSIA else UKRAINE)
+    return [patron, settings.aid, settings.stance, settings.voice]
+
+
 def aid_under_way(v: Mapping[str, Value], parties: Sequence[ThirdPartySettings]) -> tuple[float, float]:
     """Aid shipped before round 0, a round's worth to Ukraine and to Russia ($bn): the scenario's aid, unscaled.
 
@@ -666,20 +669,15 @@ class ThirdParty(mesa.Agent):
         super().__init__(model)
         self.settings = settings
         self.code = settings.code
+        self._row = third_party_row(settings)
 
-    def act(self, patrons: dict[Side, Belligerent]) -> None:
-        """Deliver this round's aid to the patron and add its voice to the pressure on it.
+    def act(self, patrons: Mapping[Side, Belligerent]) -> None:
+        """Deliver this round's aid to the patron and add its voice to the pressure on it (:func:`model.engine.state.deliver`).
 
         A third party with no patron (Turkey hosting the Istanbul talks, the
         UN) has no aid to give, and presses both sides with its voice alike.
         """
-        s = self.settings
-        if s.patron is None:
-            if s.voice:
-                for side in patrons.values():
-                    side.hear_push(s.voice, s.stance)
-            return
-        patrons[s.patron].receive(s.aid, s.stance, s.voice)
+        _DELIVER(self._row, patrons[Side.RUSSIA]._money, patrons[Side.UKRAINE]._money)
 
     def utility(self, terms: Sequence[float]) -> float:
         """The third party's utility of a set of terms: equal salience, its lean as ideal point."""
@@ -847,11 +845,11 @@ class Mediator(mesa.Agent):
 
     def observe(self, russian_wins: int, russian_losses: int) -> None:
         """Update the estimate from the engagements of this round, forgetting as the belligerents do (``belief_memory``)."""
-        self.belief_a, self.belief_b = maths.beta_update(self.belief_a, self.belief_b, russian_wins, russian_losses, self.settings.memory)
+        _OBSERVE(self._belief, russian_wins, russian_losses, self.settings.memory)
 
     def see_shift(self, delta_logit: float) -> None:
         """Move the estimate by a shift everyone sees."""
-        self.belief_a, self.belief_b = maths.shift_beta(self.belief_a, self.belief_b, delta_logit)
+        _SEE_SHIFT(self._belief, delta_logit)
 
     def credibility_toward(self, hearer: Belligerent) -> float:
         """How far ``hearer`` believes the IFG's message (Kydd 2003).
@@ -866,5 +864,6 @@ class Mediator(mesa.Agent):
         """Tell each belligerent the IFG's estimate; each weighs it by the IFG's credibility."""
         if not self.settings.information:
             return
-        for hearer in belligerents:
-            hearer.hear(self.estimate, self.settings.information_weight * self.credibility_toward(hearer))
+        estimate = self.estimate
+        for hearer in belligerents:  # model.engine.state.tell
+            _TELL(hearer._belief, estimate, self.lean, self.settings.information_weight, hearer.side is Side.RUSSIA)

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from model import maths
+from model.engine import layout as L
 from model.engine import mechanics
-from model.engine import whole_run as W
+from model.engine import state as run_state
+from model.engine.codes import RUSSIA
 from model.engine.jit import for_single_runs
 from model.outcome import Side
 from model.parameters import OPERATION_SLOTS, Value
 
 _CELLS_IN = for_single_runs(mechanics.cells_in)
-_CELLS_WON = for_single_runs(mechanics.cells_won)
 _ABSORBED = for_single_runs(mechanics.absorbed)
-_AID_LOGIT = for_single_runs(mechanics.aid_logit)
-_TREND_SHIFT = for_single_runs(mechanics.trend_shift)
-_NUDGED = for_single_runs(mechanics.nudged)
+_PRIME = for_single_runs(run_state.prime)
+_SHIP = for_single_runs(run_state.ship)
+_BALANCE = for_single_runs(run_state.balance)
+_DRIFT = for_single_runs(run_state.drift)
+_ENGAGE = for_single_runs(run_state.engage)
+_OPERATE = for_single_runs(run_state.operate)
+_NUDGE = for_single_runs(run_state.nudge)
+_WINNER_AT = for_single_runs(run_state.winner_at)
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,21 @@ class Operation:
         return Side.RUSSIA if self.cells > 0 else Side.UKRAINE
 
 
+class _Scalar:
+    """One of the battlefield's fixed numbers, kept in its slot of the run's scalars (``layout.*``) where the kernels read it."""
+
+    def __init__(self, slot: int, kind: type = float) -> None:
+        self.slot, self.kind = slot, kind
+
+    def __get__(self, field: Battlefield | None, owner: type) -> Any:
+        if field is None:
+            return self
+        return self.kind(field._scalars[self.slot])
+
+    def __set__(self, field: Battlefield, value: float) -> None:
+        field._scalars[self.slot] = float(value)
+
+
 class Battlefield:
     """The front on the contested territory and the true balance of power.
 
@@ -62,16 +83,35 @@ class Battlefield:
     and the aid that has reached the front. Scheduled offensive operations
     (:class:`Operation`) move the front by several cells in a few rounds.
 
-    Attributes:
-        cells: Cells of the contested territory.
-        position: Cells Russia holds.
-        trend_logit: Log-odds of the balance before third parties' aid.
-        lower: Cells Russia holds at or below which Ukraine has won (Ukraine's war aim).
-        upper: Cells Russia holds at or above which it has won (Russia's war aim).
-        delivered: Aid at the front this round ($bn to Ukraine, $bn to Russia).
-        aid_logit: Log-odds that aid takes from Russia's chances (negative when Russia's is larger).
-        operations: The scheduled offensives.
+    Its numbers live where the kernels read them: the fixed ones in a run's
+    scalars, the front, the trend and aid's log-odds in a run's state, the
+    aid under way in its pipeline (:mod:`model.engine.state`). A model's
+    battlefield is a view of its run's; one made on its own keeps its own.
+    Its methods are the state's kernels (:func:`model.engine.state.drift`,
+    ``engage``, ``operate``, ``nudge``, ``prime``, ``ship``), the ones the
+    schedule calls.
     """
+
+    cells = _Scalar(L.CELLS, int)
+    """Cells of the contested territory."""
+    lower = _Scalar(L.LOWER, int)
+    """Cells Russia holds at or below which Ukraine has won (Ukraine's war aim)."""
+    upper = _Scalar(L.UPPER, int)
+    """Cells Russia holds at or above which it has won (Russia's war aim)."""
+    momentum = _Scalar(L.MOMENTUM)
+    """Drift of the trend's log-odds a round (positive favours Russia)."""
+    shock_round = _Scalar(L.SHOCK_ROUND, int)
+    """The round of a one-off shift of the trend (0: none)."""
+    shock_size = _Scalar(L.SHOCK_SIZE)
+    """Its size in log-odds."""
+    rearmament = _Scalar(L.REARMAMENT)
+    """Shift of the trend a round of ceasefire (this run's rate)."""
+    aid_effect = _Scalar(L.AID_EFFECT)
+    """Log-odds a $bn a round at the front takes from (or adds to) Russia's chances."""
+    aid_saturation = _Scalar(L.AID_SATURATION)
+    """The most aid a round adds to a side's forces, $bn (0: no ceiling)."""
+    aid_lag = _Scalar(L.AID_LAG, int)
+    """Rounds from aid pledged to aid at the front."""
 
     def __init__(
         self,
@@ -89,17 +129,20 @@ class Battlefield:
         aim_russia: float = 1.0,
         aim_ukraine: float = 0.0,
         operations: tuple[Operation, ...] = (),
-        state: list[float] | None = None,
+        run: tuple[list[float], list[float], list[list[float]]] | None = None,
     ) -> None:
         """Set up the front and the trend from the scenario's battlefield parameters.
 
-        ``state`` is a run's state (``whole_run.new_state``), whose front, trend
-        and aid's log-odds the battlefield then reads and writes (the model's
-        rounds move them); ``None`` keeps them in a state of its own.
+        ``run`` is a run's scalars, state and pipeline (``model.engine.inputs.pack``,
+        ``model.engine.state.new_state``), whose battlefield numbers this one then
+        reads and writes; ``None`` keeps them in lists of its own.
         """
-        self._state = [0.0] * W.N_STATE if state is None else state
-        self.cells = maths.front_cells(volatility)
-        self.position = round(initial_front * self.cells)
+        if run is None:
+            run = ([0.0] * L.N_SCALARS, [0.0] * run_state.N_STATE, [[0.0, 0.0] for _ in range(max(aid_lag, 1))])
+        self._scalars, self._state, self._pipeline = run
+        cells = maths.front_cells(volatility)
+        self.cells = cells
+        self.position = round(initial_front * cells)
         self.trend_logit = maths.logit(initial_advantage)
         self.momentum = momentum
         self.shock_round = shock_round
@@ -108,16 +151,15 @@ class Battlefield:
         self.aid_effect = aid_effect
         self.aid_saturation = aid_saturation
         self.aid_lag = aid_lag
-        self.lower = round(aim_ukraine * self.cells)
-        self.upper = round(aim_russia * self.cells)
+        self.lower = round(aim_ukraine * cells)
+        self.upper = round(aim_russia * cells)
         self.operations = operations
-        self.delivered = (0.0, 0.0)
-        self.aid_logit = 0.0  # follows `delivered`, set with it by ship(): aid's effect changes only then
-        self._pipeline: deque[tuple[float, float]] = deque()
+        self._operation_rows = [[float(op.start), float(op.cells), float(op.weeks), op.edge] for op in operations]
+        self.aid_logit = 0.0  # set by ship(): aid's effect changes only when aid reaches the front
 
     @classmethod
-    def from_values(cls, v: Mapping[str, Value], state: list[float] | None = None) -> Battlefield:
-        """The battlefield of a validated scenario's flat values (over a run's ``state``, if given)."""
+    def from_values(cls, v: Mapping[str, Value], run: tuple[list[float], list[float], list[list[float]]] | None = None) -> Battlefield:
+        """The battlefield of a validated scenario's flat values (over a run's scalars, state and pipeline, if given)."""
         return cls(
             initial_advantage=float(v["initial_advantage"]),
             volatility=float(v["volatility"]),
@@ -132,35 +174,35 @@ class Battlefield:
             aim_russia=float(v["aim_russia"]),
             aim_ukraine=float(v["aim_ukraine"]),
             operations=tuple(_operations(v)),
-            state=state,
+            run=run,
         )
 
     @property
     def position(self) -> int:
         """Cells Russia holds."""
-        return int(self._state[W.S_POSITION])
+        return int(self._state[run_state.S_POSITION])
 
     @position.setter
     def position(self, cells: int) -> None:
-        self._state[W.S_POSITION] = float(cells)
+        self._state[run_state.S_POSITION] = float(cells)
 
     @property
     def trend_logit(self) -> float:
         """Log-odds of the balance before third parties' aid."""
-        return self._state[W.S_TREND]
+        return self._state[run_state.S_TREND]
 
     @trend_logit.setter
     def trend_logit(self, logit: float) -> None:
-        self._state[W.S_TREND] = logit
+        self._state[run_state.S_TREND] = logit
 
     @property
     def aid_logit(self) -> float:
         """Log-odds that the aid at the front takes from Russia's chances (negative when Russia's is larger)."""
-        return self._state[W.S_AID_LOGIT]
+        return self._state[run_state.S_AID_LOGIT]
 
     @aid_logit.setter
     def aid_logit(self, logit: float) -> None:
-        self._state[W.S_AID_LOGIT] = logit
+        self._state[run_state.S_AID_LOGIT] = logit
 
     @property
     def share(self) -> float:
@@ -176,30 +218,15 @@ class Battlefield:
     # Aid: the pipeline to the front, and its diminishing returns
     # ------------------------------------------------------------------
     def prime(self, to_ukraine: float, to_russia: float) -> None:
-        """Fill the pipeline with aid shipped before round 0: ``aid_lag`` rounds of it.
-
-        The aid already under way when a scenario starts is that of the
-        record (the unscaled aid), so a change of policy at round 0
-        (``aid_scale``) reaches the front only after the lag.
-        """
-        self._pipeline.extend([(to_ukraine, to_russia)] * self.aid_lag)
+        """Fill the pipeline with aid shipped before round 0: ``aid_lag`` rounds of it (:func:`model.engine.state.prime`)."""
+        _PRIME(self._scalars, self._pipeline, to_ukraine, to_russia)
 
     def ship(self, to_ukraine: float, to_russia: float) -> None:
         """Aid pledged this round enters the pipeline; what was pledged ``aid_lag`` rounds ago reaches the front.
 
-        Arms are bought or drawn from stocks, shipped, and their crews
-        trained before they fight: the Ukraine Support Tracker records large
-        gaps between the aid pledged and the aid delivered (Kiel Institute for
-        the World Economy, Ukraine Support Tracker, releases of July and
-        October 2022). With ``aid_lag = 0`` the aid pledged is at the front at
-        once, as in the model without a lag.
+        :func:`model.engine.state.ship`, which gives the sources.
         """
-        if self.aid_lag:
-            self._pipeline.append((to_ukraine, to_russia))
-            self.delivered = self._pipeline.popleft()
-        else:
-            self.delivered = (to_ukraine, to_russia)
-        self.aid_logit = self._aid_logit(*self.delivered)
+        _SHIP(self._scalars, self._state, self._pipeline, to_ukraine, to_russia)
 
     def absorbed(self, aid: float) -> float:
         """The part of a side's aid ($bn a round) that adds to its forces: ``S (1 - exp(-aid / S))``.
@@ -214,17 +241,13 @@ class Battlefield:
         """
         return _ABSORBED(aid, self.aid_saturation)
 
-    def _aid_logit(self, to_ukraine: float, to_russia: float) -> float:
-        """Log-odds the aid that reached the front takes from Russia's chances."""
-        return _AID_LOGIT(self.aid_effect, self.aid_saturation, to_ukraine, to_russia)
-
     def logit(self) -> float:
         """Log-odds of the true balance, aid at the front included."""
         return self.trend_logit - self.aid_logit
 
     def balance(self) -> float:
-        """True probability that Russia wins an engagement this round."""
-        return maths.sigmoid(self.logit())
+        """True probability that Russia wins an engagement this round (:func:`model.engine.state.balance`)."""
+        return float(_BALANCE(self._state))
 
     # ------------------------------------------------------------------
     # The trend, attrition and operations
@@ -237,55 +260,28 @@ class Battlefield:
             ceasefire: True in a round of ceasefire, when rearmament shifts the balance.
             buffer: The share of rearmament's effect a demilitarised zone cancels, in [0, 1].
         """
-        shift: float = _TREND_SHIFT(self.momentum, round_number, self.shock_round, self.shock_size, ceasefire, self.rearmament, buffer)
-        self.trend_logit += shift
-        return shift
+        return float(_DRIFT(self._scalars, self._state, round_number, ceasefire, buffer))
 
     def engage(self, rng: np.random.Generator, p: float) -> bool:
         """Fight one engagement of attrition; move the front; return True if Russia won it."""
-        russia_won = bool(rng.random() < p)
-        self.position += 1 if russia_won else -1
-        return russia_won
+        return bool(_ENGAGE(self._state, rng, p))
 
     def operate(self, rng: np.random.Generator, round_number: int) -> int:
         """Fight this round's share of the scheduled offensives; return the cells Russia gained (negative: lost).
 
-        Each cell attacked is one engagement that the attacker wins with the
-        balance shifted ``edge`` log-odds its way (forces massed on one axis,
-        surprise); a cell won moves the front toward the defender, a cell lost
-        stalls the offensive there without giving ground (assumption: an
-        offensive that fails stops, as the Ukrainian offensive of summer 2023
-        did, rather than inviting a counter-stroke of the same size). The
-        front stops at the war aims, where the war ends. No draw is made in a
-        round without an operation, so the engagements' stream is the same as
-        without operations until the first one.
+        :func:`model.engine.state.operate`, which gives the assumptions.
         """
-        moved = 0
-        for operation in self._operations_in(round_number):
-            n = operation.cells_in(round_number)
-            toward_attacker = self.logit() if operation.attacker is Side.RUSSIA else -self.logit()
-            won: int = _CELLS_WON(rng, n, toward_attacker, operation.edge)
-            step = won if operation.attacker is Side.RUSSIA else -won
-            before = self.position
-            self.position = min(max(self.position + step, self.lower), self.upper)
-            moved += self.position - before
-        return moved
-
-    def _operations_in(self, round_number: int) -> Iterator[Operation]:
-        return (op for op in self.operations if op.cells_in(round_number) and self.winner is None)
+        return int(_OPERATE(self._scalars, self._operation_rows, self._state, rng, round_number))
 
     def nudge(self, toward: Side) -> None:
         """An undetected violation gains its author one cell, short of its war aim."""
-        self.position = _NUDGED(self.position, toward is Side.RUSSIA, self.lower, self.upper)
+        _NUDGE(self._scalars, self._state, toward is Side.RUSSIA)
 
     @property
     def winner(self) -> Side | None:
         """The side whose war aim the front has reached, if either's has."""
-        if self.position >= self.upper:
-            return Side.RUSSIA
-        if self.position <= self.lower:
-            return Side.UKRAINE
-        return None
+        code = _WINNER_AT(self._scalars, self._state[run_state.S_POSITION])
+        return None if code < 0 else (Side.RUSSIA if code == RUSSIA else Side.UKRAINE)
 
 
 def _operations(v: Mapping[str, Value]) -> Iterator[Operation]:

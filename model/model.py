@@ -36,7 +36,8 @@ from model.agents import (
 from model.battlefield import Battlefield
 from model.compat import RoundRecorder, forget_agent_counter
 from model.engine import layout as L
-from model.engine import whole_run as W
+from model.engine import state as run_state
+from model.engine import whole_run
 from model.engine.codes import FORMS_BY_CODE, RUSSIA, UKRAINE
 from model.engine.inputs import draw_rearmament, pack
 from model.engine.jit import for_single_runs
@@ -59,11 +60,11 @@ from model.record import AGENT_REPORTERS, REPORTERS, agent_row, outcome_columns
 from model.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 
 _LATER_STEPS = len(Step) - 1  # the steps an agreed ceasefire leaves open
-_NEW_STATE = for_single_runs(W.new_state)
-_NEW_SCRATCH = for_single_runs(W.new_scratch)
-_BEGIN = for_single_runs(W.begin)
-_PLAY_ROUND = for_single_runs(W.play_round)
-_FINISH = for_single_runs(W.finish)
+_NEW_STATE = for_single_runs(run_state.new_state)
+_NEW_SCRATCH = for_single_runs(run_state.new_scratch)
+_BEGIN = for_single_runs(whole_run.begin)
+_PLAY_ROUND = for_single_runs(whole_run.play_round)
+_FINISH = for_single_runs(whole_run.finish)
 _NO_TRACE = np.zeros((0, L.N_TRACE))
 _CODE = {Side.RUSSIA: RUSSIA, Side.UKRAINE: UKRAINE}
 _SIDES = {RUSSIA: Side.RUSSIA, UKRAINE: Side.UKRAINE}
@@ -115,29 +116,29 @@ class WarTerminationModel(mesa.Model):
             agent is created).
     """
 
-    ceasefire = _Slot(W.S_CEASEFIRE, bool)
+    ceasefire = _Slot(run_state.S_CEASEFIRE, bool)
     """True while a ceasefire holds."""
-    confidence = _Slot(W.S_CONFIDENCE, float)
+    confidence = _Slot(run_state.S_CONFIDENCE, float)
     """The confidence the ceasefire has built toward the next step."""
-    open_step = _Slot(W.S_OPEN_STEP, Step, int)
+    open_step = _Slot(run_state.S_OPEN_STEP, lambda x: Step(int(x)), int)
     """The next step of the plan to be agreed."""
-    highest_step = _Slot(W.S_HIGHEST_STEP, int)
+    highest_step = _Slot(run_state.S_HIGHEST_STEP, int)
     """The highest step ever agreed."""
-    first_ceasefire_round = _Slot(W.S_FIRST_CEASEFIRE, _round_or_none, lambda r: -1.0 if r is None else float(r))
+    first_ceasefire_round = _Slot(run_state.S_FIRST_CEASEFIRE, _round_or_none, lambda r: -1.0 if r is None else float(r))
     """The round of the first ceasefire agreed, if any."""
-    breakdowns = _Slot(W.S_BREAKDOWNS, int)
+    breakdowns = _Slot(run_state.S_BREAKDOWNS, int)
     """Ceasefires broken so far."""
-    talks_resume_round = _Slot(W.S_TALKS_RESUME, int)
+    talks_resume_round = _Slot(run_state.S_TALKS_RESUME, int)
     """No talks before this round (a cooling-off after a breakdown)."""
-    violations_detected = _Slot(W.S_VIOLATIONS, int)
+    violations_detected = _Slot(run_state.S_VIOLATIONS, int)
     """Violations the monitors have detected so far."""
-    violations_this_round = _Slot(W.S_VIOLATIONS_ROUND, int)
+    violations_this_round = _Slot(run_state.S_VIOLATIONS_ROUND, int)
     """Violations detected this round."""
-    settled = _Slot(W.S_SETTLED, bool)
+    settled = _Slot(run_state.S_SETTLED, bool)
     """True once all four steps are agreed."""
-    winner = _Slot(W.S_WINNER, _side_or_none, lambda side: -1.0 if side is None else float(_CODE[side]))
+    winner = _Slot(run_state.S_WINNER, _side_or_none, lambda side: -1.0 if side is None else float(_CODE[side]))
     """The side that won the war, if one has."""
-    range_exists = _Slot(W.S_RANGE, bool)
+    range_exists = _Slot(run_state.S_RANGE, bool)
     """Whether this round's proposal lay in the bargaining range (both floors met)."""
 
     def __init__(
@@ -194,10 +195,10 @@ class WarTerminationModel(mesa.Model):
         self._by_side = {Side.RUSSIA: self.russia, Side.UKRAINE: self.ukraine}
         active = [code for code in str(v["third_parties"]).split(",") if code]
         self.third_parties = [ThirdParty(self, ThirdPartySettings.from_values(v, code)) for code in active]
-        self.battlefield = Battlefield.from_values(v, state=st)
+        self.battlefield = Battlefield.from_values(v, run=(self._inputs[0], st, self._state[7]))
         self.battlefield.rearmament = rearmament  # this run's rate (drawn once where rearmament_spread is set)
         members = [tp for tp in self.third_parties if tp.settings.ifg_member]
-        self.mediator = Mediator(self, MediatorSettings.from_values(v), members, belief=belief[W.MEDIATOR])
+        self.mediator = Mediator(self, MediatorSettings.from_values(v), members, belief=belief[run_state.MEDIATOR])
 
     def _draw_rearmament(self, mean: float, spread: float) -> float:
         """This run's rate of rearmament: lognormal about ``mean`` with coefficient of variation ``spread``.
@@ -272,7 +273,15 @@ class WarTerminationModel(mesa.Model):
     def on_table(self) -> tuple[Step, ...]:
         """The steps the protocol put on the table this round."""
         st = self._state[0]
-        return tuple(Step(k) for k in range(int(st[W.S_TABLE_FIRST]), int(st[W.S_TABLE_LAST]) + 1))
+        return tuple(Step(k) for k in range(int(st[run_state.S_TABLE_FIRST]), int(st[run_state.S_TABLE_LAST]) + 1))
+
+    @on_table.setter
+    def on_table(self, steps: tuple[Step, ...]) -> None:
+        codes = sorted(int(step) for step in steps)
+        if codes != list(range(codes[0], codes[-1] + 1)) if codes else False:
+            raise ValueError(f"the steps on the table run in order without a gap, not {steps}")
+        st = self._state[0]
+        st[run_state.S_TABLE_FIRST], st[run_state.S_TABLE_LAST] = (float(codes[0]), float(codes[-1])) if codes else (0.0, -1.0)
 
     @property
     def proposal(self) -> dict[str, float]:
@@ -294,19 +303,19 @@ class WarTerminationModel(mesa.Model):
     def reservations(self) -> dict[Side, float]:
         """Each side's no-agreement value this round: its value of war, or of the ceasefire in force."""
         values = self._state[3]
-        return {side: values[_CODE[side]][W.V_RESERVATION] for side in Side}
+        return {side: values[_CODE[side]][run_state.V_RESERVATION] for side in Side}
 
     @property
     def proposal_values(self) -> dict[Side, float]:
         """Each side's value of the agreements this round's proposal would make (NaN if none was tabled)."""
         values = self._state[3]
-        return {side: values[_CODE[side]][W.V_PROPOSAL] for side in Side}
+        return {side: values[_CODE[side]][run_state.V_PROPOSAL] for side in Side}
 
     @property
     def answers(self) -> dict[Side, bool | None]:
         """Each side's own answer to this round's proposal (``None`` if none was tabled)."""
         st = self._state[0]
-        return {side: None if st[W.S_ANSWER + _CODE[side]] < 0 else bool(st[W.S_ANSWER + _CODE[side]]) for side in Side}
+        return {side: None if st[run_state.S_ANSWER + _CODE[side]] < 0 else bool(st[run_state.S_ANSWER + _CODE[side]]) for side in Side}
 
     @property
     def net_aid(self) -> float:

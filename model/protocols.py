@@ -2,18 +2,29 @@
 
 A protocol decides what is on the table in a round and whose interests the
 proposal leans toward. Everything else (values, ranges, acceptance) is the
-same for every protocol, so a new protocol is one class with ``@register``.
+same for every protocol. Its rule is a branch of two kernels,
+:func:`model.engine.mechanics.agenda_range` and
+:func:`~model.engine.mechanics.proposer_weight`, which the round's schedule
+calls; a class here names the protocol, describes it and gives its code
+(``layout.PROTOCOL_CODES``), so a new protocol is a class with ``@register``,
+a code and its branch of the two kernels (docs/development.md).
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import ABC
 from dataclasses import dataclass
 from typing import ClassVar
 
+from model.engine import mechanics
+from model.engine.jit import for_single_runs
+from model.engine.layout import PROTOCOL_CODES
 from model.issues import Step
 
 __all__ = ["PROTOCOLS", "Protocol", "TableState", "register"]
+
+_AGENDA_RANGE = for_single_runs(mechanics.agenda_range)
+_PROPOSER_WEIGHT = for_single_runs(mechanics.proposer_weight)
 
 
 @dataclass(frozen=True)
@@ -50,13 +61,25 @@ class Protocol(ABC):
     mediated: ClassVar[bool]
     description: ClassVar[str]
 
-    @abstractmethod
-    def agenda(self, state: TableState) -> tuple[Step, ...]:
-        """The steps whose issues are on the table this round (empty: no talks)."""
+    @property
+    def code(self) -> int:
+        """The protocol's code in the kernels (``layout.PROTOCOL_CODES``).
 
-    @abstractmethod
+        Raises:
+            NotImplementedError: For a protocol registered without one.
+        """
+        if self.name not in PROTOCOL_CODES:
+            raise NotImplementedError(f"protocol {self.name!r} has no code: add it to layout.PROTOCOL_CODES and its rule to the kernels")
+        return PROTOCOL_CODES[self.name]
+
+    def agenda(self, state: TableState) -> tuple[Step, ...]:
+        """The steps whose issues are on the table this round (empty: no talks): :func:`model.engine.mechanics.agenda_range`."""
+        first, last = _AGENDA_RANGE(self.code, int(state.open_step), state.confidence, state.confidence_threshold)
+        return tuple(Step(k) for k in range(first, last + 1))
+
     def weight_ukraine(self, state: TableState) -> float:
-        """Ukraine's weight in the (asymmetric) Nash bargaining solution proposed."""
+        """Ukraine's weight in the asymmetric Nash bargaining solution proposed: :func:`model.engine.mechanics.proposer_weight`."""
+        return float(_PROPOSER_WEIGHT(self.code, state.round, state.mediator_lean))
 
 
 PROTOCOLS: dict[str, type[Protocol]] = {}
@@ -76,14 +99,6 @@ class IfgSequential(Protocol):
     mediated = True
     description = "IFG mediates the four steps in sequence; a step opens once confidence reaches the threshold"
 
-    def agenda(self, state: TableState) -> tuple[Step, ...]:  # noqa: D102
-        if state.open_step is Step.CEASEFIRE or state.confidence >= state.confidence_threshold:
-            return (state.open_step,)
-        return ()
-
-    def weight_ukraine(self, state: TableState) -> float:  # noqa: D102
-        return state.mediator_lean
-
 
 @register
 class Package(Protocol):
@@ -92,12 +107,6 @@ class Package(Protocol):
     name = "package"
     mediated = True
     description = "IFG proposes all issues at once; agreement is a full settlement"
-
-    def agenda(self, state: TableState) -> tuple[Step, ...]:  # noqa: D102
-        return tuple(Step)
-
-    def weight_ukraine(self, state: TableState) -> float:  # noqa: D102
-        return state.mediator_lean
 
 
 @register
@@ -121,13 +130,6 @@ class Bilateral(Protocol):
     mediated = False
     description = "no mediator; Russia (odd rounds) and Ukraine (even rounds) alternate offers on all issues"
 
-    def agenda(self, state: TableState) -> tuple[Step, ...]:  # noqa: D102
-        return tuple(Step)
-
-    def weight_ukraine(self, state: TableState) -> float:  # noqa: D102
-        # the proposer keeps the whole surplus: a take-it-or-leave-it (ultimatum) offer, not Rubinstein's split
-        return 1.0 if state.round % 2 == 0 else 0.0
-
 
 @register
 class NoTalks(Protocol):
@@ -136,9 +138,3 @@ class NoTalks(Protocol):
     name = "none"
     mediated = False
     description = "no negotiation; the war runs to victory or the round limit"
-
-    def agenda(self, state: TableState) -> tuple[Step, ...]:  # noqa: D102
-        return ()
-
-    def weight_ukraine(self, state: TableState) -> float:  # noqa: D102
-        return 0.5

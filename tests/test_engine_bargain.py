@@ -2,7 +2,7 @@
 
 Two checks. Model runs over scenarios, protocols and overrides that reach
 every branch (autonomy, deferral, curvature, audience costs, red lines,
-the withdrawal's limit) record every call of ``Proposer.table``; each call
+the withdrawal's limit) record every call of the proposer's table; each call
 is replayed through the frozen Python reference (``tests/bargain_reference.py``,
 the code the kernels replaced), the compiled kernel on NumPy arrays and
 the interpreted kernel on lists, and all must agree with what the model
@@ -23,12 +23,14 @@ import pytest
 from conftest import UNCALIBRATED
 
 from model import WarTerminationModel
-from model.engine import bargain
+from model.agents import BelligerentSettings
+from model.engine import bargain, whole_run
 from model.engine.codes import FORM_CODES, FORM_NONE, FORMS_BY_CODE, RUSSIA, UKRAINE
 from model.engine.jit import compiled as compiled_kernel
 from model.engine.jit import interpreted
 from model.issues import ISSUES, TERRITORY_INDICES
-from model.proposer import Proposer
+from model.outcome import Side
+from model.scenario import load_scenario
 
 TABLE_COMPILED = compiled_kernel(bargain.table_with_workspace)
 TABLE_PLAIN = interpreted(bargain.table_with_workspace)
@@ -36,7 +38,7 @@ TABLE_PLAIN = interpreted(bargain.table_with_workspace)
 
 @dataclass(frozen=True)
 class Call:
-    """One call of ``Proposer.table``: its inputs and what the model tabled."""
+    """One call of the proposer's table: its inputs and what the model tabled."""
 
     forms: tuple[Any, ...]
     autonomy_term: float
@@ -76,37 +78,60 @@ ROUNDS = 60
 
 
 def _capture() -> list[Call]:
-    """Every call of ``Proposer.table`` in the runs of :data:`CASES`."""
-    calls: list[Call] = []
-    original = Proposer.table
+    """Every call of the proposer's table (``bargain.table_with_workspace``) in the runs of :data:`CASES`.
 
-    def spy(self: Proposer, russia: Any, ukraine: Any, agenda: Any, now: Any, talks: Any, floors: Any, weight: float) -> Any:
-        snapshot = (list(agenda), list(now), dict(talks.after.forms))
-        proposal, after = original(self, russia, ukraine, agenda, now, talks, floors, weight)
+    The Mesa model plays the engine's rounds interpreted, so the spy goes
+    into the namespace its interpreted kernels run in.
+    """
+    calls: list[Call] = []
+    namespace = interpreted(whole_run.play_round).__globals__
+    original = namespace["table_with_workspace"]
+    base = {side: BelligerentSettings.from_values(load_scenario("italian_plan_2022").values, side) for side in Side}
+
+    def side_of(name: Side, code: int, ideal: Any, weight: Any, scalars: Any) -> ref.Side:
+        risk_aversion, red_line, rate, unsigned = scalars[code]
+        settings = replace(
+            base[name],
+            ideal=tuple(ideal[code]),
+            weights=tuple(weight[code]),
+            risk_aversion=risk_aversion,
+            red_line=red_line,
+            unsigned_audience_share=unsigned,
+        )
+        return ref.Side(settings, rate)
+
+    def spy(agenda: Any, now: Any, agreed: Any, allowed: Any, autonomy: float, ideal: Any, weight: Any, scalars: Any, *rest: Any) -> Any:
+        floor_russia, floor_ukraine, weight_ukraine, terms, forms, _work = rest
+        snapshot = (list(agenda), list(now), {j: FORMS_BY_CODE[int(c)] for j, c in zip(TERRITORY_INDICES, agreed) if c != FORM_NONE})
+        in_range = original(agenda, now, agreed, allowed, autonomy, ideal, weight, scalars, *rest)
+        after = dict(snapshot[2])
+        for k, j in enumerate(TERRITORY_INDICES):
+            if j in agenda:
+                after[j] = FORMS_BY_CODE[int(forms[k])]
         calls.append(
             Call(
-                self.forms,
-                self.autonomy_term,
-                ref.Side(russia.settings, russia.audience_rate),
-                ref.Side(ukraine.settings, ukraine.audience_rate),
+                tuple(FORMS_BY_CODE[int(c)] for c in allowed),
+                autonomy,
+                side_of(Side.RUSSIA, RUSSIA, ideal, weight, scalars),
+                side_of(Side.UKRAINE, UKRAINE, ideal, weight, scalars),
                 *snapshot,
-                floors,
-                weight,
-                list(proposal.terms),
-                proposal.in_range,
-                dict(after.after.forms),
+                (floor_russia, floor_ukraine),
+                weight_ukraine,
+                list(terms),
+                bool(in_range),
+                after,
             )
         )
-        return proposal, after
+        return in_range
 
-    Proposer.table = spy  # type: ignore[method-assign]
+    namespace["table_with_workspace"] = spy
     try:
         for scenario, overrides in CASES:
             for seed in SEEDS:
                 model = WarTerminationModel(scenario, rng=seed, record_agents=False, **{"max_rounds": ROUNDS, **overrides})
                 model.run()
     finally:
-        Proposer.table = original  # type: ignore[method-assign]
+        namespace["table_with_workspace"] = original
     return calls
 
 

@@ -24,17 +24,17 @@ from model.agents import (
     WarFlows,
     aid_under_way,
     guarantor_rows,
+    third_party_row,
 )
 from model.battlefield import Battlefield
 from model.engine import layout as L
 from model.engine.codes import FORM_CODES, RUSSIA, UKRAINE
-from model.issues import ISSUES
+from model.issues import ISSUES, TerritorialForm
 from model.outcome import Side
 from model.parameters import Value
-from model.proposer import Proposer
 from model.protocols import PROTOCOLS
 
-__all__ = ["Inputs", "draw_rearmament", "pack"]
+__all__ = ["Inputs", "draw_rearmament", "forms_allowed", "pack"]
 
 _ROW = {Side.RUSSIA: RUSSIA, Side.UKRAINE: UKRAINE}
 
@@ -107,9 +107,7 @@ def pack(v: Mapping[str, Value]) -> Inputs:
 
     scalars = np.zeros(L.N_SCALARS)
     scalars[L.MAX_ROUNDS] = int(v["max_rounds"])
-    if protocol.name not in L.PROTOCOL_CODES:  # a protocol registered without its compiled agenda (docs/development.md)
-        raise NotImplementedError(f"protocol {protocol.name!r} has no compiled form: add it to layout.PROTOCOL_CODES and whole_run._agenda")
-    scalars[L.PROTOCOL] = L.PROTOCOL_CODES[protocol.name]
+    scalars[L.PROTOCOL] = protocol().code  # a protocol registered without a code fails here (docs/development.md)
     scalars[L.MEDIATED] = float(mediated)
     for slot, name in (
         (L.CONFIDENCE_THRESHOLD, "confidence_threshold"),
@@ -148,11 +146,9 @@ def pack(v: Mapping[str, Value]) -> Inputs:
     scalars[L.IFG_INFORMATION_WEIGHT] = ifg.information_weight
     scalars[L.IFG_GUARANTEES] = float(ifg.guarantees)
 
-    forms = [FORM_CODES[form] for form in Proposer.forms_of(v, mediated)]
+    forms = [FORM_CODES[form] for form in forms_allowed(v, mediated)]
 
-    third = np.zeros((len(parties), L.N_THIRD))
-    for t, tp in enumerate(parties):
-        third[t] = (-1.0 if tp.patron is None else _ROW[tp.patron], tp.aid, tp.stance, tp.voice)
+    third = np.array([third_party_row(tp) for tp in parties], dtype=float).reshape(len(parties), L.N_THIRD)
     rows = guarantor_rows(members)
     guarantors = np.array(rows, dtype=float).reshape(len(rows), L.N_GUARANTOR)
     operations = np.array([(op.start, op.cells, op.weeks, op.edge) for op in battlefield.operations], dtype=float).reshape(
@@ -168,6 +164,21 @@ def pack(v: Mapping[str, Value]) -> Inputs:
         third=third,
         guarantors=guarantors,
         operations=operations,
+    )
+
+
+def forms_allowed(v: Mapping[str, Value], mediated: bool) -> tuple[TerritorialForm, ...]:
+    """The forms a proposer may table for a territorial issue, terms on the frontier (``SOVEREIGNTY``) first.
+
+    A mediator may also settle Crimea or Donbas as autonomy within Ukraine or
+    defer them (:class:`~model.issues.TerritorialForm`), as the scenario
+    allows (``mediator_autonomy``, ``mediator_deferral``); a side proposing
+    for itself (``bilateral``) tables terms only.
+    """
+    return (
+        TerritorialForm.SOVEREIGNTY,
+        *((TerritorialForm.AUTONOMY,) if mediated and v["mediator_autonomy"] else ()),
+        *((TerritorialForm.DEFERRED,) if mediated and v["mediator_deferral"] else ()),
     )
 
 

@@ -3,17 +3,11 @@
 Each function here is one mechanism of a round: what a round of war or of
 ceasefire costs, how a belief learns and hears, how aid reaches the front,
 how an offensive and a violation play out, what an agreement is worth and
-the least terms a side accepts. The Mesa model's agents call them
-interpreted, with their own attributes (:mod:`model.agents`,
-:mod:`model.battlefield`, :mod:`model.maths`); the whole run calls them
-compiled, with its arrays (:mod:`model.engine.whole_run`). A change to a
-mechanism is made here, once, and both paths follow.
-
-What is written twice is the schedule, the order in which a round calls
-these kernels (:meth:`model.WarTerminationModel.step` and
-:func:`model.engine.whole_run.simulate`), and the bookkeeping of the
-agreements in force; ``tests/test_engine_parity.py`` holds the two
-together, outcome for outcome and round for round.
+the least terms a side accepts. The schedule of a round calls them
+(:mod:`model.engine.whole_run`), interpreted when the Mesa model steps it
+and compiled in the runner's whole runs; the agents' scoring methods call
+them too (:mod:`model.agents`, :mod:`model.battlefield`, :mod:`model.maths`).
+A change to a mechanism is made here, once, and every path follows.
 
 Every kernel is a :func:`~model.engine.jit.leaf`: inlined into its
 compiled callers, an ordinary function call on the interpreted path.
@@ -27,7 +21,7 @@ import numpy as np
 
 from model.engine.exact import exact_sum
 from model.engine.jit import leaf
-from model.engine.layout import G_GUARANTEE, G_LEAN
+from model.engine.layout import G_GUARANTEE, G_LEAN, PROTOCOL_BILATERAL, PROTOCOL_IFG_SEQUENTIAL, PROTOCOL_NONE
 from model.engine.valuation import sigmoid, value_of_war
 
 __all__ = [
@@ -38,11 +32,13 @@ __all__ = [
     "VIOLATION_GAINED",
     "absorbed",
     "accepts",
+    "agenda_range",
     "acceptance_floor",
     "agreement_value",
     "aid_logit",
     "anticipated_shift",
     "audience_rate",
+    "proposer_weight",
     "beta_update",
     "cells_in",
     "cells_won",
@@ -453,3 +449,38 @@ def readiest(guarantors: np.ndarray, sensitivity: float, terms: np.ndarray, dist
             break
         best = max(best, readiness(commitment, sensitivity, lean_utility(terms, guarantors[g][G_LEAN], distances)))
     return best
+
+
+@leaf
+def agenda_range(protocol: int, open_step: int, confidence: float, confidence_threshold: float) -> tuple[int, int]:
+    """The steps a protocol (``layout.PROTOCOL_*``) puts on the table this round, as a range ``first..last`` (``(0, -1)``: none).
+
+    The Italian plan (``ifg_sequential``) takes its four steps in order, the
+    ceasefire first, and opens each later step once the ceasefire has built
+    the confidence it needs (seed 001: the plan's steps, each conditional on
+    the last). ``package`` and ``bilateral`` table every issue at once;
+    ``none`` tables nothing. :mod:`model.protocols` describes each.
+    """
+    if protocol == PROTOCOL_NONE:
+        return 0, -1
+    if protocol == PROTOCOL_IFG_SEQUENTIAL:
+        if open_step == 1 or confidence >= confidence_threshold:  # step 1, the ceasefire, needs no confidence
+            return open_step, open_step
+        return 0, -1
+    return 1, 4
+
+
+@leaf
+def proposer_weight(protocol: int, round_number: int, mediator_lean: float) -> float:
+    """Ukraine's weight in the asymmetric Nash product of the proposal a protocol (``layout.PROTOCOL_*``) tables.
+
+    A mediator leans as its members do (its lean toward Ukraine); under
+    ``bilateral`` the proposer keeps the whole surplus, a take-it-or-leave-it
+    offer (Ukraine proposes in even rounds, Russia in odd ones); with no talks
+    it is moot (0.5).
+    """
+    if protocol == PROTOCOL_BILATERAL:
+        return 1.0 if round_number % 2 == 0 else 0.0
+    if protocol == PROTOCOL_NONE:
+        return 0.5
+    return mediator_lean

@@ -1,18 +1,19 @@
-"""A whole run as one compiled loop: the schedule of :class:`model.WarTerminationModel`, round for round.
+"""The schedule of a round and of a whole run, over the run's state: the one the Mesa model steps and the runner compiles.
 
 The runner calls :func:`simulate` with a run's inputs (:func:`model.engine.inputs.pack`)
 and the two random streams the Mesa model spawns from the run's seed (the
 battle's and the ceasefire's); it returns the outcome record as an array
 (:mod:`model.engine.layout`, ``OUT_*``) and, where asked, the per-round
-record (``TRACE_COLUMNS``). Every draw is made in the Mesa model's order
-from the same streams, and every valuation is the same kernel, so the two
-paths give the same outcome, float for float; ``tests/test_engine_parity.py``
-checks it over thousands of runs.
+record (``TRACE_COLUMNS``).
 
-The round's mechanics and their sources are documented where the Mesa model
-schedules them (:mod:`model.model`, :mod:`model.agents`,
-:mod:`model.battlefield`) and in docs/ODD.md; this module repeats the
-schedule, not the reasons.
+This module is the model's schedule, written once: :func:`play_round` is a
+round, :func:`begin` round 0. :class:`model.WarTerminationModel` steps them
+interpreted, a round at a time, over the same state (lists of the same
+numbers), and :func:`simulate` plays them compiled, a whole run in one call,
+for the runner; ``tests/test_engine_parity.py`` checks that the two give the
+same floats. The mechanisms are the kernels of
+:mod:`model.engine.mechanics` and :mod:`model.engine.bargain`; each carries
+its source, and docs/ODD.md gathers them.
 """
 
 from __future__ import annotations
@@ -22,45 +23,93 @@ import math
 import numpy as np
 
 from model.engine import layout as L
-from model.engine.bargain import _allocate, _terms_flow, table_with_workspace
+from model.engine.bargain import _terms_flow, table_with_workspace
 from model.engine.codes import FORM_DEFERRED, FORM_NONE, RUSSIA, UKRAINE
-from model.engine.jit import kernel, leaf, stand_in
+from model.engine.jit import kernel, leaf
 from model.engine.mechanics import (
     VIOLATION_DETECTED,
     VIOLATION_ESCALATED,
     VIOLATION_GAINED,
     acceptance_floor,
     accepts,
+    agenda_range,
     agreement_value,
-    aid_logit,
     anticipated_shift,
     audience_rate,
-    beta_update,
-    cells_in,
-    cells_won,
     confidence_after,
     cost_of_round,
-    credibility_toward,
     defects,
-    heard_mean,
     keeps,
-    nudged,
     political_push,
     pressed_floor,
+    proposer_weight,
     readiest,
     self_enforcing_floor,
     side_war_value,
-    trend_shift,
     unresolved_hazard,
     violation,
 )
-from model.engine.valuation import logit, shifted_mean, sigmoid
+from model.engine.state import (
+    M_AID,
+    M_CEASEFIRE_COST_NOW,
+    M_COST,
+    M_LOGIT_NOW,
+    M_PUSH,
+    M_PUSH_NOW,
+    M_RATE_NOW,
+    M_STANCE,
+    M_VOICES,
+    M_WAR_COST_NOW,
+    MEDIATOR,
+    S_AID_LOGIT,
+    S_ANSWER,
+    S_BREAKDOWNS,
+    S_CEASEFIRE,
+    S_CONFIDENCE,
+    S_ESCALATED,
+    S_FIRST_BREAKDOWN,
+    S_FIRST_CEASEFIRE,
+    S_HIGHEST_STEP,
+    S_LAST_AID_LOGIT,
+    S_OPEN_STEP,
+    S_POSITION,
+    S_RANGE,
+    S_ROUND,
+    S_SETTLED,
+    S_STEPS_AGREED,
+    S_TABLE_FIRST,
+    S_TABLE_LAST,
+    S_TALKS_RESUME,
+    S_TREND,
+    S_VIOLATIONS,
+    S_VIOLATIONS_ROUND,
+    S_WINNER,
+    V_PROPOSAL,
+    V_RESERVATION,
+    V_WAR,
+    balance,
+    belief_mean,
+    clear_support,
+    deliver,
+    drift,
+    engage,
+    new_scratch,
+    new_state,
+    nudge,
+    observe,
+    operate,
+    prime,
+    see_shift,
+    ship,
+    tell,
+    winner_at,
+)
+from model.engine.valuation import logit
 from model.issues import DEMILITARISED_ZONE, ISSUE_INDEX, ISSUES, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step
 
-__all__ = ["begin", "finish", "new_scratch", "new_state", "play_round", "simulate"]
+__all__ = ["begin", "finish", "play_round", "simulate"]
 
 _N = L.N_ISSUES
-MEDIATOR = 2  # the third belief: the IFG's estimate
 
 # the issues of each step (1..4), the ceasefire line included; and those bargained (it excluded)
 _STEP_OF_ISSUE = tuple(next(int(step) for step in Step if issue in STEP_ISSUES[step]) for issue in ISSUES)
@@ -70,93 +119,6 @@ _CRIMEA = ISSUE_INDEX["crimea"]
 _DONBAS = ISSUE_INDEX["donbas"]
 _STEP_CEASEFIRE = int(Step.CEASEFIRE)
 _STEP_STATUS = int(Step.STATUS)
-
-# --- the run's state: `st` ------------------------------------------------------------------------
-S_ROUND = 0
-S_POSITION = 1
-S_TREND = 2
-S_AID_LOGIT = 3
-S_LAST_AID_LOGIT = 4
-S_CEASEFIRE = 5
-S_CONFIDENCE = 6
-S_OPEN_STEP = 7
-S_HIGHEST_STEP = 8
-S_FIRST_CEASEFIRE = 9
-S_BREAKDOWNS = 10
-S_TALKS_RESUME = 11
-S_VIOLATIONS = 12
-S_VIOLATIONS_ROUND = 13
-S_ESCALATED = 14
-S_SETTLED = 15
-S_WINNER = 16
-S_FIRST_BREAKDOWN = 17
-S_PIPE_HEAD = 18
-S_RANGE = 19
-S_STEPS_AGREED = 20
-S_TABLE_FIRST = 21  # the steps on the table this round, first..last (0, -1: none)
-S_TABLE_LAST = 22
-S_ANSWER = 23  # each side's answer this round (S_ANSWER + side): 1 yes, 0 no, -1 nothing tabled
-N_STATE = 25
-
-# --- a side's money and pressure: `money[side]` ----------------------------------------------------
-M_COST = 0
-M_AID = 1
-M_VOICES = 2
-M_STANCE = 3
-M_PUSH = 4
-# the round's prices (_price_round): what a side's valuations read many times a round, computed once
-M_WAR_COST_NOW = 5
-M_CEASEFIRE_COST_NOW = 6
-M_RATE_NOW = 7
-M_PUSH_NOW = 8
-M_LOGIT_NOW = 9
-N_MONEY = 10
-# --- a side's values this round: `values[side]` -----------------------------------------------------
-V_WAR = 0
-V_RESERVATION = 1
-V_PROPOSAL = 2
-
-
-@kernel
-def new_state(n_pipeline: int) -> tuple[np.ndarray, ...]:
-    """Fresh arrays for a run's state, ``(st, belief, money, values, agreed, terms, forms, pipeline)``: the slots above name their numbers."""
-    st = np.zeros(N_STATE)
-    belief = np.zeros((3, 2))  # Russia's, Ukraine's and the IFG's Beta(a, b)
-    money = np.zeros((2, N_MONEY))  # per side: cumulative cost, aid, voices, voiced stance, political push; the round's prices
-    values = np.zeros((2, 3))  # per side: war value, reservation, proposal value
-    agreed = np.zeros(5, dtype=np.bool_)  # steps 1..4 agreed
-    terms = np.zeros(_N)  # the agreed terms (where their step is agreed)
-    forms = np.full(2, FORM_NONE, dtype=np.int64)
-    pipeline = np.zeros((max(n_pipeline, 1), 2))  # aid shipped and not yet at the front (to Ukraine, to Russia)
-    return st, belief, money, values, agreed, terms, forms, pipeline
-
-
-@kernel
-def new_scratch() -> tuple:
-    """The arrays a round's talks work in, allocated once a run: the agenda, floors, proposal, and the proposer's workspace."""
-    return (
-        np.empty(_N, dtype=np.int64),  # the agenda
-        np.empty(2),  # floors
-        np.empty(2),  # the value of the war a collapse would bring
-        np.empty((2, 4)),  # the sides' scalars as the proposer reads them
-        np.empty(_N),  # the proposal
-        np.empty(2, dtype=np.int64),  # its territorial forms
-        np.empty(_N),  # the terms of a flow's sum
-        _allocate(),  # the proposer's workspace (model.engine.bargain.workspace)
-        np.empty(_N),  # the terms as they stand
-        np.empty(_N),  # a guarantor's distances from the terms
-    )
-
-
-def _as_lists(arrays: tuple) -> tuple:
-    """``arrays`` (and tuples of them) as nested lists of Python numbers, which plain Python reads faster than NumPy arrays."""
-    return tuple(a.tolist() if isinstance(a, np.ndarray) else _as_lists(a) for a in arrays)
-
-
-# the interpreted path keeps a run's state in lists (the same numbers; see run.py for the inputs)
-stand_in(new_state, lambda n_pipeline: _as_lists(new_state(n_pipeline)))
-stand_in(new_scratch, lambda: _as_lists(new_scratch()))
-
 
 # ---------------------------------------------------------------------------------------------------
 # small pieces of a side
@@ -172,11 +134,6 @@ def _pressure(money: np.ndarray, s: int) -> float:
 
 
 @leaf
-def _belief_mean(belief: np.ndarray, who: int) -> float:
-    return belief[who][0] / (belief[who][0] + belief[who][1])
-
-
-@leaf
 def _price_round(side: np.ndarray, belief: np.ndarray, money: np.ndarray) -> None:
     """The round's prices: each side's costs of a round, audience rate, political push and the log-odds of its belief.
 
@@ -189,7 +146,7 @@ def _price_round(side: np.ndarray, belief: np.ndarray, money: np.ndarray) -> Non
         money[s][M_CEASEFIRE_COST_NOW] = _cost_of_round(side, money, s, True)
         money[s][M_RATE_NOW] = audience_rate(side[s][L.AUDIENCE_COST], side[s][L.WAR_WEARINESS], money[s][M_COST])
         money[s][M_PUSH_NOW] = political_push(math.tanh(money[s][M_PUSH]), side[s][L.PRESSURE_FLOOR], money[s][M_WAR_COST_NOW])
-        money[s][M_LOGIT_NOW] = logit(_belief_mean(belief, s))
+        money[s][M_LOGIT_NOW] = logit(belief_mean(belief[s]))
 
 
 @leaf
@@ -198,7 +155,7 @@ def _side_war_value(
 ) -> float:
     """A side's value of fighting on (:func:`model.engine.mechanics.side_war_value`), at this round's prices."""
     return side_war_value(
-        _belief_mean(belief, s),
+        belief_mean(belief[s]),
         money[s][M_LOGIT_NOW],
         shift,
         deterrence,
@@ -271,7 +228,12 @@ def _current_terms(
 
 @leaf
 def _credibility_for(sc: np.ndarray, guarantors: np.ndarray, terms: np.ndarray, distances: np.ndarray) -> float:
-    """The readiest guarantor's commitment to ``terms`` (:meth:`model.agents.Mediator.credibility_for`)."""
+    """The readiest guarantor's commitment to ``terms`` (:meth:`model.agents.Mediator.credibility_for`).
+
+    The guarantors weigh the terms they would fight for (those proposed, or
+    those standing now); with ``guarantee_terms`` at 0 it is the most
+    committed member's guarantee, whatever the terms.
+    """
     sensitivity = sc[L.GUARANTEE_TERMS]
     if not (sc[L.IFG_GUARANTEES] and sensitivity):
         return sc[L.IFG_GUARANTEE]
@@ -289,7 +251,16 @@ def _deterrence(
     proposal: bool,
     distances: np.ndarray,
 ) -> float:
-    """The guarantors' deterrence behind the ceasefire in force (``now``), or behind a proposal's terms."""
+    """Log-odds the guarantors take from Russia's chances in a war it restarts (Walter 1997), behind ``now``.
+
+    ``now`` are the terms standing (``proposal`` false: the ceasefire in
+    force, scaled by the agreed guarantees or, before step 2, the interim
+    guarantee) or a proposal's (scaled by the guarantees it sets). The
+    guarantors are the IFG's members: their guarantee backs the agreements
+    the IFG brokers, so a protocol with no mediator at the table
+    (``bilateral``, ``none``) has none. The credibility is the readiest
+    guarantor's commitment to the terms (:func:`_credibility_for`).
+    """
     if not sc[L.MEDIATED]:
         return 0.0
     if proposal:
@@ -303,6 +274,12 @@ def _deterrence(
 
 @leaf
 def _buffer_in_force(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: np.ndarray) -> float:
+    """The share of rearmament's effect the agreed demilitarised zone cancels while a ceasefire holds.
+
+    Forces pulled back from the line need time to mass for an attack, so
+    what is rebuilt behind the zone shifts the balance less (Fortna 2003;
+    the linear form, ``buffer_effect`` times the zone's term, is an assumption).
+    """
     if not st[S_CEASEFIRE] or not agreed[_STEP_CEASEFIRE]:
         return 0.0
     return sc[L.BUFFER_EFFECT] * terms[DEMILITARISED_ZONE]
@@ -310,6 +287,13 @@ def _buffer_in_force(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, terms: 
 
 @leaf
 def _anticipated_shift(sc: np.ndarray, open_steps: int, buffer: float) -> float:
+    """The shift both sides expect over the ceasefire's life (:func:`model.engine.mechanics.anticipated_shift`).
+
+    A rearmament both sides know is priced in (Powell 2006): an agreement
+    leaving ``open_steps`` later steps open must stay self-enforcing until
+    they are all agreed, each of them a confidence window away; a zone
+    cancels the ``buffer`` share of it.
+    """
     return anticipated_shift(sc[L.REARMAMENT], buffer, open_steps, sc[L.CONFIDENCE_THRESHOLD], sc[L.CONFIDENCE_GAIN], int(sc[L.MAX_ROUNDS]))
 
 
@@ -318,55 +302,19 @@ def _anticipated_shift(sc: np.ndarray, open_steps: int, buffer: float) -> float:
 # ---------------------------------------------------------------------------------------------------
 @leaf
 def _everyone_sees(belief: np.ndarray, shift: float) -> None:
+    """A public shift of the balance (log-odds) moves every belief, the IFG's included."""
     if shift:
         for who in range(3):
-            a, b = belief[who][0], belief[who][1]
-            strength = a + b
-            mean = shifted_mean(a, b, shift)
-            belief[who][0], belief[who][1] = mean * strength, (1.0 - mean) * strength
-
-
-@leaf
-def _balance(st: np.ndarray) -> float:
-    return sigmoid(st[S_TREND] - st[S_AID_LOGIT])
-
-
-@leaf
-def _ship(sc: np.ndarray, st: np.ndarray, pipeline: np.ndarray, to_ukraine: float, to_russia: float) -> None:
-    """Aid pledged enters the pipeline; what was pledged ``aid_lag`` rounds ago reaches the front."""
-    lag = int(sc[L.AID_LAG])
-    if lag:
-        head = int(st[S_PIPE_HEAD])
-        delivered_u, delivered_r = pipeline[head][0], pipeline[head][1]
-        pipeline[head][0], pipeline[head][1] = to_ukraine, to_russia
-        st[S_PIPE_HEAD] = (head + 1) % lag
-    else:
-        delivered_u, delivered_r = to_ukraine, to_russia
-    st[S_AID_LOGIT] = aid_logit(sc[L.AID_EFFECT], sc[L.AID_SATURATION], delivered_u, delivered_r)
+            see_shift(belief[who], shift)
 
 
 @leaf
 def _support_round(third: np.ndarray, money: np.ndarray) -> None:
-    """The third parties deliver aid and voice their stances (:meth:`model.agents.ThirdParty.act`)."""
+    """The third parties deliver this round's aid to their patrons and voice their stances on talks (:func:`model.engine.state.deliver`)."""
     for s in range(2):
-        money[s][M_AID] = 0.0
-        money[s][M_VOICES] = 0.0
-        money[s][M_STANCE] = 0.0
-        money[s][M_PUSH] = 0.0
+        clear_support(money[s])
     for t in range(len(third)):
-        patron = int(third[t][L.TP_PATRON])
-        stance, voice = third[t][L.TP_STANCE], third[t][L.TP_VOICE]
-        if patron < 0:
-            if voice:
-                for s in range(2):
-                    money[s][M_PUSH] += voice * stance
-            continue
-        aid = third[t][L.TP_AID]
-        money[patron][M_AID] += aid
-        if aid > 0.0:
-            money[patron][M_VOICES] += aid
-            money[patron][M_STANCE] += aid * stance
-        money[patron][M_PUSH] += voice * stance
+        deliver(third[t], money[RUSSIA], money[UKRAINE])
 
 
 @leaf
@@ -378,46 +326,46 @@ def _aid_shift(st: np.ndarray) -> float:
 
 
 @leaf
-def _winner_at(sc: np.ndarray, position: float) -> int:
-    if position >= sc[L.UPPER]:
-        return RUSSIA
-    if position <= sc[L.LOWER]:
-        return UKRAINE
-    return -1
-
-
-@leaf
-def _cells_in(operations: np.ndarray, o: int, round_number: int) -> int:
-    return cells_in(int(operations[o][L.OP_START]), int(operations[o][L.OP_CELLS]), int(operations[o][L.OP_WEEKS]), round_number)
-
-
-@leaf
 def _fight(sc: np.ndarray, side: np.ndarray, operations: np.ndarray, st: np.ndarray, belief: np.ndarray, rng: np.random.Generator) -> None:
-    """One engagement of attrition, everyone learning from it; then the round's share of any offensive."""
-    russia_won = rng.random() < _balance(st)
-    st[S_POSITION] += 1.0 if russia_won else -1.0
+    """One engagement of attrition at the true balance, which everyone learns from; then any scheduled offensive.
+
+    The engagement moves the front one cell (:class:`model.battlefield.Battlefield`)
+    and is a Bernoulli trial each observer's Beta belief updates on, with
+    ``belief_memory`` (:func:`model.engine.mechanics.beta_update`). An offensive's engagements
+    are fought at the attacker's local edge, which both sides know of, so
+    they are no evidence of the balance of attrition: the sides see the front
+    they move, not a lesson about ``p`` (assumption: otherwise one operation
+    at a large edge would teach both sides a balance that holds nowhere else
+    on the front). Each cell attacked is one engagement the attacker wins with
+    the balance shifted ``edge`` its way; a cell lost stalls the offensive
+    there (:meth:`model.battlefield.Battlefield.operate`). No draw is made in
+    a round without an operation.
+    """
+    russia_won = engage(st, rng, balance(st))
     wins, losses = (1, 0) if russia_won else (0, 1)
     memory = side[RUSSIA][L.BELIEF_MEMORY]  # one belief_memory for every observer
     for who in range(3):
-        belief[who][0], belief[who][1] = beta_update(belief[who][0], belief[who][1], wins, losses, memory)
-    round_number = int(st[S_ROUND])
-    for o in range(len(operations)):
-        n = _cells_in(operations, o, round_number)
-        if not n or _winner_at(sc, st[S_POSITION]) >= 0:
-            continue
-        toward = st[S_TREND] - st[S_AID_LOGIT]
-        russian = operations[o][L.OP_CELLS] > 0
-        if not russian:
-            toward = -toward
-        won = cells_won(rng, n, toward, operations[o][L.OP_EDGE])
-        step = won if russian else -won
-        st[S_POSITION] = min(max(st[S_POSITION] + step, sc[L.LOWER]), sc[L.UPPER])
-    st[S_WINNER] = _winner_at(sc, st[S_POSITION])
+        observe(belief[who], wins, losses, memory)
+    operate(sc, operations, st, rng, int(st[S_ROUND]))
+    st[S_WINNER] = winner_at(sc, st[S_POSITION])
 
 
 @leaf
 def _keep_ceasefire(sc: np.ndarray, side: np.ndarray, st: np.ndarray, terms: np.ndarray, rng: np.random.Generator) -> None:
-    """A round of ceasefire: violations, caught or not; confidence built or lost (:meth:`model.WarTerminationModel._keep_ceasefire`)."""
+    """A round of ceasefire: each side may violate it; monitors catch some violations, the zone contains others.
+
+    A violation the monitors detect (with probability ``monitor_strength``
+    times the agreed monitors term) is investigated: it costs confidence and
+    nothing else. One they miss may spiral into renewed war (with
+    probability ``escalation_risk`` times one less the agreed demilitarised
+    zone) or gain its author a cell of the front (with probability one less
+    the zone), short of its war aim. A quiet round builds confidence toward
+    the next step. Fortna 2003 (*Scraps of Paper?*, International
+    Organization 57(2)) and 2004 (*Peace Time*): ceasefires with monitors
+    and demilitarised zones last longer, because incidents are caught and
+    settled instead of spiralling, and because forces kept apart cannot
+    creep forward or attack by surprise; the linear forms are assumptions.
+    """
     detection = sc[L.MONITOR_STRENGTH] * terms[MONITORS]
     zone = terms[DEMILITARISED_ZONE]
     detected = 0
@@ -428,7 +376,7 @@ def _keep_ceasefire(sc: np.ndarray, side: np.ndarray, st: np.ndarray, terms: np.
         elif what == VIOLATION_ESCALATED:
             st[S_ESCALATED] = 1.0
         elif what == VIOLATION_GAINED:
-            st[S_POSITION] = nudged(int(st[S_POSITION]), s == RUSSIA, int(sc[L.LOWER]), int(sc[L.UPPER]))
+            nudge(sc, st, s == RUSSIA)
     st[S_VIOLATIONS_ROUND] = detected
     st[S_VIOLATIONS] += detected
     st[S_CONFIDENCE] = confidence_after(st[S_CONFIDENCE], detected, sc[L.CONFIDENCE_GAIN], sc[L.CONFIDENCE_LOSS])
@@ -454,7 +402,12 @@ def _ceasefire_breaks(
     forms: np.ndarray,
     talk: tuple,
 ) -> bool:
-    """A side defects when resuming the war is worth more than keeping the ceasefire (Powell 2006)."""
+    """A side defects when resuming the war is worth more than keeping the ceasefire (Powell 2006).
+
+    Keeping is valued at the terms standing and with the backers' political
+    push, which a side forfeits with them by breaking it; Russia's war is
+    valued against the guarantors' deterrence (:func:`_deterrence`).
+    """
     now = _current_terms(sc, status_quo, st, agreed, terms, talk[8])
     open_steps = 4 - int(st[S_STEPS_AGREED])
     hazard = _hazard(sc, open_steps)
@@ -472,25 +425,12 @@ def _ceasefire_breaks(
 @leaf
 def _agenda(sc: np.ndarray, st: np.ndarray) -> tuple[int, int]:
     """The steps on the table this round, as a range ``first..last`` (``(0, -1)``: none)."""
-    protocol = int(sc[L.PROTOCOL])
-    if protocol == L.PROTOCOL_NONE:
-        return 0, -1
-    if protocol == L.PROTOCOL_IFG_SEQUENTIAL:
-        open_step = int(st[S_OPEN_STEP])
-        if open_step == _STEP_CEASEFIRE or st[S_CONFIDENCE] >= sc[L.CONFIDENCE_THRESHOLD]:
-            return open_step, open_step
-        return 0, -1
-    return 1, 4
+    return agenda_range(int(sc[L.PROTOCOL]), int(st[S_OPEN_STEP]), st[S_CONFIDENCE], sc[L.CONFIDENCE_THRESHOLD])
 
 
 @leaf
 def _weight_ukraine(sc: np.ndarray, st: np.ndarray) -> float:
-    protocol = int(sc[L.PROTOCOL])
-    if protocol == L.PROTOCOL_BILATERAL:
-        return 1.0 if int(st[S_ROUND]) % 2 == 0 else 0.0
-    if protocol == L.PROTOCOL_NONE:
-        return 0.5
-    return sc[L.IFG_LEAN]
+    return proposer_weight(int(sc[L.PROTOCOL]), int(st[S_ROUND]), sc[L.IFG_LEAN])
 
 
 @leaf
@@ -569,7 +509,21 @@ def _negotiate(
     forms: np.ndarray,
     talk: tuple,
 ) -> None:
-    """The protocol sets the agenda, a proposal is tabled, both sides answer (:meth:`model.WarTerminationModel._negotiate`)."""
+    """The protocol sets the agenda, a proposal is tabled, both sides answer; agreed if both accept.
+
+    Each side's reservation is its value of war, or of the ceasefire in
+    force; its floor asks that an agreement be worth it and be
+    self-enforcing once the anticipated shift has happened (Powell 2006),
+    moved by the backers' pressure while step 1 is on the table
+    (:meth:`model.agents.Belligerent.floor`). The proposer's table
+    (:func:`model.engine.bargain.table_with_workspace`) puts the terms; the
+    sides answer knowing the zone the proposal itself would set. An
+    agreement with the international status agreed or on the table must
+    also be one Russia keeps backed only by the guarantees its own terms set
+    (terms that strip the guarantees would otherwise be accepted under the
+    interim guarantee and broken at once). Four steps agreed settle the war;
+    fewer begin (or continue) a ceasefire, whose confidence starts at 0.
+    """
     first, last = _agenda(sc, st)
     st[S_TABLE_FIRST], st[S_TABLE_LAST] = first, last
     if last < first:
@@ -682,6 +636,14 @@ def _clear_table(st: np.ndarray, values: np.ndarray) -> None:
 
 @leaf
 def _break_down(sc: np.ndarray, st: np.ndarray, agreed: np.ndarray, forms: np.ndarray) -> None:
+    """The ceasefire collapses: every agreed step is void, step 1 reopens, confidence restarts.
+
+    The war resumes, and talks wait ``cooling_off`` rounds of renewed
+    fighting (the round of the breakdown aside): a side that has just been
+    attacked does not sign again the next week (Fortna 2004, *Peace Time*:
+    failed ceasefires are followed by renewed fighting, not by an immediate
+    new ceasefire).
+    """
     st[S_CEASEFIRE] = 0.0
     for step in range(len(agreed)):
         agreed[step] = False
@@ -705,10 +667,10 @@ def _record_round(sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.
         return
     out = trace[row]
     out[0] = st[S_POSITION] / sc[L.CELLS]
-    out[1] = _balance(st)
-    out[2] = _belief_mean(belief, RUSSIA)
-    out[3] = _belief_mean(belief, UKRAINE)
-    out[4] = _belief_mean(belief, MEDIATOR)
+    out[1] = balance(st)
+    out[2] = belief_mean(belief[RUSSIA])
+    out[3] = belief_mean(belief[UKRAINE])
+    out[4] = belief_mean(belief[MEDIATOR])
     out[5] = values[RUSSIA][V_WAR]
     out[6] = values[UKRAINE][V_WAR]
     out[7] = values[RUSSIA][V_RESERVATION]
@@ -733,7 +695,11 @@ def _record_round(sc: np.ndarray, st: np.ndarray, belief: np.ndarray, money: np.
 
 @leaf
 def _ending(sc: np.ndarray, st: np.ndarray) -> int:
-    """How the run ends this round (``layout.KIND_*``), or -1 while it goes on (:meth:`model.WarTerminationModel._finish_if_over`)."""
+    """How the run ends this round (``layout.KIND_*``), or -1 while it goes on.
+
+    A victory (a war aim reached, or a collapse at war), a settlement, or the
+    horizon, where the run ends in a ceasefire or at war.
+    """
     if st[S_WINNER] >= 0:
         return L.KIND_VICTORY
     if st[S_SETTLED]:
@@ -754,7 +720,11 @@ def _finish(
     forms: np.ndarray,
     kind: int,
 ) -> np.ndarray:
-    """The outcome record of a run that ended this round as ``kind`` (:meth:`model.WarTerminationModel._record`)."""
+    """The outcome record of a run that ended this round as ``kind``: the winner's ideal terms after a victory, else the terms agreed.
+
+    A territorial issue deferred to later talks is unresolved (NaN),
+    whatever stands meanwhile.
+    """
     winner = int(st[S_WINNER])
     out = np.full(L.N_OUTCOME, np.nan)
     out[L.OUT_KIND] = kind
@@ -765,7 +735,7 @@ def _finish(
     out[L.OUT_BREAKDOWNS] = st[S_BREAKDOWNS]
     out[L.OUT_VIOLATIONS] = st[S_VIOLATIONS]
     out[L.OUT_FINAL_FRONT] = st[S_POSITION] / sc[L.CELLS]
-    out[L.OUT_FINAL_BALANCE] = _balance(st)
+    out[L.OUT_FINAL_BALANCE] = balance(st)
     out[L.OUT_COST_RUSSIA] = money[RUSSIA][M_COST]
     out[L.OUT_COST_UKRAINE] = money[UKRAINE][M_COST]
     out[L.OUT_FIRST_BREAKDOWN] = st[S_FIRST_BREAKDOWN]
@@ -817,11 +787,10 @@ def begin(
     for s in range(2):
         belief[s][0], belief[s][1] = side[s][L.PRIOR_A], side[s][L.PRIOR_B]
     _support_round(third, money)
-    for slot in range(int(sc[L.AID_LAG])):
-        pipeline[slot][0], pipeline[slot][1] = sc[L.UNDER_WAY_UKRAINE], sc[L.UNDER_WAY_RUSSIA]
-    _ship(sc, st, pipeline, money[UKRAINE][M_AID], money[RUSSIA][M_AID])
+    prime(sc, pipeline, sc[L.UNDER_WAY_UKRAINE], sc[L.UNDER_WAY_RUSSIA])
+    ship(sc, st, pipeline, money[UKRAINE][M_AID], money[RUSSIA][M_AID])
     st[S_LAST_AID_LOGIT] = (st[S_TREND] - st[S_AID_LOGIT]) - st[S_TREND]
-    truth = _balance(st)
+    truth = balance(st)
     belief[MEDIATOR][0], belief[MEDIATOR][1] = truth * sc[L.IFG_INTELLIGENCE], (1.0 - truth) * sc[L.IFG_INTELLIGENCE]
     _price_round(side, belief, money)
     for s in range(2):
@@ -863,16 +832,7 @@ def play_round(
     st[S_ESCALATED] = 0.0
     # the trend
     ceasefire = bool(st[S_CEASEFIRE])
-    shift = trend_shift(
-        sc[L.MOMENTUM],
-        int(st[S_ROUND]),
-        int(sc[L.SHOCK_ROUND]),
-        sc[L.SHOCK_SIZE],
-        ceasefire,
-        sc[L.REARMAMENT],
-        _buffer_in_force(sc, st, agreed, terms),
-    )
-    st[S_TREND] += shift
+    shift = drift(sc, st, int(st[S_ROUND]), ceasefire, _buffer_in_force(sc, st, agreed, terms))
     _everyone_sees(belief, shift)
     # fighting or keeping the ceasefire, and paying for it
     if ceasefire:
@@ -882,14 +842,15 @@ def play_round(
     for s in range(2):
         money[s][M_COST] += _cost_of_round(side, money, s, ceasefire)
     if not ceasefire and st[S_WINNER] < 0:
-        # a side whose costs passed its capacity collapses at war (Russia checked first): its opponent wins
+        # a side whose costs passed its capacity collapses, at war only (in a ceasefire it collapses in the first
+        # round of war after a breakdown); Russia is checked first if both pass together; its opponent wins
         for s in range(2):
             if money[s][M_COST] > side[s][L.CAPACITY]:
                 st[S_WINNER] = 1 - s
                 break
     # third parties, the IFG's message, the values of war
     _support_round(third, money)
-    _ship(sc, st, pipeline, money[UKRAINE][M_AID], money[RUSSIA][M_AID])
+    ship(sc, st, pipeline, money[UKRAINE][M_AID], money[RUSSIA][M_AID])
     _everyone_sees(belief, _aid_shift(st))
     if sc[L.MEDIATED] and sc[L.IFG_INFORMATION]:  # with no mediator at the table, nobody carries its estimate
         _share_information(sc, belief)
@@ -912,16 +873,10 @@ def play_round(
 
 @leaf
 def _share_information(sc: np.ndarray, belief: np.ndarray) -> None:
-    """The IFG tells each side its estimate; each weighs it by the IFG's credibility toward it (Kydd 2003)."""
-    estimate = _belief_mean(belief, MEDIATOR)
+    """The IFG tells each side its estimate; each weighs it by the IFG's credibility toward it (:func:`model.engine.state.tell`)."""
+    estimate = belief_mean(belief[MEDIATOR])
     for s in range(2):
-        lean_toward = sc[L.IFG_LEAN] if s == UKRAINE else 1.0 - sc[L.IFG_LEAN]
-        mean = _belief_mean(belief, s)
-        hear = sc[L.IFG_INFORMATION_WEIGHT] * credibility_toward(lean_toward, estimate, mean, s == RUSSIA)
-        if hear > 0.0:
-            shifted = heard_mean(mean, estimate, hear)
-            strength = belief[s][0] + belief[s][1]
-            belief[s][0], belief[s][1] = shifted * strength, (1.0 - shifted) * strength
+        tell(belief[s], estimate, sc[L.IFG_LEAN], sc[L.IFG_INFORMATION_WEIGHT], s == RUSSIA)
 
 
 @kernel
