@@ -6,8 +6,9 @@ paths with the same seed; their outcome records, their first breakdowns
 and every per-round column both keep must be identical, not close. The
 runs must include every kind of end, ceasefires that are violated and that
 break down, and every territorial form, or the comparison proves little.
-A sample also runs the kernels interpreted, which is how the Mesa model
-calls them.
+The Mesa model steps the schedule interpreted, a round at a time, so this
+compares the compiled kernels with the interpreted ones and the Mesa model's
+record with the engine's; a sample also runs whole runs interpreted.
 """
 
 from __future__ import annotations
