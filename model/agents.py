@@ -1,11 +1,15 @@
 """The actors: two belligerents, the third parties and the IFG mediator.
 
 Agents hold their own settings (built once from the validated scenario with
-``from_values``) and state, score options with the pure functions of
-:mod:`model.maths`, and change their own state only in the methods the
-model's schedule calls. A belligerent values and answers for itself: its
-value of war, of the agreements in force and of resuming the war, its floor
-in talks, whether it accepts a proposal and whether it defects from a
+``from_values``) and score options with the mechanics' kernels (through
+:mod:`model.maths` and :mod:`model.engine.mechanics`). Their state is their
+rows of a run's state (:mod:`model.engine.state`): a model's agents are views
+of its run's, which the round's schedule writes
+(:func:`model.engine.whole_run.play_round`); an agent made on its own keeps
+rows of its own, and its methods that change them are the state's kernels,
+the ones the schedule calls. A belligerent values and answers for itself:
+its value of war, of the agreements in force and of resuming the war, its
+floor in talks, whether it accepts a proposal and whether it defects from a
 ceasefire. Scoring never changes state.
 """
 

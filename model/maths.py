@@ -16,14 +16,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from model.engine import mechanics, valuation
+from model.engine import mechanics, state, valuation
 from model.engine.jit import for_single_runs
 
 _logit = for_single_runs(valuation.logit)
 _sigmoid = for_single_runs(valuation.sigmoid)
-_shifted_mean = for_single_runs(valuation.shifted_mean)
 _value_of_war = for_single_runs(valuation.value_of_war)
 _beta_update = for_single_runs(mechanics.beta_update)
+_see_shift = for_single_runs(state.see_shift)
 _unresolved_hazard = for_single_runs(mechanics.unresolved_hazard)
 _agreement_value = for_single_runs(mechanics.agreement_value)
 _acceptance_floor = for_single_runs(mechanics.acceptance_floor)
@@ -128,7 +128,9 @@ def shift_beta(a: float, b: float, delta_logit: float) -> tuple[float, float]:
     """
     if delta_logit == 0.0:
         return a, b
-    return beta_from_mean(_shifted_mean(a, b, delta_logit), a + b)
+    row = [a, b]
+    _see_shift(row, delta_logit)  # the kernel the round's schedule calls (model.engine.state.see_shift)
+    return row[0], row[1]
 
 
 # --------------------------------------------------------------------------
