@@ -177,7 +177,7 @@ class WarTerminationModel(mesa.Model):
         self._create_agents(v, float(inputs.scalars[L.REARMAMENT]))
         self._inducement = float(inputs.scalars[L.IFG_INDUCEMENT])
 
-        ending = _BEGIN(*self._inputs[:8], self._state, self._talk, _NO_TRACE)
+        ending = _BEGIN(*self._inputs[:8], *self._state, self._talk, _NO_TRACE)
         if ending >= 0:
             self._finish(ending)
         self.datacollector = RoundRecorder(REPORTERS, AGENT_REPORTERS if record_agents else None, agent_row)
@@ -221,14 +221,15 @@ class WarTerminationModel(mesa.Model):
         """Play one round (one week): :func:`model.engine.whole_run.play_round`, then record it."""
         if not self.running:
             return
-        ending = _PLAY_ROUND(*self._inputs, self._state, self._talk, self._battle_rng, self._ceasefire_rng, _NO_TRACE)
+        ending = _PLAY_ROUND(*self._inputs, *self._state, self._talk, self._battle_rng, self._ceasefire_rng, _NO_TRACE)
         if ending >= 0:
             self._finish(ending)
         self._collect()  # after the end is known, so the last row's status is the outcome
 
     def _finish(self, kind: int) -> None:
         """End the run: the outcome record the engine gives for ``kind`` (``layout.KIND_*``)."""
-        self.outcome = decode(_FINISH(self._inputs[0], self._inputs[2], self._state, kind))
+        st, _belief, money, _values, agreed, terms, forms, _pipeline = self._state
+        self.outcome = decode(_FINISH(self._inputs[0], self._inputs[2], st, money, agreed, terms, forms, kind))
         self.running = False
 
     def _collect(self) -> None:

@@ -710,7 +710,7 @@ def _ending(sc: np.ndarray, st: np.ndarray) -> int:
 
 
 @kernel
-def _finish(
+def finish(
     sc: np.ndarray,
     ideal: np.ndarray,
     st: np.ndarray,
@@ -755,7 +755,7 @@ def _finish(
     return out
 
 
-@kernel
+@leaf  # inlined into simulate when compiled: a call passing the run's arrays a round costs a tenth of a run
 def begin(
     sc: np.ndarray,
     side: np.ndarray,
@@ -765,11 +765,18 @@ def begin(
     forms_allowed: np.ndarray,
     third: np.ndarray,
     guarantors: np.ndarray,
-    state: tuple,
+    st: np.ndarray,
+    belief: np.ndarray,
+    money: np.ndarray,
+    values: np.ndarray,
+    agreed: np.ndarray,
+    terms: np.ndarray,
+    forms: np.ndarray,
+    pipeline: np.ndarray,
     talk: tuple,
     trace: np.ndarray,
 ) -> int:
-    """Set a fresh ``state`` (:func:`new_state`) to round 0 and hold its talks; return how the run ends there, or -1.
+    """Set a fresh state (:func:`new_state`, ``st`` to ``pipeline``) to round 0 and hold its talks; return how the run ends there, or -1.
 
     Round 0 is the state as the scenario starts: the first aid, the
     pipeline primed with the record's aid, the IFG's estimate at the true
@@ -777,7 +784,6 @@ def begin(
     (Fearon 1995: bargaining before war), so an agreement here holds from
     round 1.
     """
-    st, belief, money, values, agreed, terms, forms, pipeline = state
     st[S_POSITION] = sc[L.INITIAL_POSITION]
     st[S_TREND] = sc[L.INITIAL_TREND]
     st[S_OPEN_STEP] = _STEP_CEASEFIRE
@@ -801,7 +807,7 @@ def begin(
     return L.KIND_SETTLEMENT if st[S_SETTLED] else -1
 
 
-@kernel
+@leaf  # inlined into simulate when compiled (see begin)
 def play_round(
     sc: np.ndarray,
     side: np.ndarray,
@@ -812,13 +818,20 @@ def play_round(
     third: np.ndarray,
     guarantors: np.ndarray,
     operations: np.ndarray,
-    state: tuple,
+    st: np.ndarray,
+    belief: np.ndarray,
+    money: np.ndarray,
+    values: np.ndarray,
+    agreed: np.ndarray,
+    terms: np.ndarray,
+    forms: np.ndarray,
+    pipeline: np.ndarray,
     talk: tuple,
     battle_rng: np.random.Generator,
     ceasefire_rng: np.random.Generator,
     trace: np.ndarray,
 ) -> int:
-    """Play one round (one week) of a run in ``state``; return how the run ends this round (``layout.KIND_*``), or -1.
+    """Play one round (one week) of the run in the state ``st`` to ``pipeline``; return how it ends this round (``layout.KIND_*``), or -1.
 
     The schedule of a round (docs/ODD.md, section 3): the trend moves the
     balance; the sides fight, or keep the ceasefire, and pay; the third
@@ -826,7 +839,6 @@ def play_round(
     war; a ceasefire holds or breaks; a proposal is tabled and answered;
     the round is recorded once its end is known.
     """
-    st, belief, money, values, agreed, terms, forms, pipeline = state
     st[S_ROUND] += 1
     st[S_VIOLATIONS_ROUND] = 0.0
     st[S_ESCALATED] = 0.0
@@ -880,13 +892,6 @@ def _share_information(sc: np.ndarray, belief: np.ndarray) -> None:
 
 
 @kernel
-def finish(sc: np.ndarray, ideal: np.ndarray, state: tuple, kind: int) -> np.ndarray:
-    """The outcome record (``layout.OUT_*``) of the run in ``state``, which ended this round as ``kind``."""
-    st, _belief, money, _values, agreed, terms, forms, _pipeline = state
-    return _finish(sc, ideal, st, money, agreed, terms, forms, kind)
-
-
-@kernel
 def simulate(
     sc: np.ndarray,
     side: np.ndarray,
@@ -920,11 +925,15 @@ def simulate(
     Returns:
         The outcome record.
     """
-    state = new_state(int(sc[L.AID_LAG]))
+    st, belief, money, values, agreed, terms, forms, pipeline = new_state(int(sc[L.AID_LAG]))
     talk = new_scratch()
-    ending = begin(sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors, state, talk, trace)
+    ending = begin(
+        sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors,
+        st, belief, money, values, agreed, terms, forms, pipeline, talk, trace,
+    )  # fmt: skip
     while ending < 0:
         ending = play_round(
-            sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors, operations, state, talk, battle_rng, ceasefire_rng, trace
-        )
-    return finish(sc, ideal, state, ending)
+            sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors, operations,
+            st, belief, money, values, agreed, terms, forms, pipeline, talk, battle_rng, ceasefire_rng, trace,
+        )  # fmt: skip
+    return finish(sc, ideal, st, money, agreed, terms, forms, ending)
