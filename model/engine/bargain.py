@@ -629,8 +629,6 @@ def _allocate() -> tuple:
         np.zeros(ISSUE_COUNT),
         np.zeros(ISSUE_COUNT),
         np.full(_MEMO_KEY, np.nan),
-        np.zeros((PIECE_ROWS, MAX_PIECES)),
-        np.zeros(MAX_PIECES, dtype=np.int64),
         np.full(1, -1, dtype=np.int64),
     )
 
@@ -643,8 +641,8 @@ def workspace(plain: bool = False) -> tuple:
             them faster than arrays); NumPy arrays for the compiled ones.
 
     Returns:
-        ``(stakes, limits, pieces, piece_issue, points, issues, trial, values)``, then the last
-        frontier built and what it was built from (:func:`_frontier`).
+        ``(stakes, limits, pieces, piece_issue, points, issues, trial, values)``, then what the
+        last frontier was built from and its number of pieces (:func:`_frontier`).
     """
     arrays = interpreted(_allocate)()
     return tuple(a.tolist() for a in arrays) if plain else arrays
@@ -715,9 +713,11 @@ def _frontier(
     the same every round while the audience rates that move do not bear on
     it. The comparison is exact (a limit's NaN matches NaN), so a reused
     frontier is the one :func:`build_frontier` would build, to the bit.
+    Only :func:`build_frontier` writes the workspace's pieces, so they hold
+    the last frontier built: reusing it is returning its number of pieces.
     """
     pieces, piece_issue, points = work[2], work[3], work[4]
-    key, kept_pieces, kept_issue, kept = work[8], work[9], work[10], work[11]
+    key, kept = work[8], work[9]
     same = kept[0] >= 0 and key[0] == issue_count
     k = 1
     for n in range(issue_count):
@@ -735,21 +735,10 @@ def _frontier(
         same = same and values_match
     key[0] = issue_count
     if same:
-        count = kept[0]
         for n in range(issue_count):
             start[issues[n]] = stakes[RUSSIA][IDEAL][issues[n]]
-        for row in range(PIECE_ROWS):
-            for m in range(count):
-                pieces[row][m] = kept_pieces[row][m]
-        for m in range(count):
-            piece_issue[m] = kept_issue[m]
-        return count
+        return kept[0]
     count = build_frontier(issues, issue_count, stakes, limits, start, piece_issue, pieces, points)
-    for row in range(PIECE_ROWS):
-        for m in range(count):
-            kept_pieces[row][m] = pieces[row][m]
-    for m in range(count):
-        kept_issue[m] = piece_issue[m]
     kept[0] = count
     return count
 
