@@ -534,6 +534,7 @@ def nash_bargaining_gain(
     if value > best_value:
         best, best_value = high, value
     prev_g, prev_l = 0.0, 0.0
+    before = -math.inf  # the largest gain of the pieces before the previous one
     for k in range(count):
         g, loss = gains[k], losses[k]
         seg_lo, seg_hi = _max(prev_g, low), _min(g, high)
@@ -546,9 +547,15 @@ def nash_bargaining_gain(
                 r_at_prev = surplus_r0 - prev_l + slope * prev_g
                 star = (w * r_at_prev - (1.0 - w) * slope * surplus_u0) / slope
                 candidate = _min(_max(star, seg_lo), seg_hi)
-            value = nash_objective(surplus_u0 + candidate, surplus_r0 - loss_at(gains, losses, count, candidate), w)
+            if candidate > _max(before, prev_g) + EPS:
+                # loss_at's walk passes every piece before this one and stops at it: its answer, without the walk
+                at = prev_l + (loss - prev_l) * (candidate - prev_g) / (g - prev_g)
+            else:
+                at = loss_at(gains, losses, count, candidate)
+            value = nash_objective(surplus_u0 + candidate, surplus_r0 - at, w)
             if value > best_value:
                 best, best_value = candidate, value
+        before = _max(before, prev_g)
         prev_g, prev_l = g, loss
     return True, best
 
