@@ -656,13 +656,18 @@ def workspace(plain: bool = False) -> tuple:
 
 
 @kernel
-def _fill_stakes(stakes: np.ndarray, ideal: np.ndarray, weight: np.ndarray, side_scalars: np.ndarray) -> None:
-    """Both sides' stakes from their settings: red lines and their audience cost on the territorial issues only."""
+def _fill_stakes(stakes: np.ndarray, ideal: np.ndarray, weight: np.ndarray, side_scalars: np.ndarray, agenda: np.ndarray) -> None:
+    """Both sides' stakes in the issues of ``agenda`` from their settings: red lines and their audience cost on the territorial issues only.
+
+    The frontiers of a table read the stakes of the issues on it alone, so
+    the others are left as they are.
+    """
     for side in range(2):
         stake = stakes[side]
         scalars = side_scalars[side]
         rate = scalars[SIDE_RATE]
-        for j in range(len(ideal[side])):
+        for k in range(len(agenda)):
+            j = agenda[k]
             stake[IDEAL][j] = ideal[side][j]
             stake[WEIGHT][j] = weight[side][j]
             stake[CURVATURE][j] = scalars[SIDE_CURVATURE]
@@ -853,10 +858,8 @@ def table_with_workspace(
     Returns:
         True if the proposal lies in the bargaining range.
     """
-    stakes, limits, issues, trial, values = work[0], work[1], work[5], work[6], work[7]
-    _fill_stakes(stakes, ideal, weight, side_scalars)
-    for j in range(len(limits)):
-        limits[j] = math.nan
+    stakes, issues, trial, values = work[0], work[5], work[6], work[7]
+    _fill_stakes(stakes, ideal, weight, side_scalars, agenda)
     crimea_on = donbas_on = False
     for k in range(len(agenda)):
         crimea_on = crimea_on or agenda[k] == CRIMEA
