@@ -534,6 +534,7 @@ def nash_bargaining_gain(
     if value > best_value:
         best, best_value = high, value
     prev_g, prev_l = 0.0, 0.0
+    before = -math.inf  # the largest gain of the pieces before the previous one
     for k in range(count):
         g, loss = gains[k], losses[k]
         seg_lo, seg_hi = _max(prev_g, low), _min(g, high)
@@ -546,9 +547,15 @@ def nash_bargaining_gain(
                 r_at_prev = surplus_r0 - prev_l + slope * prev_g
                 star = (w * r_at_prev - (1.0 - w) * slope * surplus_u0) / slope
                 candidate = _min(_max(star, seg_lo), seg_hi)
-            value = nash_objective(surplus_u0 + candidate, surplus_r0 - loss_at(gains, losses, count, candidate), w)
+            if candidate > _max(before, prev_g) + EPS:
+                # loss_at's walk passes every piece before this one and stops at it: its answer, without the walk
+                at = prev_l + (loss - prev_l) * (candidate - prev_g) / (g - prev_g)
+            else:
+                at = loss_at(gains, losses, count, candidate)
+            value = nash_objective(surplus_u0 + candidate, surplus_r0 - at, w)
             if value > best_value:
                 best, best_value = candidate, value
+        before = _max(before, prev_g)
         prev_g, prev_l = g, loss
     return True, best
 
@@ -629,8 +636,6 @@ def _allocate() -> tuple:
         np.zeros(ISSUE_COUNT),
         np.zeros(ISSUE_COUNT),
         np.full(_MEMO_KEY, np.nan),
-        np.zeros((PIECE_ROWS, MAX_PIECES)),
-        np.zeros(MAX_PIECES, dtype=np.int64),
         np.full(1, -1, dtype=np.int64),
     )
 
@@ -643,21 +648,26 @@ def workspace(plain: bool = False) -> tuple:
             them faster than arrays); NumPy arrays for the compiled ones.
 
     Returns:
-        ``(stakes, limits, pieces, piece_issue, points, issues, trial, values)``, then the last
-        frontier built and what it was built from (:func:`_frontier`).
+        ``(stakes, limits, pieces, piece_issue, points, issues, trial, values)``, then what the
+        last frontier was built from and its number of pieces (:func:`_frontier`).
     """
     arrays = interpreted(_allocate)()
     return tuple(a.tolist() for a in arrays) if plain else arrays
 
 
 @kernel
-def _fill_stakes(stakes: np.ndarray, ideal: np.ndarray, weight: np.ndarray, side_scalars: np.ndarray) -> None:
-    """Both sides' stakes from their settings: red lines and their audience cost on the territorial issues only."""
+def _fill_stakes(stakes: np.ndarray, ideal: np.ndarray, weight: np.ndarray, side_scalars: np.ndarray, agenda: np.ndarray) -> None:
+    """Both sides' stakes in the issues of ``agenda`` from their settings: red lines and their audience cost on the territorial issues only.
+
+    The frontiers of a table read the stakes of the issues on it alone, so
+    the others are left as they are.
+    """
     for side in range(2):
         stake = stakes[side]
         scalars = side_scalars[side]
         rate = scalars[SIDE_RATE]
-        for j in range(len(ideal[side])):
+        for k in range(len(agenda)):
+            j = agenda[k]
             stake[IDEAL][j] = ideal[side][j]
             stake[WEIGHT][j] = weight[side][j]
             stake[CURVATURE][j] = scalars[SIDE_CURVATURE]
@@ -715,9 +725,11 @@ def _frontier(
     the same every round while the audience rates that move do not bear on
     it. The comparison is exact (a limit's NaN matches NaN), so a reused
     frontier is the one :func:`build_frontier` would build, to the bit.
+    Only :func:`build_frontier` writes the workspace's pieces, so they hold
+    the last frontier built: reusing it is returning its number of pieces.
     """
     pieces, piece_issue, points = work[2], work[3], work[4]
-    key, kept_pieces, kept_issue, kept = work[8], work[9], work[10], work[11]
+    key, kept = work[8], work[9]
     same = kept[0] >= 0 and key[0] == issue_count
     k = 1
     for n in range(issue_count):
@@ -735,21 +747,10 @@ def _frontier(
         same = same and values_match
     key[0] = issue_count
     if same:
-        count = kept[0]
         for n in range(issue_count):
             start[issues[n]] = stakes[RUSSIA][IDEAL][issues[n]]
-        for row in range(PIECE_ROWS):
-            for m in range(count):
-                pieces[row][m] = kept_pieces[row][m]
-        for m in range(count):
-            piece_issue[m] = kept_issue[m]
-        return count
+        return kept[0]
     count = build_frontier(issues, issue_count, stakes, limits, start, piece_issue, pieces, points)
-    for row in range(PIECE_ROWS):
-        for m in range(count):
-            kept_pieces[row][m] = pieces[row][m]
-    for m in range(count):
-        kept_issue[m] = piece_issue[m]
     kept[0] = count
     return count
 
@@ -857,10 +858,8 @@ def table_with_workspace(
     Returns:
         True if the proposal lies in the bargaining range.
     """
-    stakes, limits, issues, trial, values = work[0], work[1], work[5], work[6], work[7]
-    _fill_stakes(stakes, ideal, weight, side_scalars)
-    for j in range(len(limits)):
-        limits[j] = math.nan
+    stakes, issues, trial, values = work[0], work[5], work[6], work[7]
+    _fill_stakes(stakes, ideal, weight, side_scalars, agenda)
     crimea_on = donbas_on = False
     for k in range(len(agenda)):
         crimea_on = crimea_on or agenda[k] == CRIMEA

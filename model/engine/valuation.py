@@ -47,7 +47,7 @@ def particular_solution(c0: float, c1: float, c2: float, d: float, drift: float)
     return a, b, (c0 + d * a + d * b * drift) / one_minus_d
 
 
-@kernel
+@leaf
 def walk_value(
     p: float,
     k: int,
@@ -107,11 +107,13 @@ def value_of_war(
     share ``k / N``) is re-expressed in the share ``(k - L) / (U - L)`` of
     the shorter walk (:func:`model.maths._flow_between`).
     """
-    if lower == 0 and upper == cells:
-        return walk_value(p, position, cells, discount, flow_base, flow_slope, value_if_ukraine_wins, value_if_russia_wins, flow_curvature)
-    start = lower / cells
-    width = (upper - lower) / cells
-    base = flow_base + flow_slope * start + flow_curvature * start * start
-    slope = (flow_slope + 2.0 * flow_curvature * start) * width
-    curvature = flow_curvature * width * width
-    return walk_value(p, position - lower, upper - lower, discount, base, slope, value_if_ukraine_wins, value_if_russia_wins, curvature)
+    k, n, base, slope, curvature = position, cells, flow_base, flow_slope, flow_curvature
+    if lower != 0 or upper != cells:
+        start = lower / cells
+        width = (upper - lower) / cells
+        k, n = position - lower, upper - lower
+        base = flow_base + flow_slope * start + flow_curvature * start * start
+        slope = (flow_slope + 2.0 * flow_curvature * start) * width
+        curvature = flow_curvature * width * width
+    # one call, so that the walk is inlined here once
+    return walk_value(p, k, n, discount, base, slope, value_if_ukraine_wins, value_if_russia_wins, curvature)
