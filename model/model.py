@@ -75,7 +75,7 @@ T = TypeVar("T")
 
 
 class _Slot(Generic[T]):
-    """One number of the run's state (``whole_run.S_*``) as an attribute of the model, read and written as a ``T``."""
+    """One number of the run's state (``model.engine.state.S_*``) as an attribute of the model, read and written as a ``T``."""
 
     def __init__(self, index: int, read: Callable[[float], T], write: Callable[[T], float] = float) -> None:  # type: ignore[assignment]
         self.index, self.read, self.write = index, read, write
