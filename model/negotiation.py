@@ -14,7 +14,7 @@ from the frontier's start, where every issue on the table is at Russia's
 ideal. No model, agent or random draw is involved.
 
 These are the Python faces of the kernels of :mod:`model.engine.bargain`,
-which compute every number (the proposer calls the kernels directly):
+which compute every number (the round's schedule calls the kernels directly):
 stakes come as :class:`IssueSide` sequences, a frontier as a
 :class:`Frontier`, and no range as ``None``.
 """

@@ -1,7 +1,9 @@
 """Bargaining as kernels: the Pareto frontier, the bargaining range, the Nash point, the proposer's table.
 
-The one implementation of :mod:`model.negotiation` and
-:class:`model.proposer.Proposer` (which call these kernels): a proposer
+The one implementation of :mod:`model.negotiation` (whose Python faces
+call these kernels) and of the round's talks, which the schedule
+(:func:`model.engine.whole_run.play_round`) tables through
+:func:`table_with_workspace`: a proposer
 builds the Pareto frontier of the issues on the table
 (:func:`build_frontier`), finds the bargaining range between the sides'
 floors (:func:`bargaining_range`, Fearon 1995, "Rationalist Explanations
@@ -827,7 +829,7 @@ def table_with_workspace(
     out_forms: np.ndarray,
     work: tuple,
 ) -> bool:
-    """The proposal tabled on ``agenda`` and how it settles the territory (:meth:`model.proposer.Proposer.table`).
+    """The proposal tabled on ``agenda`` and how it settles the territory (called by the schedule's talks, :mod:`model.engine.whole_run`).
 
     For every way of settling the territorial issues on the table (each in
     every form of ``allowed_forms``, Crimea's form varying slowest), the
