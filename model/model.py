@@ -39,8 +39,9 @@ from model.engine import layout as L
 from model.engine import state as run_state
 from model.engine import whole_run
 from model.engine.codes import FORMS_BY_CODE, RUSSIA, UKRAINE
-from model.engine.inputs import draw_rearmament, pack
+from model.engine.inputs import pack
 from model.engine.jit import for_single_runs
+from model.engine.mechanics import rearmament_rate
 from model.engine.run import decode
 from model.issues import (
     DEMILITARISED_ZONE,
@@ -65,6 +66,7 @@ _NEW_SCRATCH = for_single_runs(run_state.new_scratch)
 _BEGIN = for_single_runs(whole_run.begin)
 _PLAY_ROUND = for_single_runs(whole_run.play_round)
 _FINISH = for_single_runs(whole_run.finish)
+_REARMAMENT_RATE = for_single_runs(rearmament_rate)
 _NO_TRACE = np.zeros((0, L.N_TRACE))
 _CODE = {Side.RUSSIA: RUSSIA, Side.UKRAINE: UKRAINE}
 _SIDES = {RUSSIA: Side.RUSSIA, UKRAINE: Side.UKRAINE}
@@ -212,7 +214,7 @@ class WarTerminationModel(mesa.Model):
         the mean rate rises, instead of all at one threshold (assumption).
         """
         (stream,) = self.rng.spawn(1)
-        return draw_rearmament(stream, mean, spread)
+        return float(_REARMAMENT_RATE(stream, mean, spread))
 
     # ------------------------------------------------------------------
     # The schedule: the engine's round

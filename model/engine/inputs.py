@@ -9,7 +9,6 @@ so both paths start a run from the same numbers.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -34,7 +33,7 @@ from model.outcome import Side
 from model.parameters import Value
 from model.protocols import PROTOCOLS
 
-__all__ = ["Inputs", "draw_rearmament", "forms_allowed", "pack"]
+__all__ = ["Inputs", "forms_allowed", "pack"]
 
 _ROW = {Side.RUSSIA: RUSSIA, Side.UKRAINE: UKRAINE}
 
@@ -65,7 +64,7 @@ class Inputs(NamedTuple):
     operations: np.ndarray
 
     def with_rearmament(self, rate: float) -> Inputs:
-        """The same run with this rate of rearmament (a run's own draw, :func:`draw_rearmament`)."""
+        """The same run with this rate of rearmament (a run's own draw, :func:`model.engine.mechanics.rearmament_rate`)."""
         scalars = self.scalars.copy()
         scalars[L.REARMAMENT] = rate
         return self._replace(scalars=scalars)
@@ -122,6 +121,7 @@ def pack(v: Mapping[str, Value]) -> Inputs:
         (L.INTERIM_GUARANTEE, "interim_guarantee"),
         (L.AUTONOMY_TERM, "autonomy_term"),
         (L.GUARANTEE_TERMS, "guarantee_terms"),
+        (L.REARMAMENT_SPREAD, "rearmament_spread"),
     ):
         scalars[slot] = float(v[name])
     scalars[L.CELLS] = battlefield.cells
@@ -209,14 +209,3 @@ def _side_row(own: BelligerentSettings, flows: WarFlows, prior_a: float, prior_b
     row[L.PRIOR_A] = prior_a
     row[L.PRIOR_B] = prior_b
     return row
-
-
-def draw_rearmament(stream: np.random.Generator, mean: float, spread: float) -> float:
-    """A run's rate of rearmament: lognormal about ``mean`` with coefficient of variation ``spread``.
-
-    The draw :meth:`model.WarTerminationModel._draw_rearmament` makes, from
-    the stream it spawns (see there for why).
-    """
-    sigma2 = math.log1p(spread * spread)
-    draw = float(stream.lognormal(math.log(abs(mean)) - sigma2 / 2.0, math.sqrt(sigma2)))
-    return math.copysign(draw, mean)

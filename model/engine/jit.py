@@ -23,8 +23,9 @@ operation (``tests/test_engine_parity.py``).
 Compiled code is cached on disk, so a process compiles a kernel only the
 first time it is used on a machine. numba invalidates a cached function
 when its own file changes, not when a kernel it calls in another file does
-(or a constant it froze from :mod:`model.issues`), so the cache lives in a
-folder named by a hash of the engine's sources and of ``model/issues.py``
+(or a constant it froze from :mod:`model.issues`, or NumPy's version), so
+the cache lives in a folder named by a hash of the engine's sources, of
+``model/issues.py`` and of NumPy's version
 (:func:`cache_folder`): any change to them compiles afresh, and a stale
 kernel is never linked into a new one. A ``NUMBA_CACHE_DIR`` set by the
 user is respected as it is.
@@ -33,6 +34,7 @@ user is respected as it is.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
 import os
 import types
@@ -64,9 +66,11 @@ def cache_folder() -> Path:
     """Where compiled kernels are cached: a folder per version of the engine's sources (module docstring).
 
     Under ``$XDG_CACHE_HOME`` (or ``~/.cache``), ``war-termination/numba-<hash>``,
-    the hash of every ``model/engine/*.py`` and :data:`_FROZEN_SOURCES`.
+    the hash of every ``model/engine/*.py``, :data:`_FROZEN_SOURCES` and
+    NumPy's version (the streams draw as the installed NumPy does,
+    :mod:`model.engine.streams`).
     """
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"numpy {importlib.metadata.version('numpy')}\0".encode())
     for path in (*sorted(_ENGINE.glob("*.py")), *_FROZEN_SOURCES):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")

@@ -49,7 +49,8 @@ IFG_INFORMATION = 32  # 1.0 if the IFG shares its estimate
 IFG_INFORMATION_WEIGHT = 33
 IFG_GUARANTEES = 34  # 1.0 if the IFG offers guarantees
 GUARANTEE_TERMS = 35
-N_SCALARS = 36
+REARMAMENT_SPREAD = 36  # the coefficient of variation a run's own rate is drawn with (0: every run the mean)
+N_SCALARS = 37
 
 PROTOCOL_IFG_SEQUENTIAL = 0
 PROTOCOL_PACKAGE = 1

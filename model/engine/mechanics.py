@@ -22,6 +22,7 @@ import numpy as np
 from model.engine.exact import exact_sum
 from model.engine.jit import leaf
 from model.engine.layout import G_GUARANTEE, G_LEAN, PROTOCOL_BILATERAL, PROTOCOL_IFG_SEQUENTIAL, PROTOCOL_NONE
+from model.engine.streams import Stream, binomial, lognormal, uniform
 from model.engine.valuation import sigmoid, value_of_war
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "pressed_floor",
     "readiest",
     "readiness",
+    "rearmament_rate",
     "self_enforcing_floor",
     "side_war_value",
     "trend_shift",
@@ -197,14 +199,14 @@ def cells_in(start: int, cells: int, weeks: int, round_number: int) -> int:
 
 
 @leaf
-def cells_won(rng: np.random.Generator, attacked: int, toward_attacker: float, edge: float) -> int:
+def cells_won(rng: Stream, attacked: int, toward_attacker: float, edge: float) -> int:
     """Cells an offensive takes of the ``attacked``: one engagement each, at the balance shifted ``edge`` its way.
 
     ``toward_attacker`` is the balance's log-odds as the attacker sees it
     (Russia's, or its negative for Ukraine). Forces massed on one axis and
     surprise give the attacker a local edge (assumption: a log-odds shift).
     """
-    return int(rng.binomial(attacked, sigmoid(toward_attacker + edge)))
+    return binomial(rng, attacked, sigmoid(toward_attacker + edge))
 
 
 @leaf
@@ -216,7 +218,7 @@ def nudged(position: int, toward_russia: bool, lower: int, upper: int) -> int:
 
 
 @leaf
-def violation(rng: np.random.Generator, violation_rate: float, detection: float, escalation_risk: float, zone: float) -> int:
+def violation(rng: Stream, violation_rate: float, detection: float, escalation_risk: float, zone: float) -> int:
     """A side's round of ceasefire: no violation, or one detected, one that escalates, or one that gains a cell.
 
     A violation the monitors detect (probability ``detection``) is
@@ -228,13 +230,13 @@ def violation(rng: np.random.Generator, violation_rate: float, detection: float,
     incidents are caught and forces kept apart; the linear forms are
     assumptions. The draws are made in this order, and only as far as needed.
     """
-    if not rng.random() < violation_rate:
+    if not uniform(rng) < violation_rate:
         return NO_VIOLATION
-    if rng.random() < detection:
+    if uniform(rng) < detection:
         return VIOLATION_DETECTED
-    if escalation_risk and rng.random() < escalation_risk * (1.0 - zone):
+    if escalation_risk and uniform(rng) < escalation_risk * (1.0 - zone):
         return VIOLATION_ESCALATED
-    if rng.random() >= zone:
+    if uniform(rng) >= zone:
         return VIOLATION_GAINED
     return NO_VIOLATION
 
@@ -484,3 +486,22 @@ def proposer_weight(protocol: int, round_number: int, mediator_lean: float) -> f
     if protocol == PROTOCOL_NONE:
         return 0.5
     return mediator_lean
+
+
+@leaf
+def rearmament_rate(stream: Stream, mean: float, spread: float) -> float:
+    """A run's rate of rearmament: lognormal about ``mean`` with coefficient of variation ``spread``, drawn once.
+
+    How fast Russia can rebuild under sanctions is known to both sides as
+    the war goes on (they see the balance shift) but not to the analyst:
+    each run draws it once, from a stream of its own spawned after the
+    battle's and the ceasefire's, which it leaves as they were. The sides
+    then price the rate of their own run (Powell 2006, "War as a Commitment
+    Problem", *International Organization* 60(1)), so the share of runs in
+    which ceasefires form and last falls by degrees as the mean rate rises,
+    instead of all at one threshold (assumption). A negative mean (Ukraine
+    rearming faster) keeps its sign.
+    """
+    sigma2 = math.log1p(spread * spread)
+    draw = lognormal(stream, math.log(abs(mean)) - sigma2 / 2.0, math.sqrt(sigma2))
+    return math.copysign(draw, mean)

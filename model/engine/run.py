@@ -4,7 +4,8 @@ The streams are the Mesa model's: a run's generator is
 ``numpy.random.default_rng(seed)`` (Mesa's ``Model(rng=seed)``), from which
 the battle's and the ceasefire's streams are spawned, in that order, and a
 third for the run's rate of rearmament where it is drawn
-(:meth:`model.WarTerminationModel._draw_rearmament`).
+(:meth:`model.WarTerminationModel._draw_rearmament`). The whole run spawns
+them from the seed's words itself (:mod:`model.engine.streams`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import numpy as np
 from model.engine import jit
 from model.engine import layout as L
 from model.engine.codes import FORMS_BY_CODE, RUSSIA
-from model.engine.inputs import Inputs, draw_rearmament, pack
+from model.engine.inputs import Inputs, pack
+from model.engine.streams import entropy
 from model.engine.whole_run import simulate
 from model.issues import ISSUES, TERRITORY_ISSUES
 from model.outcome import Outcome, OutcomeKind, Side
 from model.parameters import Value
 
-__all__ = ["EngineRun", "decode", "outcome_array", "run_inputs", "run_values", "seeded_inputs"]
+__all__ = ["EngineRun", "decode", "outcome_array", "run_inputs", "run_values"]
 
 _KINDS = {
     L.KIND_SETTLEMENT: OutcomeKind.SETTLEMENT,
@@ -48,21 +50,6 @@ class EngineRun:
     outcome: Outcome
     first_breakdown_round: int | None
     trace: np.ndarray | None
-
-
-def seeded_inputs(inputs: Inputs, values: Mapping[str, Value], seed: int) -> tuple[Inputs, np.random.Generator, np.random.Generator]:
-    """The run's inputs with its own draw of rearmament, and its battle and ceasefire streams."""
-    # the children default_rng(seed).spawn() gives, in its order, built without the parent generator
-    battle, ceasefire = _spawned(seed, 0), _spawned(seed, 1)
-    spread, mean = float(values["rearmament_spread"]), float(inputs.scalars[L.REARMAMENT])
-    if spread and mean:
-        inputs = inputs.with_rearmament(draw_rearmament(_spawned(seed, 2), mean, spread))
-    return inputs, battle, ceasefire
-
-
-def _spawned(seed: int, child: int) -> np.random.Generator:
-    """The ``child``-th generator ``numpy.random.default_rng(seed).spawn`` returns (counting from 0)."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(child,))))
 
 
 def run_inputs(inputs: Inputs, values: Mapping[str, Value], seed: int, *, record: bool = False, compiled: bool = True) -> EngineRun:
@@ -95,12 +82,12 @@ def outcome_array(
         trace: ``[max_rounds + 1, layout.N_TRACE]`` to fill with the per-round record, or ``None``.
         compiled: Run the compiled kernels (``False``: the same kernels interpreted).
     """
-    inputs, battle, ceasefire = seeded_inputs(inputs, values, seed)
+    seed_words = entropy(seed)
     if compiled and jit.compiled_available():
-        return jit.compiled(simulate)(*inputs, battle, ceasefire, _NO_TRACE if trace is None else trace)
+        return jit.compiled(simulate)(*inputs, seed_words, _NO_TRACE if trace is None else trace)
     # interpreted, the kernels read lists of Python numbers, faster than NumPy's (the same floats)
     plain = tuple(array.tolist() for array in inputs)
-    return jit.interpreted(simulate)(*plain, battle, ceasefire, _NO_TRACE if trace is None else trace)
+    return jit.interpreted(simulate)(*plain, seed_words, _NO_TRACE if trace is None else trace)
 
 
 def run_values(values: Mapping[str, Value], seed: int, *, record: bool = False, compiled: bool = True) -> EngineRun:

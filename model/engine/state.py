@@ -20,6 +20,7 @@ from model.engine.bargain import _allocate
 from model.engine.codes import FORM_NONE, RUSSIA, UKRAINE
 from model.engine.jit import kernel, leaf, stand_in
 from model.engine.mechanics import aid_logit, beta_update, cells_in, cells_won, credibility_toward, heard_mean, nudged, trend_shift
+from model.engine.streams import Stream, uniform
 from model.engine.valuation import shifted_mean, sigmoid
 
 _N = L.N_ISSUES
@@ -242,15 +243,15 @@ def drift(sc: np.ndarray, st: np.ndarray, round_number: int, ceasefire: bool, bu
 
 
 @leaf
-def engage(st: np.ndarray, rng: np.random.Generator, p: float) -> bool:
+def engage(st: np.ndarray, rng: Stream, p: float) -> bool:
     """One engagement of attrition, which Russia wins with probability ``p``: the front moves one cell; True if Russia won."""
-    russia_won = rng.random() < p
+    russia_won = uniform(rng) < p
     st[S_POSITION] += 1.0 if russia_won else -1.0
     return russia_won
 
 
 @leaf
-def operate(sc: np.ndarray, operations: np.ndarray, st: np.ndarray, rng: np.random.Generator, round_number: int) -> float:
+def operate(sc: np.ndarray, operations: np.ndarray, st: np.ndarray, rng: Stream, round_number: int) -> float:
     """This round's share of the scheduled offensives (rows of ``operations``); returns the cells Russia gained (negative: lost).
 
     Each cell attacked is one engagement that the attacker wins with the

@@ -1,8 +1,9 @@
 """The schedule of a round and of a whole run, over the run's state: the one the Mesa model steps and the runner compiles.
 
 The runner calls :func:`simulate` with a run's inputs (:func:`model.engine.inputs.pack`)
-and the two random streams the Mesa model spawns from the run's seed (the
-battle's and the ceasefire's); it returns the outcome record as an array
+and its seed, from which it spawns the random streams the Mesa model spawns
+(the battle's, the ceasefire's and, where drawn, the rate of rearmament's;
+:mod:`model.engine.streams`); it returns the outcome record as an array
 (:mod:`model.engine.layout`, ``OUT_*``) and, where asked, the per-round
 record (``TRACE_COLUMNS``).
 
@@ -44,6 +45,7 @@ from model.engine.mechanics import (
     pressed_floor,
     proposer_weight,
     readiest,
+    rearmament_rate,
     self_enforcing_floor,
     side_war_value,
     unresolved_hazard,
@@ -104,6 +106,7 @@ from model.engine.state import (
     tell,
     winner_at,
 )
+from model.engine.streams import Stream, spawned
 from model.engine.valuation import logit
 from model.issues import DEMILITARISED_ZONE, ISSUE_INDEX, ISSUES, MONITORS, SECURITY_GUARANTEES, STEP_ISSUES, Step
 
@@ -326,7 +329,7 @@ def _aid_shift(st: np.ndarray) -> float:
 
 
 @leaf
-def _fight(sc: np.ndarray, side: np.ndarray, operations: np.ndarray, st: np.ndarray, belief: np.ndarray, rng: np.random.Generator) -> None:
+def _fight(sc: np.ndarray, side: np.ndarray, operations: np.ndarray, st: np.ndarray, belief: np.ndarray, rng: Stream) -> None:
     """One engagement of attrition at the true balance, which everyone learns from; then any scheduled offensive.
 
     The engagement moves the front one cell (:class:`model.battlefield.Battlefield`)
@@ -351,7 +354,7 @@ def _fight(sc: np.ndarray, side: np.ndarray, operations: np.ndarray, st: np.ndar
 
 
 @leaf
-def _keep_ceasefire(sc: np.ndarray, side: np.ndarray, st: np.ndarray, terms: np.ndarray, rng: np.random.Generator) -> None:
+def _keep_ceasefire(sc: np.ndarray, side: np.ndarray, st: np.ndarray, terms: np.ndarray, rng: Stream) -> None:
     """A round of ceasefire: each side may violate it; monitors catch some violations, the zone contains others.
 
     A violation the monitors detect (with probability ``monitor_strength``
@@ -827,8 +830,8 @@ def play_round(
     forms: np.ndarray,
     pipeline: np.ndarray,
     talk: tuple,
-    battle_rng: np.random.Generator,
-    ceasefire_rng: np.random.Generator,
+    battle_rng: Stream,
+    ceasefire_rng: Stream,
     trace: np.ndarray,
 ) -> int:
     """Play one round (one week) of the run in the state ``st`` to ``pipeline``; return how it ends this round (``layout.KIND_*``), or -1.
@@ -902,8 +905,7 @@ def simulate(
     third: np.ndarray,
     guarantors: np.ndarray,
     operations: np.ndarray,
-    battle_rng: np.random.Generator,
-    ceasefire_rng: np.random.Generator,
+    seed_words: np.ndarray,
     trace: np.ndarray,
 ) -> np.ndarray:
     """Play a whole run; return its outcome record (``layout.OUT_*``), filling ``trace`` with its rounds where it has rows.
@@ -918,13 +920,19 @@ def simulate(
         third: The active third parties.
         guarantors: The IFG members that would guarantee, the most committed first.
         operations: The scheduled offensives.
-        battle_rng: The battle's stream (the first the Mesa model spawns from the run's seed).
-        ceasefire_rng: The ceasefire's stream (the second).
+        seed_words: The run's seed as 32-bit words, least significant first
+            (:func:`model.engine.streams.entropy`): the battle's, the
+            ceasefire's and the rearmament's streams are spawned from it
+            (children 0, 1 and 2), as the Mesa model spawns them.
         trace: ``[rows, layout.N_TRACE]``: row ``r`` receives round ``r``'s record (a zero-row array records nothing).
 
     Returns:
         The outcome record.
     """
+    battle_rng, ceasefire_rng = spawned(seed_words, 0), spawned(seed_words, 1)
+    if sc[L.REARMAMENT_SPREAD] and sc[L.REARMAMENT]:
+        sc = sc.copy()  # the run's own rate, not the design point's mean
+        sc[L.REARMAMENT] = rearmament_rate(spawned(seed_words, 2), sc[L.REARMAMENT], sc[L.REARMAMENT_SPREAD])
     st, belief, money, values, agreed, terms, forms, pipeline = new_state(int(sc[L.AID_LAG]))
     talk = new_scratch()
     ending = begin(
