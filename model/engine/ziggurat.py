@@ -11,6 +11,7 @@ import numpy as np
 
 __all__ = ["FI", "KI", "NORMAL_INV_R", "NORMAL_R", "WI"]
 
+# fmt: off
 KI = np.array(
     [
         4208095142473578, 0, 3387314423973544, 3838760076542274,
@@ -223,6 +224,8 @@ FI = np.array(
     dtype=np.float64,
 )
 """The density at each layer's edge (``fi_double``)."""
+
+# fmt: on
 
 NORMAL_R = 3.654152885361009
 """Where the base layer's tail begins (``ziggurat_nor_r``)."""
