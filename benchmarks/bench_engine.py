@@ -47,7 +47,7 @@ def per_run(runs: int) -> None:
 
     values = dict(load_scenario(SCENARIO).values)
     inputs = pack(values)
-    outcome_array(inputs, values, 0)  # compile (or load the cache) before timing
+    outcome_array(inputs, 0)  # compile (or load the cache) before timing
 
     def timed(label: str, n: int, run: object) -> float:
         times = []
@@ -60,8 +60,8 @@ def per_run(runs: int) -> None:
         return mean
 
     print(f"(a) per-run cost, {SCENARIO}, one core")
-    compiled = timed("compiled path", runs, lambda seed: outcome_array(inputs, values, seed))
-    timed("the same kernels interpreted", max(runs // 50, 20), lambda seed: outcome_array(inputs, values, seed, compiled=False))
+    compiled = timed("compiled path", runs, lambda seed: outcome_array(inputs, seed))
+    timed("the same kernels interpreted", max(runs // 50, 20), lambda seed: outcome_array(inputs, seed, compiled=False))
 
     def mesa(seed: int) -> None:
         model = WarTerminationModel(SCENARIO, rng=seed)

@@ -32,7 +32,6 @@ from model.engine.jit import cache_folder, compiled_available
 from model.engine.run import outcome_array
 from model.issues import ISSUES, TERRITORY_ISSUES
 from model.outcome import OutcomeKind, Side
-from model.parameters import Value
 from model.scenario import DEFAULT_SCENARIO
 
 Row = dict[str, Any]
@@ -215,12 +214,12 @@ def warm_up() -> None:
     """
     if compiled_available():
         values = dict(load_scenario(DEFAULT_SCENARIO).with_overrides({"max_rounds": 1}).values)
-        run_one(pack(values), values, 0)
+        run_one(pack(values), 0)
 
 
-def run_one(inputs: Inputs, values: Any, seed: int) -> np.ndarray:
+def run_one(inputs: Inputs, seed: int) -> np.ndarray:
     """One run's outcome record, on the compiled path (its kernels interpreted where numba is missing)."""
-    return outcome_array(inputs, values, seed, compiled=compiled_available())
+    return outcome_array(inputs, seed, compiled=compiled_available())
 
 
 def run_chunk(chunk: Chunk) -> RunBatch:
@@ -250,7 +249,6 @@ def run_chunk(chunk: Chunk) -> RunBatch:
     outcomes = np.full((len(chunk.tasks), L.N_OUTCOME), np.nan)
     errors: list[str | None] = []
     point: tuple[Any, ...] | None = None  # the values the cached inputs were packed from
-    values: dict[str, Value] | None = None
     inputs: Inputs | None = None
     for i, (run_id, point_id, replicate, seed, varied_values) in enumerate(chunk.tasks):
         varied = dict(zip(chunk.factor_names, varied_values, strict=True))
@@ -270,11 +268,10 @@ def run_chunk(chunk: Chunk) -> RunBatch:
             if setup_error is not None:
                 raise RuntimeError(setup_error)
             key = (*varied_values, *sorted(drawn.items()))  # the values themselves, not the point id they come with
-            if key != point or inputs is None or values is None:
-                point, inputs, values = None, None, None  # a point that fails to validate is not reused
-                values = dict(base.with_overrides({**drawn, **varied}).values)
-                inputs, point = pack(values), key
-            outcomes[i] = run_one(inputs, values, seed)
+            if key != point or inputs is None:
+                point, inputs = None, None  # a point that fails to validate is not reused
+                inputs, point = pack(base.with_overrides({**drawn, **varied}).values), key
+            outcomes[i] = run_one(inputs, seed)
         except Exception as exc:  # noqa: BLE001 - a failing run is data, not the end of the sweep
             errors.append(f"{type(exc).__name__}: {exc}")
             if chunk.fail_fast:

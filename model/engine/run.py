@@ -52,12 +52,11 @@ class EngineRun:
     trace: np.ndarray | None
 
 
-def run_inputs(inputs: Inputs, values: Mapping[str, Value], seed: int, *, record: bool = False, compiled: bool = True) -> EngineRun:
-    """Run the packed inputs of ``values`` (:func:`model.engine.inputs.pack`) with ``seed``.
+def run_inputs(inputs: Inputs, seed: int, *, record: bool = False, compiled: bool = True) -> EngineRun:
+    """Run a scenario's packed inputs (:func:`model.engine.inputs.pack`) with ``seed``.
 
     Args:
         inputs: ``pack(values)``, built once for every run of a design point.
-        values: The validated values they were packed from.
         seed: The run's seed (the Mesa model's ``rng``).
         record: Keep the per-round record.
         compiled: Run the compiled kernels (``False``: the same kernels interpreted).
@@ -66,19 +65,16 @@ def run_inputs(inputs: Inputs, values: Mapping[str, Value], seed: int, *, record
         The finished run.
     """
     trace = np.full((int(inputs.scalars[L.MAX_ROUNDS]) + 1, L.N_TRACE), np.nan) if record else None
-    out = outcome_array(inputs, values, seed, trace, compiled=compiled)
+    out = outcome_array(inputs, seed, trace, compiled=compiled)
     return EngineRun(decode(out), _round_or_none(out[L.OUT_FIRST_BREAKDOWN]), trace)
 
 
-def outcome_array(
-    inputs: Inputs, values: Mapping[str, Value], seed: int, trace: np.ndarray | None = None, *, compiled: bool = True
-) -> np.ndarray:
+def outcome_array(inputs: Inputs, seed: int, trace: np.ndarray | None = None, *, compiled: bool = True) -> np.ndarray:
     """The raw outcome record (``layout.OUT_*``) of a run: what the runner stores, column by column.
 
     Args:
         inputs: ``pack(values)``.
-        values: The validated values they were packed from.
-        seed: The run's seed.
+        seed: The run's seed (a non-negative integer, as for ``numpy.random.default_rng``).
         trace: ``[max_rounds + 1, layout.N_TRACE]`` to fill with the per-round record, or ``None``.
         compiled: Run the compiled kernels (``False``: the same kernels interpreted).
     """
@@ -92,7 +88,7 @@ def outcome_array(
 
 def run_values(values: Mapping[str, Value], seed: int, *, record: bool = False, compiled: bool = True) -> EngineRun:
     """Run a validated scenario's values (``Scenario.values``) with ``seed`` through the compiled path."""
-    return run_inputs(pack(values), values, seed, record=record, compiled=compiled)
+    return run_inputs(pack(values), seed, record=record, compiled=compiled)
 
 
 def decode(out: np.ndarray) -> Outcome:
