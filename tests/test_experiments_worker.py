@@ -39,13 +39,21 @@ def test_a_chunk_becomes_a_table_of_the_run_schema() -> None:
 
 
 def test_a_failing_run_is_recorded_and_the_chunk_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = worker.run_one
+    real, real_pack = worker.run_one, worker.pack
+    packed_from: dict[int, Any] = {}  # the values each point's inputs were packed from
 
-    def flaky(inputs: Any, values: Any, seed: int) -> Any:
+    def remembering(values: Any) -> Any:
+        inputs = real_pack(values)
+        packed_from[id(inputs)] = values
+        return inputs
+
+    def flaky(inputs: Any, seed: int) -> Any:
+        values = packed_from[id(inputs)]
         if values["initial_advantage"] == 0.55:
             raise RuntimeError("engine trouble")
-        return real(inputs, values, seed)
+        return real(inputs, seed)
 
+    monkeypatch.setattr(worker, "pack", remembering)
     monkeypatch.setattr(worker, "run_one", flaky)
     batch = run_chunk(_chunk())
     rows = batch.rows()
