@@ -33,6 +33,7 @@ user is respected as it is.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -79,7 +80,13 @@ def cache_folder() -> Path:
 
 def compiled_available() -> bool:
     """True when kernels can run compiled: numba is installed and ``NUMBA_DISABLE_JIT`` is not set."""
-    return os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0") and importlib.util.find_spec("numba") is not None
+    return os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0") and _numba_installed()
+
+
+@functools.cache
+def _numba_installed() -> bool:
+    # looked up once a process: the search costs microseconds, and the runner asks at every run
+    return importlib.util.find_spec("numba") is not None
 
 
 def kernel(function: F) -> F:

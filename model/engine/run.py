@@ -78,12 +78,12 @@ def outcome_array(inputs: Inputs, seed: int, trace: np.ndarray | None = None, *,
         trace: ``[max_rounds + 1, layout.N_TRACE]`` to fill with the per-round record, or ``None``.
         compiled: Run the compiled kernels (``False``: the same kernels interpreted).
     """
-    seed_words = entropy(seed)
-    if compiled and jit.compiled_available():
-        return jit.compiled(simulate)(*inputs, seed_words, _NO_TRACE if trace is None else trace)
+    seed_words, rows = entropy(seed), _NO_TRACE if trace is None else trace
+    run = jit.compiled(simulate) if compiled else jit.interpreted(simulate)  # interpreted where numba cannot run
+    if run is not jit.interpreted(simulate):
+        return run(*inputs, seed_words, rows)
     # interpreted, the kernels read lists of Python numbers, faster than NumPy's (the same floats)
-    plain = tuple(array.tolist() for array in inputs)
-    return jit.interpreted(simulate)(*plain, seed_words, _NO_TRACE if trace is None else trace)
+    return run(*(array.tolist() for array in inputs), seed_words, rows)
 
 
 def run_values(values: Mapping[str, Value], seed: int, *, record: bool = False, compiled: bool = True) -> EngineRun:
