@@ -194,7 +194,7 @@ INTERPRETED_NOTE = (
 )
 """Said once per sweep or calibration where the kernels cannot run compiled (:func:`model.engine.jit.compiled_available`)."""
 
-COMPILING_NOTE = "war-termination: compiling the model's kernels, once on this machine (about 30 s)"
+COMPILING_NOTE = "war-termination: compiling the model's kernels, once on this machine (about a minute)"
 """Said before the first compilation on a machine (no cache folder yet), where progress is shown."""
 
 

@@ -19,7 +19,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "project"))
 
 
 def pytest_sessionstart(session: object) -> None:
-    """Compile the compiled path once, before any test (about 30 s on a fresh machine, a second once cached).
+    """Compile the compiled path once, before any test (about a minute on a fresh machine, a second once cached).
 
     Tests with a time bound (the fuzzers', the sweeps' in subprocesses) then
     measure the model, not numba compiling it in whichever test came first.
