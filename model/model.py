@@ -162,7 +162,7 @@ class WarTerminationModel(mesa.Model):
         self.protocol = PROTOCOLS[str(v["protocol"])]()
         self._battle_rng, self._ceasefire_rng = self.rng.spawn(2)
         inputs = pack(v)
-        spread, mean = float(v["rearmament_spread"]), float(inputs.scalars[L.REARMAMENT])
+        spread, mean = float(inputs.scalars[L.REARMAMENT_SPREAD]), float(inputs.scalars[L.REARMAMENT])
         if spread and mean:
             inputs = inputs.with_rearmament(self._draw_rearmament(mean, spread))
         # interpreted, the kernels read lists of Python numbers, faster than NumPy's (the same floats)
@@ -203,15 +203,11 @@ class WarTerminationModel(mesa.Model):
         self.mediator = Mediator(self, MediatorSettings.from_values(v), members, belief=belief[run_state.MEDIATOR])
 
     def _draw_rearmament(self, mean: float, spread: float) -> float:
-        """This run's rate of rearmament: lognormal about ``mean`` with coefficient of variation ``spread``.
+        """This run's rate of rearmament (:func:`model.engine.mechanics.rearmament_rate`, which says why).
 
-        How fast Russia can rebuild under sanctions is known to both sides
-        as the war goes on (they see the balance shift) but not to the
-        analyst: each run draws it once, from a stream of its own spawned
-        after the battle's and the ceasefire's, which it leaves as they were.
-        The sides then price the rate of their own run (Powell 2006), so the
-        share of runs in which ceasefires form and last falls by degrees as
-        the mean rate rises, instead of all at one threshold (assumption).
+        Drawn from a stream of its own, spawned after the battle's and the
+        ceasefire's (the third child of the run's ``rng``, as the compiled
+        run spawns it), so those two are as they would be without it.
         """
         (stream,) = self.rng.spawn(1)
         return float(_REARMAMENT_RATE(stream, mean, spread))

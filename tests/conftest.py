@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # model runs vary in length, so Hypothesis' per-example deadline would only add noise;
@@ -27,6 +30,31 @@ def pytest_sessionstart(session: object) -> None:
     from experiments.worker import warm_up
 
     warm_up()
+
+
+@pytest.fixture
+def fail_runs_where(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[Mapping[str, Any]], bool]], None]:
+    """Make the worker's runs raise ``RuntimeError("engine trouble")`` where the values their inputs were packed from pass a test."""
+    from experiments import worker
+
+    def install(failing: Callable[[Mapping[str, Any]], bool]) -> None:
+        real_run, real_pack = worker.run_one, worker.pack
+        packed_from: dict[int, Mapping[str, Any]] = {}  # each point's inputs, by id, to the values packed
+
+        def remembering(values: Mapping[str, Any]) -> Any:
+            inputs = real_pack(values)
+            packed_from[id(inputs)] = values
+            return inputs
+
+        def flaky(inputs: Any, seed: int) -> Any:
+            if failing(packed_from[id(inputs)]):
+                raise RuntimeError("engine trouble")
+            return real_run(inputs, seed)
+
+        monkeypatch.setattr(worker, "pack", remembering)
+        monkeypatch.setattr(worker, "run_one", flaky)
+
+    return install
 
 
 UNCALIBRATED = {

@@ -180,23 +180,8 @@ def test_fresh_starts_over_and_a_changed_design_is_refused(tmp_path: Path) -> No
     assert (read_runs(out)["max_rounds"] == 31).all()
 
 
-def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real, real_pack = worker.run_one, worker.pack
-    packed_from: dict[int, Any] = {}  # the values each point's inputs were packed from
-
-    def remembering(values: Any) -> Any:
-        inputs = real_pack(values)
-        packed_from[id(inputs)] = values
-        return inputs
-
-    def flaky(inputs: Any, seed: int) -> Any:
-        values = packed_from[id(inputs)]
-        if values["protocol"] == "none" and values["initial_advantage"] == 0.62:
-            raise RuntimeError("engine trouble")
-        return real(inputs, seed)
-
-    monkeypatch.setattr(worker, "pack", remembering)
-    monkeypatch.setattr(worker, "run_one", flaky)
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path, fail_runs_where: Any) -> None:
+    fail_runs_where(lambda values: values["protocol"] == "none" and values["initial_advantage"] == 0.62)
     summary = sweep(tiny(tmp_path), tmp_path / "out")
     runs = read_runs(tmp_path / "out")
     failed = runs[runs["error"].notna()]

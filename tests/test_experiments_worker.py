@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
-from experiments import store, worker
+from experiments import store
 from experiments.runner import run_seeds
 from experiments.worker import Chunk, run_chunk
 from model import WarTerminationModel
@@ -38,23 +36,8 @@ def test_a_chunk_becomes_a_table_of_the_run_schema() -> None:
     assert table.to_pylist() == batch.rows()
 
 
-def test_a_failing_run_is_recorded_and_the_chunk_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    real, real_pack = worker.run_one, worker.pack
-    packed_from: dict[int, Any] = {}  # the values each point's inputs were packed from
-
-    def remembering(values: Any) -> Any:
-        inputs = real_pack(values)
-        packed_from[id(inputs)] = values
-        return inputs
-
-    def flaky(inputs: Any, seed: int) -> Any:
-        values = packed_from[id(inputs)]
-        if values["initial_advantage"] == 0.55:
-            raise RuntimeError("engine trouble")
-        return real(inputs, seed)
-
-    monkeypatch.setattr(worker, "pack", remembering)
-    monkeypatch.setattr(worker, "run_one", flaky)
+def test_a_failing_run_is_recorded_and_the_chunk_goes_on(fail_runs_where: Any) -> None:
+    fail_runs_where(lambda values: values["initial_advantage"] == 0.55)
     batch = run_chunk(_chunk())
     rows = batch.rows()
     assert [r["error"] for r in rows] == [None, "RuntimeError: engine trouble", None]

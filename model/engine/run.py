@@ -79,8 +79,9 @@ def outcome_array(inputs: Inputs, seed: int, trace: np.ndarray | None = None, *,
         compiled: Run the compiled kernels (``False``: the same kernels interpreted).
     """
     seed_words, rows = entropy(seed), _NO_TRACE if trace is None else trace
-    run = jit.compiled(simulate) if compiled else jit.interpreted(simulate)  # interpreted where numba cannot run
-    if run is not jit.interpreted(simulate):
+    plain = jit.interpreted(simulate)
+    run = jit.compiled(simulate) if compiled else plain  # compiled() gives the plain one where numba cannot run
+    if run is not plain:
         return run(*inputs, seed_words, rows)
     # interpreted, the kernels read lists of Python numbers, faster than NumPy's (the same floats)
     return run(*(array.tolist() for array in inputs), seed_words, rows)

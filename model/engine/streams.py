@@ -76,12 +76,12 @@ def entropy(seed: int) -> np.ndarray:
 
 
 @leaf
-def _hash(value: np.uint64, hash_const: np.ndarray) -> np.uint64:
-    """SeedSequence's ``hashmix``: one word hashed, the running constant (``hash_const[0]``) advanced."""
-    value ^= hash_const[0]
-    hash_const[0] = (hash_const[0] * _HASH_MULT_A) & _U32
-    value = (value * hash_const[0]) & _U32
-    return value ^ (value >> _16)
+def _hash(value: np.uint64, hash_const: np.uint64) -> tuple[np.uint64, np.uint64]:
+    """SeedSequence's ``hashmix``: one word hashed, and the running constant advanced."""
+    value ^= hash_const
+    hash_const = (hash_const * _HASH_MULT_A) & _U32
+    value = (value * hash_const) & _U32
+    return value ^ (value >> _16), hash_const
 
 
 @leaf
@@ -127,17 +127,19 @@ def spawned(seed_words: np.ndarray, child: int) -> np.ndarray:
     for i in range(n_seed):
         words[i] = seed_words[i]
     words[n_entropy - 1] = np.uint64(child)
-    hash_const = np.full(1, _HASH_INIT_A, dtype=np.uint64)
+    hash_const = _HASH_INIT_A
     pool = np.zeros(_POOL, dtype=np.uint64)
     for i in range(_POOL):
-        pool[i] = _hash(words[i], hash_const)
+        pool[i], hash_const = _hash(words[i], hash_const)
     for source in range(_POOL):
         for target in range(_POOL):
             if source != target:
-                pool[target] = _mix(pool[target], _hash(pool[source], hash_const))
+                hashed, hash_const = _hash(pool[source], hash_const)
+                pool[target] = _mix(pool[target], hashed)
     for source in range(_POOL, n_entropy):
         for target in range(_POOL):
-            pool[target] = _mix(pool[target], _hash(words[source], hash_const))
+            hashed, hash_const = _hash(words[source], hash_const)
+            pool[target] = _mix(pool[target], hashed)
     # generate_state(4, uint64): eight 32-bit words from the pool, paired little-endian
     state = np.zeros(2 * _POOL, dtype=np.uint64)
     hash_b = _HASH_INIT_B
@@ -291,29 +293,27 @@ def _squeeze_rejects(big_a: float, xm: float, m: int, n: int, y: int, r: float, 
     f1 = m + 1
     z = n + 1 - m
     w = n - y + 1
-    x2 = x1 * x1
-    f2 = f1 * f1
-    z2 = z * z
-    w2 = w * w
     if _NUMPY_2_5:  # the constant corrected to 13860, the x1 and w terms subtracted
-        return big_a > (
-            xm * math.log(f1 / x1)
-            + (n - m + 0.5) * math.log(z / w)
-            + (y - m) * math.log(w * r / (x1 * q))
-            + (13860.0 - (462.0 - (132.0 - (99.0 - 140.0 / f2) / f2) / f2) / f2) / f1 / 166320.0
-            + (13860.0 - (462.0 - (132.0 - (99.0 - 140.0 / z2) / z2) / z2) / z2) / z / 166320.0
-            - (13860.0 - (462.0 - (132.0 - (99.0 - 140.0 / x2) / x2) / x2) / x2) / x1 / 166320.0
-            - (13860.0 - (462.0 - (132.0 - (99.0 - 140.0 / w2) / w2) / w2) / w2) / w / 166320.0
-        )
+        constant, later = 13860.0, -1.0
+    else:
+        constant, later = 13680.0, 1.0
+    # x - t and x + (-1.0) * t are the same float, so both forms give NumPy's numbers exactly
     return big_a > (
         xm * math.log(f1 / x1)
         + (n - m + 0.5) * math.log(z / w)
         + (y - m) * math.log(w * r / (x1 * q))
-        + (13680.0 - (462.0 - (132.0 - (99.0 - 140.0 / f2) / f2) / f2) / f2) / f1 / 166320.0
-        + (13680.0 - (462.0 - (132.0 - (99.0 - 140.0 / z2) / z2) / z2) / z2) / z / 166320.0
-        + (13680.0 - (462.0 - (132.0 - (99.0 - 140.0 / x2) / x2) / x2) / x2) / x1 / 166320.0
-        + (13680.0 - (462.0 - (132.0 - (99.0 - 140.0 / w2) / w2) / w2) / w2) / w / 166320.0
+        + _stirling(f1, constant)
+        + _stirling(z, constant)
+        + later * _stirling(x1, constant)
+        + later * _stirling(w, constant)
     )
+
+
+@leaf
+def _stirling(x: float, constant: float) -> float:
+    """A term of BTPE's Stirling series at ``x``, as NumPy writes it (``constant`` its leading coefficient)."""
+    x2 = x * x
+    return (constant - (462.0 - (132.0 - (99.0 - 140.0 / x2) / x2) / x2) / x2) / x / 166320.0
 
 
 @kernel
