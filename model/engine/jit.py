@@ -45,7 +45,17 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["cache_folder", "compiled", "compiled_available", "for_single_runs", "interpreted", "kernel", "leaf", "stand_in"]
+__all__ = [
+    "cache_folder",
+    "compiled",
+    "compiled_available",
+    "compiled_form",
+    "for_single_runs",
+    "interpreted",
+    "kernel",
+    "leaf",
+    "stand_in",
+]
 
 _ENGINE = Path(__file__).resolve().parent
 _FROZEN_SOURCES = (_ENGINE.parent / "issues.py",)
@@ -59,6 +69,8 @@ _PLAIN: dict[int, Callable[..., Any]] = {}
 _PLAIN_GLOBALS: dict[int, dict[str, Any]] = {}
 _INLINE: set[int] = set()
 """Ids of the kernels inlined into their callers when compiled (:func:`leaf`)."""
+_COMPILED_FORMS: dict[int, Callable[[], Callable[..., Any]]] = {}
+"""What builds a kernel's compiled form where it is not its source compiled (:func:`compiled_form`)."""
 _COMPILED: dict[int, Callable[..., Any]] = {}
 _COMPILED_GLOBALS: dict[int, dict[str, Any]] = {}
 
@@ -119,6 +131,17 @@ def stand_in(function: Callable[..., Any], plain: Callable[..., Any]) -> None:
     _STAND_INS[id(function)] = plain
 
 
+def compiled_form(function: Callable[..., Any], build: Callable[[], Callable[..., Any]]) -> None:
+    """Let :func:`compiled` give ``build()`` for the kernel ``function``, in place of compiling its source.
+
+    For the rare kernel whose compiled form says what Python cannot (a numba
+    intrinsic, :mod:`model.engine.borrow`); ``build`` imports numba, so it
+    is called only when the kernel is first compiled. Interpreted, the
+    kernel stays its source.
+    """
+    _COMPILED_FORMS[id(function)] = build
+
+
 def interpreted(function: Callable[..., Any]) -> Callable[..., Any]:
     """The plain-Python version of a kernel, calling the plain versions of the kernels it calls (or their stand-ins).
 
@@ -145,6 +168,9 @@ def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
     key = id(function)
     if key not in _KERNELS or not isinstance(function, types.FunctionType):
         return function
+    if key not in _COMPILED and key in _COMPILED_FORMS:
+        _numba()  # the cache folder set before anything is compiled
+        _COMPILED[key] = _COMPILED_FORMS[key]()
     if key not in _COMPILED:
         numba = _numba()
         inline = "always" if key in _INLINE else "never"

@@ -25,6 +25,7 @@ import numpy as np
 
 from model.engine import layout as L
 from model.engine.bargain import _terms_flow, table_with_workspace
+from model.engine.borrow import borrowed, held
 from model.engine.codes import FORM_DEFERRED, FORM_NONE, RUSSIA, UKRAINE
 from model.engine.jit import kernel, leaf
 from model.engine.mechanics import (
@@ -933,8 +934,17 @@ def simulate(
     if sc[L.REARMAMENT_SPREAD] and sc[L.REARMAMENT]:
         sc = sc.copy()  # the run's own rate, not the design point's mean
         sc[L.REARMAMENT] = rearmament_rate(spawned(seed_words, 2), sc[L.REARMAMENT], sc[L.REARMAMENT_SPREAD])
-    st, belief, money, values, agreed, terms, forms, pipeline = new_state(int(sc[L.AID_LAG]))
-    talk = new_scratch()
+    # the run owns its arrays here and lends its kernels views without reference counts (model.engine.borrow)
+    owners = (
+        (sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors, operations, trace),
+        new_state(int(sc[L.AID_LAG])),
+        new_scratch(),
+        (battle_rng, ceasefire_rng),
+    )
+    inputs, state, talk, streams = borrowed(owners)
+    sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors, operations, trace = inputs
+    st, belief, money, values, agreed, terms, forms, pipeline = state
+    battle_rng, ceasefire_rng = streams
     ending = begin(
         sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors,
         st, belief, money, values, agreed, terms, forms, pipeline, talk, trace,
@@ -944,4 +954,6 @@ def simulate(
             sc, side, ideal, weight, status_quo, forms_allowed, third, guarantors, operations,
             st, belief, money, values, agreed, terms, forms, pipeline, talk, battle_rng, ceasefire_rng, trace,
         )  # fmt: skip
-    return finish(sc, ideal, st, money, agreed, terms, forms, ending)
+    out = finish(sc, ideal, st, money, agreed, terms, forms, ending)  # a new array, owned: it outlives the run
+    held(owners)
+    return out
