@@ -14,8 +14,9 @@ ones that cross a call (measured with ``perf`` and ``gdb``,
 ``meminfo`` null, as for the arrays :func:`numba.carray` makes over foreign
 memory): the same data, shapes and strides, and numba skips the count of an
 array without an owner (its increment and decrement return at once), so
-lending them costs a call and a compare where it cost an atomic add. Nothing else changes: the kernels read and write the same
-memory, and every float is the same (``tests/test_engine_parity.py``).
+lending them costs a call and a compare where it cost an atomic add.
+Nothing else changes: the kernels read and write the same memory, and
+every float is the same (``tests/test_engine_parity.py``).
 
 The one rule that comes with it: the owners must outlive the views. The
 caller keeps them in a tuple and passes that tuple to :func:`held` after its

@@ -168,13 +168,13 @@ def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
     key = id(function)
     if key not in _KERNELS or not isinstance(function, types.FunctionType):
         return function
-    if key not in _COMPILED and key in _COMPILED_FORMS:
-        _numba()  # the cache folder set before anything is compiled
-        _COMPILED[key] = _COMPILED_FORMS[key]()
     if key not in _COMPILED:
         numba = _numba()
-        inline = "always" if key in _INLINE else "never"
-        _COMPILED[key] = numba.njit(cache=True, inline=inline)(_rebound(function, _compiled_globals(function.__globals__)))
+        if key in _COMPILED_FORMS:
+            _COMPILED[key] = _COMPILED_FORMS[key]()
+        else:
+            inline = "always" if key in _INLINE else "never"
+            _COMPILED[key] = numba.njit(cache=True, inline=inline)(_rebound(function, _compiled_globals(function.__globals__)))
     return _COMPILED[key]
 
 
