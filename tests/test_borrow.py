@@ -1,4 +1,4 @@
-"""Views lent without reference counts (:mod:`model.engine.borrow`): the same memory, nothing leaked, the identity interpreted."""
+"""Arrays without reference counts: views lent by :mod:`model.engine.borrow`, kernels compiled without the counts (``jit.owns_arrays``)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pytest
 
 from model.engine import jit
 from model.engine.borrow import borrowed, held
-from model.engine.jit import kernel
+from model.engine.jit import kernel, owns_arrays
 
 needs_numba = pytest.mark.skipif(not jit.compiled_available(), reason="the compiled form needs numba")
 
 
-@kernel
+@owns_arrays  # it allocates
 def _write_through(owner: np.ndarray, value: float) -> float:
     """Write ``value`` through a borrowed view of a fresh array and of ``owner``; return the fresh array's element."""
     fresh = np.zeros(3)
@@ -100,3 +100,50 @@ def test_compiled_runs_free_every_array_they_allocate():
     assert counts["alloc"] > 200  # every run allocates its state: the counts are real
     assert counts["alloc"] == counts["free"]
     assert counts["mi_alloc"] == counts["mi_free"]
+
+
+def _holds_array(numba_type: object) -> bool:
+    from numba.core import types
+
+    if isinstance(numba_type, types.Array):
+        return True
+    return isinstance(numba_type, types.BaseTuple) and any(_holds_array(t) for t in numba_type.types)
+
+
+def _called(dispatcher: object) -> list:
+    """The compiled kernels a compiled kernel calls, through the leaves inlined into it."""
+    from numba.core.registry import CPUDispatcher
+
+    found, pending, seen = [], [dispatcher], set()
+    while pending:
+        function = pending.pop().py_func  # type: ignore[attr-defined]
+        for name in function.__code__.co_names:
+            callee = function.__globals__.get(name)
+            if isinstance(callee, CPUDispatcher) and id(callee) not in seen:
+                seen.add(id(callee))
+                (pending if callee.targetoptions.get("inline") == "always" else found).append(callee)
+    return found
+
+
+@needs_numba
+def test_kernels_compiled_without_reference_counts_return_no_arrays_and_are_handed_none():
+    """Without the counts a returned array would be freed early or never: only kernels marked as owning arrays may."""
+    from numba.core.registry import CPUDispatcher
+
+    from model import load_scenario
+    from model.engine.inputs import pack
+    from model.engine.run import outcome_array
+
+    for seed in range(5):  # every kernel a run reaches compiled, the drawn rearmament's among them
+        outcome_array(pack(dict(load_scenario("italian_plan_2022").values, rearmament_spread=0.5)), seed)
+    compiled = [d for d in jit._COMPILED.values() if isinstance(d, CPUDispatcher) and d.targetoptions.get("inline") != "always"]
+    uncounted = [d for d in compiled if d.targetoptions.get("_nrt") is False]
+    assert len(uncounted) > 10 and any(d.targetoptions.get("_nrt") for d in compiled)
+    for dispatcher in uncounted:
+        for signature in dispatcher.nopython_signatures:
+            assert not _holds_array(signature.return_type), f"{dispatcher.py_func.__name__} returns arrays: mark it owns_arrays"
+        for callee in _called(dispatcher):
+            for signature in callee.nopython_signatures:
+                assert not _holds_array(signature.return_type), (
+                    f"{dispatcher.py_func.__name__} is handed the arrays {callee.py_func.__name__} returns: mark it owns_arrays"
+                )

@@ -43,7 +43,7 @@ import numpy as np
 
 from model.engine.codes import FORM_AUTONOMY, FORM_SOVEREIGNTY, RUSSIA, UKRAINE
 from model.engine.exact import exact_sum
-from model.engine.jit import interpreted, kernel, leaf
+from model.engine.jit import interpreted, kernel, leaf, owns_arrays
 from model.issues import ISSUE_INDEX, ISSUES, LAND_SHARES, TERRITORY_INDICES, WITHDRAWAL
 
 __all__ = [
@@ -185,7 +185,7 @@ def _terms_flow(
     return flow
 
 
-@kernel
+@owns_arrays
 def terms_flow(
     terms: np.ndarray,
     forms: np.ndarray,
@@ -625,7 +625,7 @@ def propose(
 # --------------------------------------------------------------------------
 
 
-@kernel
+@owns_arrays
 def _allocate() -> tuple:
     """A fresh :func:`workspace` of NumPy arrays."""
     return (
@@ -930,7 +930,7 @@ def table_with_workspace(
     return best_in_range
 
 
-@kernel
+@owns_arrays
 def table(
     agenda: np.ndarray,
     now: np.ndarray,

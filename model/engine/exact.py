@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from model.engine.jit import kernel, stand_in
+from model.engine.jit import kernel, owns_arrays, stand_in
 
 _PARTIALS = 64  # more than a sum of finite doubles ever needs (at most about 40)
 
@@ -73,7 +73,7 @@ def exact_sum(values: np.ndarray, count: int) -> float:
     return _shewchuk_sum(values, count)
 
 
-@kernel
+@owns_arrays
 def _shewchuk_sum(values: np.ndarray, count: int) -> float:
     """:func:`exact_sum` the exact way: Shewchuk's partials, rounded once as CPython's ``math.fsum`` rounds them."""
     partials = np.empty(_PARTIALS)

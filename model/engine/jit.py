@@ -20,6 +20,18 @@ two ways:
 No fast-math: compiled and interpreted give the same floats, operation for
 operation (``tests/test_engine_parity.py``).
 
+Reference counts: numba counts the references to every array a compiled
+function holds, so that it can free an array when the last one goes. Most
+kernels only read and write arrays their caller owns, and for them the
+counting is pure cost: a call at every entry and exit for every array
+argument, about a quarter of a whole run even after
+:mod:`model.engine.borrow` made each count skip its atomic add. So a kernel
+is compiled without them (numba's ``_nrt=False``) unless it is marked
+:func:`owns_arrays`: one that allocates an array, returns one, or is handed
+one that a kernel it calls returns. numba refuses to compile an allocation
+without them, so a missing mark fails loudly; ``tests/test_borrow.py``
+checks the two other cases for every kernel a run compiles.
+
 Compiled code is cached on disk, so a process compiles a kernel only the
 first time it is used on a machine. numba invalidates a cached function
 when its own file changes, not when a kernel it calls in another file does
@@ -54,6 +66,7 @@ __all__ = [
     "interpreted",
     "kernel",
     "leaf",
+    "owns_arrays",
     "stand_in",
 ]
 
@@ -69,6 +82,8 @@ _PLAIN: dict[int, Callable[..., Any]] = {}
 _PLAIN_GLOBALS: dict[int, dict[str, Any]] = {}
 _INLINE: set[int] = set()
 """Ids of the kernels inlined into their callers when compiled (:func:`leaf`)."""
+_OWNERS: set[int] = set()
+"""Ids of the kernels compiled with numba's reference counts (:func:`owns_arrays`)."""
 _COMPILED_FORMS: dict[int, Callable[[], Callable[..., Any]]] = {}
 """What builds a kernel's compiled form where it is not its source compiled (:func:`compiled_form`)."""
 _COMPILED: dict[int, Callable[..., Any]] = {}
@@ -110,14 +125,27 @@ def kernel(function: F) -> F:
 def leaf(function: F) -> F:
     """Register a small kernel called often, to be inlined into its callers when compiled.
 
-    A compiled call passes each array with its reference count incremented
-    and decremented atomically; a few lines of arithmetic called hundreds of
-    times a run spend more on that than on themselves (inlining them took a
-    run of ``italian_plan_2022`` from 0.54 to 0.45 ms). Only such kernels
-    are inlined: inlining every kernel made the compilation take ten
-    minutes. Inlined or not, a kernel gives the same floats.
+    A few lines of arithmetic called hundreds of times a run cost less than
+    the call that reaches them (and, when every compiled call counted its
+    arrays' references atomically, much less: inlining them then took a run
+    of ``italian_plan_2022`` from 0.54 to 0.45 ms). Only such kernels are
+    inlined: inlining every kernel made the compilation take ten minutes.
+    Inlined or not, a kernel gives the same floats.
     """
     _INLINE.add(id(function))
+    return kernel(function)
+
+
+def owns_arrays(function: F) -> F:
+    """Register a kernel that owns arrays, to be compiled with numba's reference counts (module docstring).
+
+    A kernel owns arrays when it allocates one, returns one, or is handed
+    one that a kernel it calls returns (the views :func:`model.engine.borrow.borrowed`
+    returns own nothing). Every other kernel is compiled without the
+    counts: its arrays are its caller's, alive for the whole call. Inlined
+    into a caller (:func:`leaf`), a kernel counts as its caller does.
+    """
+    _OWNERS.add(id(function))
     return kernel(function)
 
 
@@ -174,7 +202,9 @@ def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
             _COMPILED[key] = _COMPILED_FORMS[key]()
         else:
             inline = "always" if key in _INLINE else "never"
-            _COMPILED[key] = numba.njit(cache=True, inline=inline)(_rebound(function, _compiled_globals(function.__globals__)))
+            counted = key in _OWNERS
+            plain = _rebound(function, _compiled_globals(function.__globals__))
+            _COMPILED[key] = numba.njit(cache=True, inline=inline, _nrt=counted)(plain)
     return _COMPILED[key]
 
 

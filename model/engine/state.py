@@ -18,7 +18,7 @@ import numpy as np
 from model.engine import layout as L
 from model.engine.bargain import _allocate
 from model.engine.codes import FORM_NONE, RUSSIA, UKRAINE
-from model.engine.jit import kernel, leaf, stand_in
+from model.engine.jit import leaf, owns_arrays, stand_in
 from model.engine.mechanics import aid_logit, beta_update, cells_in, cells_won, credibility_toward, heard_mean, nudged, trend_shift
 from model.engine.streams import Stream, uniform
 from model.engine.valuation import shifted_mean, sigmoid
@@ -73,7 +73,7 @@ V_RESERVATION = 1
 V_PROPOSAL = 2
 
 
-@kernel
+@owns_arrays
 def new_state(n_pipeline: int) -> tuple[np.ndarray, ...]:
     """A fresh state, ``(st, belief, money, values, agreed, terms, forms, pipeline)``: the slots above name its numbers."""
     st = np.zeros(N_STATE)
@@ -87,7 +87,7 @@ def new_state(n_pipeline: int) -> tuple[np.ndarray, ...]:
     return st, belief, money, values, agreed, terms, forms, pipeline
 
 
-@kernel
+@owns_arrays
 def new_scratch() -> tuple:
     """The arrays a round's talks work in, allocated once a run: the agenda, floors, proposal, and the proposer's workspace."""
     return (

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from model.engine.jit import kernel, leaf, stand_in
+from model.engine.jit import kernel, leaf, owns_arrays, stand_in
 from model.engine.ziggurat import FI, KI, NORMAL_INV_R, NORMAL_R, WI
 
 __all__ = ["N_STREAM", "Stream", "binomial", "entropy", "lognormal", "spawned", "uniform"]
@@ -112,7 +112,7 @@ def _step(stream: np.ndarray) -> None:
     stream[_STATE_LOW] = new_low
 
 
-@kernel
+@owns_arrays
 def spawned(seed_words: np.ndarray, child: int) -> np.ndarray:
     """The state of ``numpy.random.default_rng(seed).spawn(...)[child]``: ``PCG64(SeedSequence(seed, spawn_key=(child,)))``.
 

@@ -27,7 +27,7 @@ from model.engine import layout as L
 from model.engine.bargain import _terms_flow, table_with_workspace
 from model.engine.borrow import borrowed, held
 from model.engine.codes import FORM_DEFERRED, FORM_NONE, RUSSIA, UKRAINE
-from model.engine.jit import kernel, leaf
+from model.engine.jit import kernel, leaf, owns_arrays
 from model.engine.mechanics import (
     VIOLATION_DETECTED,
     VIOLATION_ESCALATED,
@@ -713,7 +713,7 @@ def _ending(sc: np.ndarray, st: np.ndarray) -> int:
     return -1
 
 
-@kernel
+@owns_arrays
 def finish(
     sc: np.ndarray,
     ideal: np.ndarray,
@@ -895,7 +895,7 @@ def _share_information(sc: np.ndarray, belief: np.ndarray) -> None:
         tell(belief[s], estimate, sc[L.IFG_LEAN], sc[L.IFG_INFORMATION_WEIGHT], s == RUSSIA)
 
 
-@kernel
+@owns_arrays
 def simulate(
     sc: np.ndarray,
     side: np.ndarray,
