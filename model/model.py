@@ -41,7 +41,7 @@ from model.engine import whole_run
 from model.engine.codes import FORMS_BY_CODE, RUSSIA, UKRAINE
 from model.engine.inputs import pack
 from model.engine.jit import for_single_runs
-from model.engine.mechanics import rearmament_rate
+from model.engine.mechanics import draws_own_rearmament, rearmament_rate
 from model.engine.run import decode
 from model.issues import (
     DEMILITARISED_ZONE,
@@ -66,6 +66,7 @@ _NEW_SCRATCH = for_single_runs(run_state.new_scratch)
 _BEGIN = for_single_runs(whole_run.begin)
 _PLAY_ROUND = for_single_runs(whole_run.play_round)
 _FINISH = for_single_runs(whole_run.finish)
+_DRAWS_OWN_REARMAMENT = for_single_runs(draws_own_rearmament)
 _REARMAMENT_RATE = for_single_runs(rearmament_rate)
 _NO_TRACE = np.zeros((0, L.N_TRACE))
 _CODE = {Side.RUSSIA: RUSSIA, Side.UKRAINE: UKRAINE}
@@ -163,7 +164,7 @@ class WarTerminationModel(mesa.Model):
         self._battle_rng, self._ceasefire_rng = self.rng.spawn(2)
         inputs = pack(v)
         spread, mean = float(inputs.scalars[L.REARMAMENT_SPREAD]), float(inputs.scalars[L.REARMAMENT])
-        if spread and mean:
+        if _DRAWS_OWN_REARMAMENT(mean, spread):
             inputs = inputs.with_rearmament(self._draw_rearmament(mean, spread))
         # interpreted, the kernels read lists of Python numbers, faster than NumPy's (the same floats)
         self._inputs = tuple(array.tolist() for array in inputs)

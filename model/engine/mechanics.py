@@ -32,14 +32,13 @@ __all__ = [
     "VIOLATION_ESCALATED",
     "VIOLATION_GAINED",
     "absorbed",
+    "acceptance_floor",
     "accepts",
     "agenda_range",
-    "acceptance_floor",
     "agreement_value",
     "aid_logit",
     "anticipated_shift",
     "audience_rate",
-    "proposer_weight",
     "beta_update",
     "cells_in",
     "cells_won",
@@ -47,12 +46,14 @@ __all__ = [
     "cost_of_round",
     "credibility_toward",
     "defects",
+    "draws_own_rearmament",
     "heard_mean",
     "keeps",
     "lean_utility",
     "nudged",
     "political_push",
     "pressed_floor",
+    "proposer_weight",
     "readiest",
     "readiness",
     "rearmament_rate",
@@ -486,6 +487,17 @@ def proposer_weight(protocol: int, round_number: int, mediator_lean: float) -> f
     if protocol == PROTOCOL_NONE:
         return 0.5
     return mediator_lean
+
+
+@leaf
+def draws_own_rearmament(mean: float, spread: float) -> bool:
+    """Whether a run draws its own rate of rearmament (:func:`rearmament_rate`): a spread about a nonzero mean.
+
+    With no spread every run rearms at the mean; a zero mean has no scale
+    to spread, and stays zero. The Mesa model and the compiled run both ask
+    here, so that they draw in the same runs.
+    """
+    return spread != 0.0 and mean != 0.0
 
 
 @leaf

@@ -41,6 +41,7 @@ from model.engine.mechanics import (
     confidence_after,
     cost_of_round,
     defects,
+    draws_own_rearmament,
     keeps,
     political_push,
     pressed_floor,
@@ -931,7 +932,7 @@ def simulate(
         The outcome record.
     """
     battle_rng, ceasefire_rng = spawned(seed_words, 0), spawned(seed_words, 1)
-    if sc[L.REARMAMENT_SPREAD] and sc[L.REARMAMENT]:
+    if draws_own_rearmament(sc[L.REARMAMENT], sc[L.REARMAMENT_SPREAD]):
         sc = sc.copy()  # the run's own rate, not the design point's mean
         sc[L.REARMAMENT] = rearmament_rate(spawned(seed_words, 2), sc[L.REARMAMENT], sc[L.REARMAMENT_SPREAD])
     # the run owns its arrays here and lends its kernels views without reference counts (model.engine.borrow)
