@@ -203,8 +203,8 @@ def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
         else:
             inline = "always" if key in _INLINE else "never"
             counted = key in _OWNERS
-            plain = _rebound(function, _compiled_globals(function.__globals__))
-            _COMPILED[key] = numba.njit(cache=True, inline=inline, _nrt=counted)(plain)
+            source = _rebound(function, _compiled_globals(function.__globals__))
+            _COMPILED[key] = numba.njit(cache=True, inline=inline, _nrt=counted)(source)
     return _COMPILED[key]
 
 
